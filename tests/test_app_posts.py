@@ -2657,27 +2657,60 @@ async def _told_after(app: CrewdeckApp, pilot: Pilot[object], *keys: str) -> lis
     return _told(app)
 
 
+def _a_draft_again(team: Path) -> str:
+    """ "Spring post 1", its copy rewritten by raj: a draft again, which raj's app offers to submit (its id)."""
+    with Store(team) as store:
+        post_id: str = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
+        writing.set_content(store, member(team, "raj"), post_id, NOW, copy="Spring, rewritten #launch")
+    return post_id
+
+
+async def _submit(app: CrewdeckApp, pilot: Pilot[object], post_id: str, *first: str) -> None:
+    """The cursor on the post (``_a_draft_again``), ``first`` pressed (an edit made before), then submit."""
+    await settle(pilot)
+    assert await cursor_on(app, pilot, "Spring post 1") == post_id
+    if first:
+        await pilot.press(*first)
+        await settle(pilot)
+    await pilot.press("s")  # the moves offered (read in a worker), then submit
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+
+
 async def test_u_after_a_post_move_undoes_that_move_and_redo_makes_it_again(team: Path) -> None:
     # `u` right after submitting a post undid the priority set before it: the move was in no history.
-    raj = member(team, "raj")
-    with Store(team) as store:
-        post_id = store.conn.execute("SELECT id FROM task WHERE title = 'Spring post 1'").fetchone()[0]
-        writing.set_content(store, raj, post_id, NOW, copy="Spring, rewritten #launch")  # a draft again: submit is offered
+    post_id = _a_draft_again(team)
     app = make_app(team, "raj")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(pilot)
-        assert await cursor_on(app, pilot, "Spring post 1") == post_id
-        await pilot.press("p", "h")
-        await settle(pilot)
-        await pilot.press("s")  # the moves offered (read in a worker), then submit
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
+        await _submit(app, pilot, post_id, "p", "h")
         assert state(team, post_id) == "in-review" and _priority(team, post_id) == "high"
         assert await _told_after(app, pilot, "u") == ["undid: submitted “Spring post 1” for approval"]
         assert state(team, post_id) == "draft" and _priority(team, post_id) == "high"  # the move taken back, not the edit before it
         assert await _told_after(app, pilot, "U") == ["redid: submitted “Spring post 1” for approval"]
         assert state(team, post_id) == "in-review"
+
+
+async def test_u_after_a_submission_of_a_post_published_since_is_refused_and_changes_no_round(team: Path) -> None:
+    # `u` after submitting a post that the team approved and published since ended its round: the post read published,
+    # with no round that approved what went out.
+    post_id = _a_draft_again(team)
+    app = make_app(team, "raj")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await _submit(app, pilot, post_id)
+        assert state(team, post_id) == "in-review"
+        with Store(team) as store:
+            writing.approve(store, member(team, "mia"), post_id, NOW)
+            writing.approve(store, member(team, "kemi"), post_id, NOW)
+            writing.publish(store, member(team, "ana"), post_id, NOW)
+        await settle(pilot)
+        before = _ops(team)
+        [said] = await _told_after(app, pilot, "u")
+        assert said == (
+            "cannot undo: task.post_round: “Spring post 1” is published: what went out changes no more (take its publish back "
+            "first) (rule published_content)"
+        )
+        assert state(team, post_id) == "published" and _ops(team) == before
 
 
 def _ops(path: Path) -> int:

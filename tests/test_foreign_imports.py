@@ -2841,6 +2841,30 @@ def test_a_card_taken_out_of_published_with_its_text_edited_takes_its_post_out_a
     assert (post["post_state"], post["copy"]) == ("draft", "Fixed in Trello after we pulled it back")
 
 
+def test_a_card_taken_out_of_published_takes_the_posts_publish_back_time_and_all(cli: Cli, tmp_path: Path) -> None:
+    """A newer export whose card left Published took the post's state back and kept its time published: a draft here
+    that said when it went out.  Now the time goes with the publish, and the summary says so, and how it comes back: the
+    post went out before crewdeck, approved by nobody here, so not by ``crewdeck undo`` (its move back into published is
+    refused) but by its chain's approval."""
+    board = _post_board()
+    cli.ok("import", "--from", "trello", str(write(tmp_path, "calendar.json", trello_json(board))))
+    published = tasks(cli)["Post in Published"]
+    assert (published["post_state"], published["published_at"]) == ("published", "2027-01-15T16:00:00Z")
+
+    card = next(card for card in board["cards"] if card["name"] == "Post in Published")
+    card["idList"] = "l-draft"
+    later = write(tmp_path, "later.json", trello_json(board))
+    said = (
+        f"{later}: card 6 (“Post in Published”) (published at emptied): its publish {{}}, as the file's post is not published "
+        "(a file older than the publish reads the same: never approved here, it goes out again once its chain approves it)"
+    )
+    assert said.format("would be taken back") in cli.ok("import", "--from", "trello", "--dry-run", str(later))
+    assert said.format("taken back") in cli.ok("import", "--from", "trello", str(later))
+    post = tasks(cli)["Post in Published"]
+    assert (post["post_state"], post.get("published_at")) == ("draft", None)
+    assert "(rule not_publishable)" in cli("undo").err
+
+
 def test_a_published_cards_due_moved_in_trello_leaves_the_posts_slot_as_it_went_out(cli: Cli, tmp_path: Path) -> None:
     """The slot is part of what went out (``set ID publish=...`` refuses to move a published post): a published card's due
     date moved in Trello moved the post's slot here, its time published left as it was, and the summary named that time

@@ -108,6 +108,24 @@ def test_an_empty_workspace_is_restored_with_its_authors(cli: Cli, export: Path,
     assert target.ok("export") == export.read_text()
 
 
+def test_a_dry_run_of_an_export_says_what_it_would_do_and_writes_nothing(export: Path, tmp_path: Path) -> None:
+    """``--dry-run`` went only with Taskwarrior, Trello, Asana and Linear: a crewdeck export's was refused."""
+    target = new_workspace(tmp_path, "a.db")
+    count = len(ops(target.workspace))
+    out = target.ok("import", str(export), "--dry-run")
+    assert out.strip() == (
+        "dry run, nothing written: would import 3 tasks, 2 members (@raj, @tunde), 1 campaign (+spring-launch); 1 record already here"
+    )
+    assert len(ops(target.workspace)) == count
+    assert target.ok("import", str(export)).startswith("imported 3 tasks, 2 members (@raj, @tunde), 1 campaign (+spring-launch)")
+    # A restore into an empty workspace: the same.
+    empty = Cli(tmp_path / "empty.db")
+    assert main(["init", str(empty.workspace)]) == 0
+    settings = ops(empty.workspace)
+    assert empty.ok("import", str(export), "--dry-run", as_member=None).strip() == "dry run, nothing written: would import 8 records"
+    assert ops(empty.workspace) == settings
+
+
 def test_only_a_manager_adds_the_members_a_file_brings(export: Path, tmp_path: Path) -> None:
     target = new_workspace(tmp_path, "a.db")
     target.ok("member", "add", "raj", "--name", "Raj Here", "--tz", "Asia/Kolkata")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from crewdeck.tui.cli.main import main
 
 from .conftest import Cli
@@ -85,22 +87,29 @@ def test_a_post_published_again_with_new_copy_in_the_source_leaves_the_copy_here
     assert "Book the studio" in target.ok("tasks", "all")
 
 
+@pytest.mark.parametrize("pulled", [True, False], ids=["published before the join", "published since the last pull"])
 def test_on_a_joined_replica_the_post_published_on_the_served_file_keeps_what_went_out(
     team: Cli,  # noqa: F811
     tmp_path: Path,
     served_files: ServedFiles,
+    pulled: bool,
 ) -> None:
-    """The same import on a replica of a served file, and synced: the served file's post still reads as it went out."""
+    """The same import on a replica of a served file, and synced: the served file's post still reads as it went out.
+    Published after the replica's last pull, the merge pulled nothing first, read the post as not published, wrote the
+    file's copy over what went out, and the sync had it refused (published_content)."""
     post_id = _approved(team)
     target = _restored(team, tmp_path)
-    target.ok("post", "publish", post_id, "--url", URL, as_member="raj")
-    team.ok("post", "copy", post_id, "Edited after it went out", as_member="raj")
-    later = _exported(team, tmp_path)
+    if pulled:
+        target.ok("post", "publish", post_id, "--url", URL, as_member="raj")
     name = served_files.serve(target.workspace)
     try:
         replica = tmp_path / "replica.db"
         token = new_token("ana", "--workspace", str(target.workspace), "--as", "ana")
         crewdeck("join", served_files.server.url, "--token", token, str(replica))
+        if not pulled:
+            target.ok("post", "publish", post_id, "--url", URL, as_member="raj")
+        team.ok("post", "copy", post_id, "Edited after it went out", as_member="raj")
+        later = _exported(team, tmp_path)
 
         out = crewdeck("-w", str(replica), "import", str(later))
 

@@ -131,27 +131,25 @@ def test_a_pull_from_a_server_that_never_answers_is_given_up_in_the_imports_own_
     )
 
 
-def test_a_crewdeck_export_imported_on_a_replica_whose_server_is_down_pulls_nothing_and_says_nothing_of_it(
-    cli: Cli, tmp_path: Path
-) -> None:
+def test_a_crewdeck_export_merged_on_a_replica_whose_server_is_down_is_refused_unless_offline(cli: Cli, tmp_path: Path) -> None:
+    """A crewdeck export merged on a joined replica pulled nothing first: a teammate's publish not pulled yet read as no
+    publish, and the file's copy went over what went out.  It pulls first now, as every import does; where it cannot,
+    it is refused, and ``--offline`` (which it did not take) imports as the copy stands, saying the risk."""
     cli.ok("add", "Brief the agency")
     export = tmp_path / "export.json"
     export.write_text(cli.ok("export"), encoding="utf-8")
-    _, raj = _joined_then_server_gone(cli, tmp_path)
+    cli.ok("add", "Book the studio")  # the replica holds data: the export is merged, not restored
+    server, raj = _joined_then_server_gone(cli, tmp_path)
 
-    out = crewdeck("-w", str(raj), "import", str(export))
+    err = crewdeck_fails("-w", str(raj), "import", str(export), status=75)
 
-    assert "pull" not in out
-    assert len(out.splitlines()) == 1
-
-
-def test_offline_goes_with_the_imports_that_pull_first(cli: Cli, tmp_path: Path) -> None:
-    export = tmp_path / "export.json"
-    export.write_text(cli.ok("export"), encoding="utf-8")
-
-    err = crewdeck_fails("-w", str(cli.workspace), "import", str(export), "--offline")
-
-    assert err == "crewdeck: error: --offline goes with --from trello|asana|linear|taskwarrior\n"
+    assert err.startswith(f"crewdeck: error: import: could not pull from {server.url} first (cannot reach the server (")
+    assert err.endswith(f"): {SAID_TO_WAIT}\n")
+    out = crewdeck("-w", str(raj), "import", str(export), "--offline")
+    assert out.splitlines() == [
+        f"not pulled from {server.url} first (--offline): edits teammates synced since your last pull may be replaced",
+        "nothing new: 4 records already here",
+    ]
 
 
 def test_import_help_says_a_field_changed_in_crewdeck_wins_and_what_offline_risks(cli: Cli) -> None:
@@ -159,4 +157,4 @@ def test_import_help_says_a_field_changed_in_crewdeck_wins_and_what_offline_risk
 
     assert "only the fields nobody changed in crewdeck since the last import" in said
     assert "changed here" not in said
-    assert "--offline Taskwarrior/Trello/Asana/Linear on a joined replica: import without pulling from the server first" in said
+    assert "--offline on a joined replica: import without pulling from the server first" in said

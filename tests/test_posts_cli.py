@@ -125,6 +125,21 @@ def _approved(team: Cli) -> str:
     return post_id
 
 
+def test_an_undo_of_a_submission_once_its_post_went_out_is_refused(team: Cli) -> None:
+    """raj's undo of his submission, after ana published the post, ended its round: the post read published, with no
+    round that approved what went out."""
+    post_id = _approved(team)
+    team.ok("post", "publish", post_id, "--url", "https://instagram.com/p/1", as_member="ana")
+    before = team.ok("log", post_id)
+    failed = team("undo", as_member="raj")
+    assert (failed.code, failed.err) == (
+        2,
+        "crewdeck: error: cannot undo: task.post_round: “Launch reel” is published: what went out changes no more (take its "
+        "publish back first) (rule published_content)\n",
+    )
+    assert team.ok("log", post_id) == before
+
+
 def test_a_post_goes_from_idea_to_published_through_its_chain(team: Cli) -> None:
     post_id = _post(team)
     assert _state(team, post_id) == "idea"

@@ -19,7 +19,7 @@ from crewdeck.tui.workspace.workspace import Workspace
 from .apphelp import make_app, settle, until
 from .conftest import NOW
 from .forged import HOSTILE, Forger, raw_characters
-from .syncsupport import ServedDatabase, ServedFiles, crewdeck, make_team, new_token
+from .syncsupport import ServedDatabase, ServedFiles, crewdeck, crewdeck_fails, make_team, new_token
 
 
 @dataclass
@@ -253,6 +253,32 @@ def test_a_stale_refusal_names_a_manager_who_made_the_change_as_another_member(r
     assert "  @ana as @raj changed the copy of “Launch reel”" in log, log
     voided = r"; voided by @ana as @raj's change of its copy, [^;()]+ UTC \(rule stale_round\)"
     assert re.search(r"  @mia approved “Launch reel” \(copy\): [^\n]*: it needs a new round" + voided, out), out
+
+
+def _round_of(served: Served, handle: str, post_id: str) -> object:
+    """The post's stored round, as ``handle``'s replica exports it."""
+    (task,) = [t for t in json.loads(served.run(handle, "export"))["task"] if t["id"] == post_id]
+    return task.get("post_round")
+
+
+def test_an_undo_of_a_submission_once_its_post_went_out_is_refused_on_a_replica(served: Served) -> None:
+    """raj undid his submission on his replica after mia's publish reached it: the round was put back (ended), stored on
+    the server, and the post read published for everyone with no round that approved it."""
+    post_id = served.submitted_and_seen()
+    served.run("mia", "post", "approve", post_id)
+    served.run("mia", "post", "publish", post_id, "--url", "https://instagram.com/p/1")
+    served.run("mia", "sync")
+    served.run("raj", "sync")
+    submitted = _round_of(served, "raj", post_id)
+    assert submitted is not None
+    said = crewdeck_fails("-w", str(served.replicas["raj"]), "undo")
+    assert said == (
+        "crewdeck: error: cannot undo: task.post_round: “Launch reel” is published: what went out changes no more (take its "
+        "publish back first) (rule published_content)\n"
+    )
+    assert "pushed 0" in served.run("raj", "sync")
+    served.run("mia", "sync")
+    assert (served.state("mia", post_id), _round_of(served, "mia", post_id)) == ("published", submitted)
 
 
 def test_a_stale_refusal_says_a_pull_undone_after_a_move_as_the_move_back_that_voided_the_round(

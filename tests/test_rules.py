@@ -1248,12 +1248,17 @@ def test_a_local_write_moves_a_post_out_only_approved_in_its_round_and_released_
         assert _refused_rule(store, team.ids["ana"], lambda w: w.set("task", post, {"resumed_from": [team.crisis]})) is None
         # Approved and released: content changed in the batch that moves it is content nobody approved.
         assert _refused_rule(store, raj, lambda w: w.set("task", post, {"copy": "other", "post_state": "published"})) == "not_publishable"
+        # The write's state first: the same (the move reads the content as its write leaves it, its copy after it too).
+        assert _refused_rule(store, raj, lambda w: w.set("task", post, {"post_state": "published", "copy": "other"})) == "not_publishable"
         assert _refused_rule(store, raj, lambda w: w.set("task", post, {"post_state": "scheduled"})) is None
         assert _refused_rule(store, raj, lambda w: w.set("task", post, {"post_state": "published"})) is None
         # An import records a post that went out before crewdeck as a new record: history, not a move.
         new = {"title": "Went out", "campaign": team.campaign, "post_state": "published", "created_by": raj}
         assert _refused_rule(store, raj, lambda w: w.create("task", new)) is None
         assert store.conn.execute("SELECT post_state FROM task WHERE id = ?", (post,)).fetchone() == ("published",)
+        # Its publish taken back and its copy changed in one write, the copy first: as with the state first.
+        assert _refused_rule(store, raj, lambda w: w.set("task", post, {"copy": "Fixed", "post_state": "draft"})) is None
+        assert store.conn.execute("SELECT post_state, copy FROM task WHERE id = ?", (post,)).fetchone() == ("draft", "Fixed")
 
 
 def test_a_task_is_assigned_to_no_guest_from_the_command_line(tmp_path: Path) -> None:

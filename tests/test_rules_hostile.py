@@ -438,10 +438,13 @@ def test_what_a_published_post_went_out_with_changes_no_more(team: Team, raj: Ho
             )
         ]
         assert answer["stored"] == 0
-    # Published earlier in the same push: the same.
+    # Published by an earlier write of the same push: the same.
     other = team.posts["by tmp"]["ana"]
     _approved_and_released(team, raj, other)
-    answer = raj.push(("set", "task", other, "post_state", "published"), ("set", "task", other, "first_comment", "Added after"))
+    now = wall_ms()
+    answer = raj.push_stamped(
+        (now, "set", "task", other, "post_state", "published"), (now + 1, "set", "task", other, "first_comment", "Added after")
+    )
     assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["published_content"]
     assert [op["value"] for op in _pulled(raj, post) if op["field"] in ("copy", "link")] == before
     # Its publish taken back first (an undo of it), its content changes as the post's state then allows.
@@ -478,6 +481,60 @@ def test_a_refused_take_back_opens_no_published_posts_content(team: Team, raj: H
     answer = raj.push(*_beside(team, beside), ("set", "task", post, "post_state", "scheduled"), ("set", "task", post, "copy", "Rewritten"))
     assert [r["rule"] for r in answer["refused"]] == ["not_publishable", "published_content"]
     assert _post_states(raj, post)[-1] == "published" and _copies(raj, post) == before
+
+
+def test_a_published_posts_round_changes_no_more(team: Team, raj: Hostile) -> None:
+    """An undo of the submission, after the post went out, put its round back (to none, or to another round): stored,
+    and the post still read published, approved by a round that was not the one it went out with."""
+    post = team.posts["by tmp"]["raj"]
+    _approved_and_released(team, raj, post)
+    assert raj.push(("set", "task", post, "post_state", "published"))["stored"] == 1
+    rounds = [op["value"] for op in _pulled(raj, post) if op["field"] == "post_round"]
+    other = {**rounds[-1], "id": new_id()}
+    for value in (None, other):
+        answer = raj.push(("set", "task", post, "post_round", value))
+        assert [(r["rule"], r["message"]) for r in answer["refused"]] == [
+            (
+                "published_content",
+                "task.post_round: “by tmp for raj” is published: what went out changes no more (take its publish back first)",
+            )
+        ]
+        assert answer["stored"] == 0
+    assert [op["value"] for op in _pulled(raj, post) if op["field"] == "post_round"] == rounds
+    # Its publish taken back in the same write: the round is the post's to change again.
+    answer = raj.push(("set", "task", post, "post_round", None), ("set", "task", post, "post_state", "draft"), ms=wall_ms())
+    assert answer["stored"] == 2 and answer["refused"] == []
+
+
+@pytest.mark.parametrize("state_first", [False, True], ids=["content first", "state first"])
+def test_the_order_of_one_writes_fields_changes_no_verdict_on_a_published_posts_content(
+    team: Team, raj: Hostile, state_first: bool
+) -> None:
+    """One write that took a published post's publish back and changed its copy was refused with the copy first (the
+    copy was judged against the state before the write) and accepted with the state first."""
+
+    def write(*ops: tuple[str, str, str, str, Any]) -> dict[str, Any]:
+        """``ops`` as one write (one millisecond), its state first or last."""
+        return raj.push(*(reversed(ops) if state_first else ops), ms=wall_ms())
+
+    post = team.posts["by tmp"]["raj"]
+    _approved_and_released(team, raj, post)
+    assert raj.push(("set", "task", post, "post_state", "published"))["stored"] == 1
+    before = _copies(raj, post)
+    # A take-back the rules refuse takes nothing back: the copy stays what went out.
+    answer = write(("set", "task", post, "copy", "Rewritten"), ("set", "task", post, "post_state", "bogus"))
+    assert answer["stored"] == 0 and sorted(r["rule"] for r in answer["refused"]) == ["invalid_value", "published_content"]
+    assert _copies(raj, post) == before
+    # Taken back into the scheduler it went out of (its move reads it as it went out), the copy changes with it.
+    answer = write(("set", "task", post, "copy", "Fixed after we took it back"), ("set", "task", post, "post_state", "scheduled"))
+    assert answer["stored"] == 2 and answer["refused"] == []
+    assert (_post_states(raj, post)[-1], _copies(raj, post)[-1]) == ("scheduled", "Fixed after we took it back")
+    # A write that publishes a post reads the content it leaves: content nobody approved does not go out.
+    other = team.posts["by tmp"]["ana"]
+    _approved_and_released(team, raj, other)
+    answer = write(("set", "task", other, "first_comment", "Added as it went out"), ("set", "task", other, "post_state", "published"))
+    assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["not_publishable"]
+    assert "published" not in _post_states(raj, other)
 
 
 @pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])

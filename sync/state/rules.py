@@ -75,6 +75,7 @@ from crewdeck.sync.state.records import (
 )
 from crewdeck.sync.state.sshkeys import fingerprint_of, identities
 from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.wentout import WENT_OUT_FIELDS, WentOut, moves_of
 
 MANAGER, MEMBER, GUEST = "manager", "member", "guest"
 GUEST_JSON = json.dumps(GUEST)
@@ -195,8 +196,8 @@ RULES = {
     "one of none would hold nothing back",
     "crisis_ended": "the crisis has ended already",
     "not_publishable": "a post moves into the scheduler, or out, only approved in its current round and released from every crisis that holds it",
-    "published_content": "a published post's copy, link, media and first comment are what went out: they change no more "
-    "(the app and `post copy` refuse it too), unless its publish is taken back first",
+    "published_content": "a published post's copy, link, media and first comment, and the round that approved them, are what "
+    "went out: they change no more (the app and `post copy` refuse it too), unless its publish is taken back first",
     "held_slot": "a post a crisis holds keeps a slot from the crisis's start on until it is released: a slot before the start would "
     "let it out",
     "dated_ahead": "a verdict's approval time and a round's submission time are not after the operation that gives them was "
@@ -595,6 +596,8 @@ class Judge:
         self._content_sets: dict[str, dict[str, Any]] = {}
         #: Indexes of the batch's operations that change nothing: stamped before the value they would replace (a push's).
         self._outlived: frozenset[int] = frozenset()
+        #: The stamps of a push's operations (``judge``): what tells its writes apart (``wentout.moves_after``).
+        self._stamps: Sequence[str] | None = None
         #: The stored crises, read once for the batch's moves.
         self._stored_crises: Sequence[tuple[str, Mapping[str, Any], str | None]] | None = None
         #: Task id -> its campaign, as stored or as this batch moved it (for the ledger entries after).
@@ -696,6 +699,7 @@ class Judge:
             # those below would find nothing in it.
             return self._judge_results(ops, creating)
         if stamps is not None:
+            self._stamps = stamps
             self._outlived = self._changing_nothing(ops, stamps, creating)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
         self._not_own = _runs_not_own(ops, stamps if stamps is not None else made, preset)
@@ -725,6 +729,10 @@ class Judge:
         misvalued = self._task_values_refused(ops)
         published = self._published_posts(ops, creating)
         suspect = _SUSPECT.search
+
+        def lay(index: int) -> None:
+            self._lay(ops[index], moving, submitting, reviewing)
+
         for index, op in enumerate(ops):
             if preset and preset[index]:
                 append(preset[index])
@@ -756,6 +764,7 @@ class Judge:
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
+                        self._lay_ahead(published, ops, index, lay)
                         refusal = self._decide_move(row_id, value)
                     elif field == "post_round":
                         refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
@@ -765,12 +774,10 @@ class Judge:
                         refusal = _days_outside(kind, entity, field, value)
                         if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
                             refusal = self._decide_slot(row_id, value)
-                    if published and row_id in published:
-                        refusal = self._published_content(published, index, row_id, field, value, refusal)
-                    if refusal is None and index not in self._outlived:
-                        self._left(row_id, field, value, moving, submitting)
-                        if reviewing and (field in CONTENT_FIELDS or field == "post_round"):
-                            self._changed_post(member_id, row_id, field, value)
+                    if published is not None and row_id in published:
+                        refusal = self._published_content(published, ops, verdicts, index, refusal, lay)
+                    if refusal is None and index not in self._outlived and not (published is not None and published.held_back(index)):
+                        lay(index)
                 else:
                     refusal = (
                         self._decide(op, creating) or self._dated_ahead.get(index) or self._backwards.get(index) or self._not_own.get(index)
@@ -784,6 +791,7 @@ class Judge:
                                 if value == OFF_TASKS[field].value:
                                     self._taken_off_tasks[(row_id, field)] = index
             append(refusal)
+        self._refuse_waited_for_nothing(published, ops, verdicts)
         for index, op in enumerate(ops):
             if verdicts[index] is None and op[1] == APPEND and op[2] in ("ledger_entry", "approval"):
                 record = self._record(op[5])
@@ -913,6 +921,14 @@ class Judge:
         if submitting and (field in CONTENT_FIELDS or field == "platform"):
             self._content_sets.setdefault(row_id, {})[field] = json.loads(value)
 
+    def _lay(self, op: Proposal, moving: bool, submitting: bool, reviewing: bool) -> None:
+        """Lay an accepted task operation that changes its field on the batch, for the rules after it (``_left``; the
+        changes of a post, ``_changed_post``, in a batch that gives a verdict)."""
+        member_id, _, _, row_id, field, value = op
+        self._left(row_id, field, value, moving, submitting)
+        if reviewing and (field in CONTENT_FIELDS or field == "post_round"):
+            self._changed_post(member_id, row_id, field, value)
+
     def _changed_post(self, member_id: str, post_id: str, field: str, value: str) -> None:
         """Keep an accepted change of a post's content (by whom: the member, and the manager acting as them) or round."""
         changes = self._post_changes.setdefault(post_id, [])
@@ -997,7 +1013,22 @@ class Judge:
             **self._task_values_refused(ops),
         }
         published = self._published_posts(ops, creating)
-        if any(authors.values()) or suspects or incomplete or creators or far or resumes or moves or submits or misnamed or published:
+
+        def lay(index: int) -> None:
+            self._lay(ops[index], moves, submits, False)
+
+        if (
+            any(authors.values())
+            or suspects
+            or incomplete
+            or creators
+            or far
+            or resumes
+            or moves
+            or submits
+            or misnamed
+            or published is not None
+        ):
             for index in range(len(ops)):
                 member_id, kind, entity, row_id, field, value = ops[index]
                 refusal = authors[member_id]
@@ -1020,16 +1051,18 @@ class Judge:
                     assert resumer is not None  # known: _standing refused an unknown author
                     refusal = self._decide_resume(resumer, row_id, value)
                 if refusal is None and field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
+                    self._lay_ahead(published, ops, index, lay)
                     refusal = self._decide_move(row_id, value)
                 if refusal is None and field == "post_round":
                     refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
                 if refusal is None and field == "publish" and ("task", row_id) not in creating and index not in self._outlived:
                     refusal = self._decide_slot(row_id, value)
-                if published and row_id in published:
-                    refusal = self._published_content(published, index, row_id, field, value, refusal)
-                if refusal is None and index not in self._outlived:
-                    self._left(row_id, field, value, moves, submits)
+                if published is not None and row_id in published:
+                    refusal = self._published_content(published, ops, verdicts, index, refusal, lay)
+                if refusal is None and index not in self._outlived and not (published is not None and published.held_back(index)):
+                    lay(index)
                 verdicts[index] = refusal
+            self._refuse_waited_for_nothing(published, ops, verdicts)
         elif any(author is not None and task_change_refused(author) for author in (self._members[m] for m in authors)):
             for index, op in enumerate(ops):
                 author = self._members[op[0]]
@@ -1136,46 +1169,83 @@ class Judge:
         self._refuse_naming_refused(ops, verdicts, creating)
         return _creations_whole(ops, verdicts, creating)
 
-    def _published_posts(self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> dict[str, str | None]:
-        """The stored posts whose content ``ops`` change, each with its state as stored, for ``_published_content`` to
-        move as the batch's accepted operations do; empty when none of them is published or published by the batch (no
-        content a post went out with is in it).  A post the batch creates is history, and an operation stamped before the
+    def _published_posts(self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> WentOut | None:
+        """The stored posts whose content or round ``ops`` change, each with its state as stored, for ``_published_content``
+        to move as the batch's accepted operations do; ``None`` when none of them is published or moved into the scheduler
+        by the batch (nothing a post went out with is in it, nor a move that reads its write's content).  A post the batch creates is history, and an operation stamped before the
         value it would replace changes nothing."""
         rows = {
             op[3]
             for index, op in enumerate(ops)
-            if op[4] in CONTENT_FIELDS
+            if op[4] in WENT_OUT_FIELDS
             and op[2] == "task"
             and op[1] != APPEND
             and ("task", op[3]) not in creating
             and index not in self._outlived
         }
         if not rows:
-            return {}
+            return None
         states: dict[str, str | None] = dict(self.state.post_states(sorted(rows)))
-        if "published" in states.values() or any(op[4] == "post_state" and op[5] == PUBLISHED and op[3] in rows for op in ops):
-            return states
-        return {}
+        if "published" in states.values() or any(op[4] == "post_state" and op[5] in GOING_OUT and op[3] in rows for op in ops):
+            return WentOut(states, moves_of(ops, self._stamps, states))
+        return None
 
     def _published_content(
-        self, published: dict[str, str | None], index: int, row_id: str, field: str, value: str, refusal: Refusal | None
+        self,
+        went_out: WentOut,
+        ops: Sequence[Proposal],
+        verdicts: list[Refusal | None],
+        index: int,
+        refusal: Refusal | None,
+        lay: Callable[[int], None],
     ) -> Refusal | None:
-        """The verdict on a task operation of a post of ``published`` (``_published_posts``), judged ``refusal`` so far:
-        a change of its content while the batch leaves it published is refused (``published_content``): what went out is
-        what its round approved, and a post stored published reads published whatever its content (``states.AS_STORED``),
-        so new copy would read as gone out unapproved.  The post's state moves with an accepted move only: a batch that
-        takes the publish back first (an undo) changes it as the post's state then allows, and one whose take-back is
-        refused (a state there is not, a crisis holding the post) changes nothing it went out with."""
-        if refusal is not None or index in self._outlived:
-            return refusal
+        """The verdict on a task operation of a post of ``went_out`` (``_published_posts``), judged ``refusal`` so far: a
+        change of its content or round while published before its write and after it is refused (``published_content``):
+        what went out is what its round approved, and a post stored published reads published whatever its content
+        (``states.AS_STORED``), so new copy would read as gone out unapproved, and a round put back (an undo of its
+        submission) would say another round approved it.  The post's state moves with an accepted move only: a write
+        that takes the publish back (an undo) changes it as the post's state then allows, and one whose take-back is
+        refused (a state there is not, a crisis holding the post) changes nothing it went out with.  Whichever of its
+        write's fields comes first (``wentout``): a change before the move waits for its verdict, then refused in
+        ``verdicts``, or laid on the batch (``lay``) if it waited to be."""
+        _, _, _, row_id, field, value = ops[index]
         if field == "post_state":
-            published[row_id] = json.loads(value)
-        elif field in CONTENT_FIELDS and published.get(row_id) == "published":
-            return Refusal(
-                "published_content",
-                f"task.{field}: {self._post_named(row_id)} is published: what went out changes no more (take its publish back first)",
-            )
-        return None
+            accepted = refusal is None and index not in self._outlived
+            refused, taken = went_out.moved(index, row_id, value if accepted else None)
+            for waited in refused:
+                if verdicts[waited] is None:
+                    verdicts[waited] = self._went_out_refusal(ops[waited])
+            for waited in taken:
+                if verdicts[waited] is None:
+                    lay(waited)
+            return refusal
+        if refusal is not None or index in self._outlived or field not in WENT_OUT_FIELDS:
+            return refusal
+        return self._went_out_refusal(ops[index]) if went_out.change(index, row_id) else None
+
+    def _lay_ahead(self, went_out: WentOut | None, ops: Sequence[Proposal], move: int, lay: Callable[[int], None]) -> None:
+        """Lay the changes of a move's write after it on the batch, before the move is judged: it reads the content and
+        round as its write leaves them, whichever comes first (``wentout``; a published post's, as it went out)."""
+        if went_out is not None:
+            for index in went_out.ahead(move, ops[move][3]):
+                if index not in self._outlived:
+                    lay(index)
+
+    def _went_out_refusal(self, op: Proposal) -> Refusal:
+        """The refusal of a change to what a published post went out with (``_published_content``)."""
+        return Refusal(
+            "published_content",
+            f"task.{op[4]}: {self._post_named(op[3])} is published: what went out changes no more (take its publish back first)",
+        )
+
+    def _refuse_waited_for_nothing(self, went_out: WentOut | None, ops: Sequence[Proposal], verdicts: list[Refusal | None]) -> None:
+        """Refuse the changes of a published post's content or round that waited for a move of their write the judge
+        never reached (refused first: ``WentOut.unjudged``)."""
+        if went_out is None:
+            return
+        for index in went_out.unjudged():
+            if verdicts[index] is None:
+                verdicts[index] = self._went_out_refusal(ops[index])
 
     def _task_values_refused(self, ops: Sequence[Proposal]) -> dict[int, Refusal]:
         """The task operations of ``ops`` whose value the rules refuse beyond its shape, by index: a post's link, live URL

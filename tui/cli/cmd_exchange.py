@@ -11,6 +11,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.rules import Refused, task_change_refused
@@ -23,12 +24,14 @@ from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
 from crewdeck.tui.workspace.separators import CsvLines
 from crewdeck.tui.workspace.utf16 import Utf8, text_encoding
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import Member
+from crewdeck.tui.workspace.workspace import Member, Workspace
+
+if TYPE_CHECKING:
+    from crewdeck.tui.workspace.merging import Merge
 
 #: The formats ``--map-status`` goes with (``crewdeck.tui.tasks.imports``).
 FOREIGN = ("trello", "asana", "linear")
-#: The sources whose newer export changes only what nobody changed since the last import (``lastimport.Guard``): on a
-#: joined replica, they pull first.
+#: The sources whose newer export changes only what nobody changed since the last import (``lastimport.Guard``).
 GUARDED = (*FOREIGN, "taskwarrior")
 
 
@@ -60,8 +63,6 @@ def cmd_import(ctx: Context) -> int:
     source = ctx.args.file
     if ctx.args.map_status and ctx.args.source not in FOREIGN:
         raise UserError(f"--map-status goes with --from {'|'.join(FOREIGN)}")
-    if ctx.args.dry_run and ctx.args.source not in GUARDED:
-        raise UserError(f"--dry-run goes with --from {'|'.join(GUARDED)}")
     ws = ctx.ws
     # Into a workspace nobody is in yet, the import speaks for no one.
     me = ctx.me if ws.members() else ctx.me_or_none()
@@ -71,10 +72,7 @@ def cmd_import(ctx: Context) -> int:
         refusal = task_change_refused(me.facts())
         if refusal is not None:
             raise Refused(refusal)
-    if ctx.args.offline and ctx.args.source not in GUARDED:
-        raise UserError(f"--offline goes with --from {'|'.join(GUARDED)}")
-    # A crewdeck export merges by its records' own stamps and ids, counting no earlier import: nothing to pull for.
-    runs_of = _pulled_first(ctx) if ctx.args.source in GUARDED else None
+    runs_of = _pulled_first(ctx)
     default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
     # A file refused whole says "nothing imported: FILE: ..." from every import, as Trello's, Asana's and Linear's said it.
     with bad_rows_listed(source_name(source)):
@@ -89,7 +87,7 @@ def cmd_import(ctx: Context) -> int:
             return _import_foreign(ctx, me, default_tz, runs_of)
         if not merging.has_data(ws):
             return _restore(ctx, me)
-        return _merge(ctx, me, default_tz)
+        return _merge(ctx, me, default_tz, runs_of)
 
 
 #: Seconds the pull before an import waits for each answer: a server that took the connection and never answers is
@@ -98,12 +96,15 @@ PULL_FIRST_TIMEOUT = 10.0
 #: What an import on a joined replica that does not pull first risks, and counts (``_pulled_first``).
 MAY_BE_REPLACED = "edits teammates synced since your last pull may be replaced"
 IMPORTS_MADE_HERE = f"fields changed since the last import made here are kept; {MAY_BE_REPLACED}"
+#: The same, of a crewdeck export, whose values win over every edit here (``merging``): only the risk.
+OFFLINE_RISKS = {"crewdeck": MAY_BE_REPLACED}
 
 
 def _pulled_first(ctx: Context) -> frozenset[str] | None:
     """On a joined replica, what the server holds pulled before the import reads the workspace: an edit made elsewhere
-    and not pulled yet would lose to the import's later stamp, said nowhere.  Every earlier import then counts, wherever
-    it was made (``lastimport``: nobody changed the field since, as far as this copy has pulled); ``None``.
+    and not pulled yet would lose to the import's later stamp, said nowhere (a crewdeck export's too: a teammate's
+    publish not pulled yet read as no publish, and the file's copy went over what went out).  Every earlier import then
+    counts, wherever it was made (``lastimport``: nobody changed the field since, as far as this copy has pulled); ``None``.
 
     Where the pull fails, a real import is refused: counting only the imports made on this replica (its nodes) still
     lets its own last import's stamp win over a teammate's edit synced since this replica's last pull.  ``--offline``
@@ -116,7 +117,7 @@ def _pulled_first(ctx: Context) -> frozenset[str] | None:
         return None  # a shared file or a workspace of its own: it holds every edit made to it
     here = frozenset((store.node, *store.former_nodes()))
     if ctx.args.offline:
-        print(visible(f"not pulled from {remote.url} first (--offline): {IMPORTS_MADE_HERE}"))
+        print(visible(f"not pulled from {remote.url} first (--offline): {OFFLINE_RISKS.get(ctx.args.source, IMPORTS_MADE_HERE)}"))
         return here
 
     client = Client(remote.url, remote.token, remote.workspace, timeout=PULL_FIRST_TIMEOUT)
@@ -189,12 +190,32 @@ def _formats_of(text: str) -> list[tuple[str, str]]:
     return found + ([("a Linear CSV export", "linear")] if {"id", "title"} <= header else [])
 
 
-def _merge(ctx: Context, me: Member | None, default_tz: str | None) -> int:
-    """A crewdeck export into a workspace with data: merged, every record judged as ``me``'s write."""
+def _merge(ctx: Context, me: Member | None, default_tz: str | None, runs_of: frozenset[str] | None) -> int:
+    """A crewdeck export into a workspace with data: merged, every record judged as ``me``'s write; a dry run on a private
+    copy of the workspace (``Store.rehearsal``), which it only reads.  ``runs_of``: the nodes whose earlier imports count
+    (``lastimport.Guard``); ``None``: every node's."""
+    with _rehearsed(ctx) as ws:
+        merge = _merged(ctx, ws, me, default_tz, runs_of)
+    print(visible(merge.said(planned=ctx.args.dry_run)))
+    return 0
+
+
+@contextmanager
+def _rehearsed(ctx: Context) -> Iterator[Workspace]:
+    """The workspace an import writes to: a private copy of it for a dry run (``Store.rehearsal``)."""
+    if not ctx.args.dry_run:
+        yield ctx.ws
+        return
+    with ctx.ws.store.rehearsal() as store:
+        rehearsed = Workspace(store)
+        rehearsed.reader = ctx.ws.reader
+        yield rehearsed
+
+
+def _merged(ctx: Context, ws: Workspace, me: Member | None, default_tz: str | None, runs_of: frozenset[str] | None) -> Merge:
     from crewdeck.tui.workspace import merging
     from crewdeck.tui.workspace.lastimport import CREWDECK_SOURCE, Guard, remember
 
-    ws = ctx.ws
     source = ctx.args.file
     text = read_input(source)
     name = source_name(source)
@@ -209,27 +230,31 @@ def _merge(ctx: Context, me: Member | None, default_tz: str | None) -> int:
         plan = exchange.plan_import(doc, name, where)
         merge_from = merging.export_source(plan, name, where)
         # A publish an earlier import wrote (a restore's too) follows the file; one a member made here stays as it went out.
-        guard = Guard(ws.conn, CREWDECK_SOURCE)
+        guard = Guard(ws.conn, CREWDECK_SOURCE, runs_of)
         merge_from.publish_imported = lambda post_id: guard.wrote(post_id, "post_state", unnamed=True)
         merge = merging.plan_merge(ws, me, merge_from, default_tz=default_tz)
         if not merge.changes_nothing:
             merging.write_merge(ws, me, merge, lambda done, total: progress(done, total, "writing"), remember(CREWDECK_SOURCE))
     except exchange.ImportProblems as exc:
         raise _nothing_imported(exc, source) from None
-    print(visible(str(merge)))
-    return 0
+    return merge
 
 
 def _restore(ctx: Context, me: Member | None) -> int:
-    """A restore into a workspace with no data: it becomes the export, authors and all, read and written as the file is read."""
+    """A restore into a workspace with no data: it becomes the export, authors and all, read and written as the file is read
+    (a dry run: into a private copy of the workspace)."""
     source = ctx.args.file
     meter = Meter("importing")
-    with open_input(source) as (stream, size), _streamed_import(source, CREWDECK_EXPORT):
+    with _rehearsed(ctx) as ws, open_input(source) as (stream, size), _streamed_import(source, CREWDECK_EXPORT):
         # UTF-16 (an editor's, its byte order mark says so) read as UTF-8 as it goes, as a merge's whole reading reads it.
         planned = exchange.restore(
-            ctx.ws.store, me.id if me else "", Utf8(stream), source_name(source), lambda: meter(stream.tell(), size) if size else None
+            ws.store, me.id if me else "", Utf8(stream), source_name(source), lambda: meter(stream.tell(), size) if size else None
         )
-    print(f"imported {counted(planned, 'record')}")
+    print(
+        f"dry run, nothing written: would import {counted(planned, 'record')}"
+        if ctx.args.dry_run
+        else f"imported {counted(planned, 'record')}"
+    )
     return 0
 
 
@@ -373,12 +398,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument(
         "--dry-run",
         action="store_true",
-        help="Trello/Asana/Linear: print the status mapping and what would change; Taskwarrior: what would change; write nothing",
+        help="print what would change and write nothing (Trello/Asana/Linear: the status mapping too)",
     )
     p.add_argument(
         "--offline",
         action="store_true",
-        help="Taskwarrior/Trello/Asana/Linear on a joined replica: import without pulling from the server first "
-        "(only imports made here count; edits teammates synced since your last pull may be replaced)",
+        help="on a joined replica: import without pulling from the server first (edits teammates synced since your last "
+        "pull may be replaced; from Taskwarrior, Trello, Asana and Linear only imports made here count)",
     )
     p.set_defaults(func=cmd_import)

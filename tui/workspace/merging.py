@@ -201,6 +201,8 @@ def _keeps_unsubmitted(current: Mapping[str, Any], changes: dict[str, Any]) -> b
 #: What a post's publish is, besides its content: left as it is here with the content (``_keeps_what_went_out``).  The
 #: slot is what went out too: ``set ID publish=...`` refuses to move a published post.
 PUBLISH_FIELDS = ("post_state", "post_round", "publish", "live_url", "published_at")
+#: What only a publish writes on a post (``posts.writing.published_fields``): emptied when the file takes it back.
+PUBLISH_ONLY = ("live_url", "published_at")
 #: The task status a publish writes (``posts.writing``): left with the state it follows from.
 PUBLISHED_STATUS = "done"
 #: A post's fields as ``post show`` names them, in the summary's line of what went out.
@@ -221,16 +223,15 @@ def _keeps_what_went_out(
     ``changes``): what went out, its content and the round, slot, link and time it went out with, changes no more (rule
     ``published_content``), which refused the whole import; and the task's status, where the state it follows from
     stays.  A file whose post is not published takes the publish back when an import of its source wrote it here
-    (``publish_imported``), as its source took it back, content and all, the state first (the rules read the content as
-    that of the state it moves to), with the publish's fields the file leaves at their empty value (``unset``: a crewdeck
-    export writes no field at its default); a publish made here, by a member, stays."""
+    (``publish_imported``), as its source took it back, content and all (the rules judge one write's fields together),
+    with the publish's fields the file leaves at their empty value (``unset``: a crewdeck export writes no field at its
+    default); a publish made here, by a member, stays."""
     if current.get("post_state") != "published":
         return []
     if changes.get("post_state", "published") != "published" and publish_imported():
-        state = changes.pop("post_state")
-        rest = {**{name: empty for name, empty in unset().items() if current.get(name) != empty}, **changes}
-        changes.clear()
-        changes.update({"post_state": state, **rest})
+        for name, empty in unset().items():
+            if current.get(name) != empty:
+                changes.setdefault(name, empty)
         return []
     left = [name for name in (*CONTENT_FIELDS, *PUBLISH_FIELDS) if name in changes]
     if "post_state" in left and "status" in changes and current.get("status") == PUBLISHED_STATUS:
@@ -240,6 +241,10 @@ def _keeps_what_went_out(
     return left
 
 
+#: How a publish the file takes back comes back: that of a post approved in a round here.
+UNDO_BRINGS_IT_BACK = "crewdeck undo brings it back"
+#: The same, of a post no round here approved (recorded published by an import).
+APPROVAL_BRINGS_IT_BACK = "never approved here, it goes out again once its chain approves it"
 #: Why a member the file names is not added, when a zone is all it lacks.
 NO_ZONE = "not a member here, and the file gives no time zone to add them with: give --default-tz ZONE"
 #: Why a person the file only names (an assignee) is not added by a member's import (``rules.member_add_refused``).
@@ -291,6 +296,9 @@ class Merge:
     #: its post is not published.  An export holds no time its records changed: one made before the publish reads the
     #: same as one whose source took the publish back, so each is said, and ``crewdeck undo`` brings it back.
     taken_back: list[str] = field(default_factory=list)
+    #: The same, of posts no round here approved (an import recorded them published, gone out before crewdeck): undo
+    #: would move them back into published, which only an approval lets (rule ``not_publishable``).
+    taken_back_unapproved: list[str] = field(default_factory=list)
     #: Writes made (or planned, in a dry run) and no longer held in ``writes`` (``merge_stream``).
     written: int = 0
     #: The file gave no record at all (``merge_stream``: a CSV of its header alone, an empty list of tasks).
@@ -359,11 +367,12 @@ class Merge:
             posts = "published post keeps" if len(self.went_out) == 1 else "published posts keep"
             parts.append(f"{len(self.went_out):,} {posts} what went out here, the file's changes to it left out: {summary(self.went_out)}")
         taken_back = "would be taken back" if planned else "taken back"
-        parts.extend(
-            f"{post}: its publish {taken_back}, as the file's post is not published (a file older than the publish reads the same: "
-            "crewdeck undo brings it back)"
-            for post in self.taken_back
-        )
+        for taken, again in ((self.taken_back, UNDO_BRINGS_IT_BACK), (self.taken_back_unapproved, APPROVAL_BRINGS_IT_BACK)):
+            parts.extend(
+                f"{post}: its publish {taken_back}, as the file's post is not published (a file older than the publish reads the same: "
+                f"{again})"
+                for post in taken
+            )
         parts.extend(self.notes)
         # A file of no tasks has nothing to write: "nothing written" would say so twice.
         dry_run = ("dry run: " if self.no_records else "dry run, nothing written: ") if planned else ""
@@ -848,7 +857,8 @@ class _Merger:
             self.merge.went_out.append(said)
         elif entity == "task" and current.get("post_state") == "published" and changes.get("post_state", "published") != "published":
             gone = [FIELD_WORDS[name] for name in PUBLISH_FIELDS if name in changes and current.get(name) and not changes[name]]
-            self.merge.taken_back.append(f"{named} ({', '.join(gone)} emptied)" if gone else named)
+            back = self.merge.taken_back if current.get("post_round") else self.merge.taken_back_unapproved
+            back.append(f"{named} ({', '.join(gone)} emptied)" if gone else named)
         unsubmitted = entity == "task" and _keeps_unsubmitted(current, changes)
         if edited or unsubmitted:
             said = f"{named}: {', '.join(edited) or 'its content'}" + (f" ({UNSUBMITTED})" if unsubmitted else "")
@@ -866,13 +876,13 @@ class _Merger:
             self.merge.unchanged += 1
 
     def _unset(self, task: Mapping[str, Any]) -> dict[str, Any]:
-        """The fields of a publish a crewdeck export's task leaves out, at their empty value: it writes no field at its
-        default (its publish taken back there, the link and time emptied).  A source whose imports are remembered gives
-        those it empties (``Source.emptied``)."""
-        if self.source.edited_here is not None:
-            return {}
+        """The fields of a publish the file's task leaves out, at their empty value: a crewdeck export writes no field at
+        its default (its publish taken back there, the link and time emptied).  A source whose imports are remembered
+        gives the others it empties (``Source.emptied``), but has no word for what only a publish writes (``PUBLISH_ONLY``:
+        a Trello card gives its time published only while in a list of what went out)."""
+        names = PUBLISH_ONLY if self.source.edited_here is not None else (*PUBLISH_FIELDS, "status")
         spec = ENTITIES["task"]
-        return {name: spec.by_name[name].default for name in (*PUBLISH_FIELDS, "status") if name not in task}
+        return {name: spec.by_name[name].default for name in names if name not in task}
 
     def _publish_imported(self, row_id: str) -> bool:
         """Whether an import of the source wrote the publish of the post published here (``Source.publish_imported``)."""
