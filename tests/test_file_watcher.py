@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -14,7 +15,7 @@ import pytest
 
 from crewdeck.sync.state.filewatch import subscribe
 from crewdeck.sync.state.ids import new_id
-from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.store import WINDOW_CACHE_KIB, Store
 from crewdeck.sync.state.watcher import ChangeWatcher
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
@@ -159,3 +160,48 @@ def test_a_change_watcher_reports_what_was_stored_before_it_ran_and_what_comes_a
         thread.join()
     assert seen == [op.op_id for _, op in store.ops_after(0)]  # each once, in seq order
     store.close()
+
+
+async def test_a_replicas_app_reads_with_sqlites_own_page_cache_on_every_connection_it_keeps_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sync engine, the file's watchers and the ranked task list opened with the 64 MB cache meant for big writes:
+    # scoring every task each minute filled the ranked list's (an idle app at 100,000 tasks went from 55 to 110 MB).
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(replica))
+        caches: dict[sqlite3.Connection, str] = {}
+        real_connect = sqlite3.connect
+
+        def traced_connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+            conn = real_connect(database, *args, **kwargs)
+
+            def trace(statement: str) -> None:
+                if statement.startswith("PRAGMA cache_size ="):
+                    caches[conn] = statement
+
+            if str(replica.resolve()) in str(database):
+                conn.set_trace_callback(trace)
+            return conn
+
+        monkeypatch.setattr(sqlite3, "connect", traced_connect)
+        app = make_app(replica, "ana")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: app.query_one(WorkspaceHeader).sync_text.startswith("live · synced"), "the live state")
+            app.session.ranked.rescore(dt.datetime.now(dt.UTC))
+            kept = [statement for conn, statement in caches.items() if _is_open(conn)]
+            assert len(kept) >= 5  # the session's, the ranked list's, the two watchers', the engine's
+            assert set(kept) == {f"PRAGMA cache_size = -{WINDOW_CACHE_KIB}"}
+    finally:
+        server.stop()
+
+
+def _is_open(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.total_changes  # noqa: B018 (raises once the connection is closed)
+    except sqlite3.ProgrammingError:
+        return False
+    return True

@@ -49,7 +49,7 @@ from crewdeck.sync.client.remote import (
 )
 from crewdeck.sync.state.clock import ClockSkewError
 from crewdeck.sync.state.filewatch import Subscription, subscribe
-from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.sync.state.store import WINDOW_CACHE_KIB, Store, WorkspaceError
 
 if TYPE_CHECKING:
     import httpx
@@ -283,7 +283,7 @@ class SyncEngine:
             raise failed[0]
 
     def _loop(self) -> None:
-        store = Store(self.path)
+        store = Store(self.path, cache_kib=WINDOW_CACHE_KIB)
         remote = Remote.of(store)
         if remote is None:
             store.close()

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crewdeck.sync.state.sharedfile import OpenedFile
-from crewdeck.sync.state.store import connect, data_version, max_seq
+from crewdeck.sync.state.store import WINDOW_CACHE_KIB, connect, data_version, max_seq
 
 #: How often a subscriber wants the file looked at unless it asks for more, in seconds.
 POLL_INTERVAL = 0.015
@@ -92,7 +92,7 @@ class FileWatcher:
         self.opened = OpenedFile.at(path)
         # Read-write mode although it only reads: a read-only connection cannot
         # create the WAL index when it is the first to open the file.
-        self.conn: sqlite3.Connection = connect(path)
+        self.conn: sqlite3.Connection = connect(path, cache_kib=WINDOW_CACHE_KIB)
         #: Read first on the thread; that first look tells every subscriber,
         #: so a commit made while the thread starts is never missed.
         self.version: int | None = None

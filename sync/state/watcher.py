@@ -25,7 +25,7 @@ from pathlib import Path
 from crewdeck.sync.state.filewatch import POLL_INTERVAL, subscribe
 from crewdeck.sync.state.oplog import OP_COLUMNS, Op
 from crewdeck.sync.state.sharedfile import OpenedFile
-from crewdeck.sync.state.store import WorkspaceError, connect, max_seq, ops_after
+from crewdeck.sync.state.store import WINDOW_CACHE_KIB, WorkspaceError, connect, max_seq, ops_after
 
 
 class ChangeWatcher:
@@ -35,7 +35,7 @@ class ChangeWatcher:
         """``opened``: the file the caller opened at ``path`` (what the path names now if not given)."""
         self.path = Path(path)
         self.opened = opened or OpenedFile.at(self.path)
-        self.conn: sqlite3.Connection = connect(self.path)
+        self.conn: sqlite3.Connection = connect(self.path, cache_kib=WINDOW_CACHE_KIB)
         self.seq = max_seq(self.conn) if after_seq is None else after_seq
         self.page = page
         #: The last ``refused_ops`` row reported (rows are only ever added there).
