@@ -21,6 +21,7 @@ changed; a Textual app forwards it with ``call_from_thread``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import sqlite3
@@ -324,7 +325,7 @@ class SyncEngine:
                             self._emit(SyncStatus("syncing", waiting, last_sync, (done, total)))
 
                     # What a pull stores is told by whoever watches the file (the app), as it is stored.
-                    result = sync_round(store, client, show, pull_told=True)
+                    result = sync_round(store, client, show, pull_told=True, idle_kept=False)
                     pulled_to = int(store.get_meta(META_PULL_SEQ) or 0)
                     left = unsent(store)
                 except Offline as exc:
@@ -388,6 +389,7 @@ class SyncEngine:
             self._stop.set()
             commits.close()
             self._dropped(client)
+            _keep_last_sync(store, last_sync)
             store.close()
 
     def _renewed(self, store: Store) -> Remote | None:
@@ -496,6 +498,18 @@ class SyncEngine:
     def _poke(self) -> None:
         self._remote_wake.set()
         self._wake.set()
+
+
+def _keep_last_sync(store: Store, last_sync: dt.datetime | None) -> None:
+    """The last round's time, for the header of the app opened next: the rounds that moved nothing wrote none (an idle
+    replica wrote its file once a minute), so the engine writes the last one's as it ends.  A replica that cannot be
+    written now (moved, its disk full) keeps the time it has: the last round that moved something, still true."""
+    if last_sync is None:
+        return
+    with contextlib.suppress(sqlite3.Error, WorkspaceError):
+        saved = store.get_meta(META_LAST_SYNC)
+        if not saved or dt.datetime.fromisoformat(saved) < last_sync:
+            store.set_meta(META_LAST_SYNC, last_sync.isoformat(timespec="seconds"))
 
 
 def _failure_message(exc: Exception, path: Path, left: int) -> str:
