@@ -22,7 +22,7 @@ from crewdeck.sync.state.watcher import ChangeWatcher
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import make_app, settle, until
-from .syncsupport import Server, crewdeck, make_team, new_token, wait_until
+from .syncsupport import crewdeck, served_replica, wait_until
 
 ANA = new_id()
 
@@ -64,11 +64,7 @@ def version_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, i
 async def test_the_app_and_its_sync_engine_on_one_replica_share_one_watcher(
     tmp_path: Path, version_reads: list[tuple[str, int, int]]
 ) -> None:
-    team = make_team(tmp_path)
-    server = Server([str(team)]).start()
-    try:
-        replica = tmp_path / "ana.db"
-        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(replica))
+    with served_replica(tmp_path) as (team, replica):
         app = make_app(replica, "ana")
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
@@ -89,8 +85,6 @@ async def test_the_app_and_its_sync_engine_on_one_replica_share_one_watcher(
             assert len({thread for _, _, thread in on_replica}) == 1
             assert len({conn for _, conn, _ in on_replica}) == 1
             assert len(watcher_threads()) == 1
-    finally:
-        server.stop()
     wait_until(lambda: not watcher_threads(), "the watcher's thread to end with its last subscriber")
 
 
@@ -169,11 +163,7 @@ async def test_a_replicas_app_reads_with_sqlites_own_page_cache_on_every_connect
 ) -> None:
     # The sync engine, the file's watchers and the ranked task list opened with the 64 MB cache meant for big writes:
     # scoring every task each minute filled the ranked list's (an idle app at 100,000 tasks went from 55 to 110 MB).
-    team = make_team(tmp_path)
-    server = Server([str(team)]).start()
-    try:
-        replica = tmp_path / "ana.db"
-        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(replica))
+    with served_replica(tmp_path) as (_, replica):
         caches: dict[sqlite3.Connection, str] = {}
         real_connect = sqlite3.connect
 
@@ -197,8 +187,6 @@ async def test_a_replicas_app_reads_with_sqlites_own_page_cache_on_every_connect
             kept = [statement for conn, statement in caches.items() if _is_open(conn)]
             assert len(kept) >= 5  # the session's, the ranked list's, the two watchers', the engine's
             assert set(kept) == {f"PRAGMA cache_size = -{WINDOW_CACHE_KIB}"}
-    finally:
-        server.stop()
 
 
 def _is_open(conn: sqlite3.Connection) -> bool:

@@ -12,7 +12,7 @@ from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.client.metakeys import META_LAST_SYNC
 from crewdeck.sync.state.store import Store, connect, data_version
 
-from .syncsupport import Server, crewdeck, make_team, new_token, wait_until
+from .syncsupport import served_replica, wait_until
 
 
 class CountedPulls(httpx.HTTPTransport):
@@ -32,11 +32,7 @@ class CountedPulls(httpx.HTTPTransport):
 def test_an_idle_replica_is_not_written_and_its_last_sync_is_kept_as_its_engine_ends(tmp_path: Path) -> None:
     # Every idle round wrote the time of the last sync once a minute was past: a replica left open wrote its file (and
     # woke whoever watched it) once a minute for nothing.
-    team = make_team(tmp_path)
-    server = Server([str(team)]).start()
-    try:
-        replica = tmp_path / "ana.db"
-        crewdeck("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(replica))
+    with served_replica(tmp_path) as (_, replica):
         before = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)).replace(microsecond=0)
         with Store(replica) as store:
             store.set_meta(META_LAST_SYNC, before.isoformat())
@@ -58,5 +54,3 @@ def test_an_idle_replica_is_not_written_and_its_last_sync_is_kept_as_its_engine_
             kept = dt.datetime.fromisoformat(store.get_meta(META_LAST_SYNC) or "")
         assert kept >= status.last_sync
         looking.close()
-    finally:
-        server.stop()
