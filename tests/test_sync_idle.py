@@ -4,15 +4,18 @@ true, after a restart too."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.client.metakeys import META_LAST_SYNC
 from crewdeck.sync.state.store import Store, connect, data_version
 
-from .syncsupport import served_replica, wait_until
+from .syncsupport import crewdeck, served_replica, wait_until
 
 
 class CountedPulls(httpx.HTTPTransport):
@@ -42,7 +45,7 @@ def test_an_idle_replica_is_not_written_and_its_last_sync_is_kept_as_its_engine_
         engine = SyncEngine(replica, poll_interval=0.01, transport=counted)
         engine.start()
         try:
-            wait_until(lambda: counted.pulls >= 5, "five idle rounds")
+            wait_until(lambda: counted.pulls >= 5 and engine.listening, "five idle rounds, the event stream open")
             status = engine.status
             assert status is not None and status.state == "live" and status.last_sync is not None and status.last_sync > before
             assert data_version(looking) == version  # nothing committed to the replica
@@ -54,3 +57,37 @@ def test_an_idle_replica_is_not_written_and_its_last_sync_is_kept_as_its_engine_
             kept = dt.datetime.fromisoformat(store.get_meta(META_LAST_SYNC) or "")
         assert kept >= status.last_sync
         looking.close()
+
+
+def test_an_idle_replicas_rounds_read_no_log_to_find_nothing_unsent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each round read this member's operations from the push cursor on three times (what waits, the push, what is
+    # left): ~9 ms each, every 15 s, at 100,000 operations pulled since they last pushed.
+    with served_replica(tmp_path) as (team, replica):
+        counted = CountedPulls()
+        reads: list[int] = []  # the pulls sent when the engine read the log for this member's operations
+        real_connect = sqlite3.connect
+
+        def traced_connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+            conn = real_connect(database, *args, **kwargs)
+            if str(replica.resolve()) in str(database):
+                conn.set_trace_callback(
+                    lambda statement: (
+                        reads.append(counted.pulls) if "FROM ops WHERE seq > " in statement and "node = " in statement else None
+                    )
+                )
+            return conn
+
+        monkeypatch.setattr(sqlite3, "connect", traced_connect)
+        engine = SyncEngine(replica, poll_interval=0.01, transport=counted)
+        engine.start()
+        try:
+            wait_until(lambda: counted.pulls >= 6, "six idle rounds")
+            assert reads and [pulls for pulls in reads if pulls >= 2] == []  # the first round's alone
+            # An edit made here (another process's: a command) is still found and sent.
+            task = crewdeck("-w", str(replica), "add", "Made while the app was idle").strip()
+            with Store(team) as served:
+                wait_until(lambda: served.record("task", task) is not None, "the edit pushed")
+            wait_until(lambda: engine.status is not None and engine.status.unsent == 0 and engine.status.state == "live", "nothing unsent")
+        finally:
+            engine.stop()
+            assert engine.join(30)
