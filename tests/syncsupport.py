@@ -338,6 +338,20 @@ def make_team(directory: Path) -> Path:
     return path
 
 
+@contextmanager
+def served_replica(directory: Path, handle: str = "ana") -> Iterator[tuple[Path, Path]]:
+    """A team's file (``make_team``) served on 127.0.0.1 and ``handle``'s replica of it, ``directory/HANDLE.db``: the
+    two paths, for as long as the block."""
+    team = make_team(directory)
+    server = Server([str(team)]).start()
+    try:
+        replica = directory / f"{handle}.db"
+        crewdeck("join", server.url, "--token", new_token(handle, "--workspace", str(team)), str(replica))
+        yield team, replica
+    finally:
+        server.stop()
+
+
 def new_token(*args: str) -> str:
     return create_token(*args)[1]
 

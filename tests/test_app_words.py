@@ -291,6 +291,49 @@ async def test_a_sync_of_many_pages_is_one_notice_that_counts_them_all(tmp_path:
         assert messages == ["@ana as @raj added 5 tasks and changed 1 task"], messages
 
 
+async def test_a_teammates_quick_changes_are_one_notice_that_counts_them(tmp_path: Path) -> None:
+    # Raj changing a task every 0.2 s: each one-record change was told in words apart, ~20 notices stacked at once over
+    # the tasks pane.  Now one notice counts them, by who made them, updated as they come.
+    path = team(tmp_path)
+    for n in range(5):
+        assert main(["-w", str(path), "--as", "ana", "add", f"Caption {n}"]) == 0
+    with Store(path) as store:
+        tasks = sorted(row_id for row_id, _ in store.records("task"))
+    raj = Session.open(path, "raj", Config())
+    try:
+        commits = [list(raj.edits.set_fields([task], {"priority": "high"}, "set priority").ops) for task in tasks]
+    finally:
+        raj.close()
+    app = make_app(path, watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app._notifications.clear()
+        app.store_changed(commits[0])
+        await settle(pilot)
+        first = [str(n.message) for n in app._notifications]
+        assert len(first) == 1 and "“" in first[0], first  # one change alone is still told in words
+        for commit in commits[1:]:
+            app.store_changed(commit)  # as the watcher tells each of raj's commits
+            await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert messages == ["@ana as @raj changed 6 tasks"], messages
+        assert toasts_held(app) == [1]
+    # The same task changed again and again: one notice, in the words of the newest change.
+    app = make_app(path, watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app._notifications.clear()
+        raj = Session.open(path, "raj", Config())
+        try:
+            for level in ("low", "med"):
+                app.store_changed(list(raj.edits.set_fields([tasks[0]], {"priority": level}, "set priority").ops))
+                await settle(pilot)
+        finally:
+            raj.close()
+        messages = [str(n.message) for n in app._notifications]
+        assert len(messages) == 1 and "med" in messages[0] and "low" not in messages[0], messages
+
+
 async def test_a_notice_told_apart_between_a_syncs_pages_leaves_their_total_counting(tmp_path: Path) -> None:
     # A record's change told with more than itself (overwritten already) came between two pages: the next page began
     # a count of its own, and the first one's total stayed up, partial (reviewer rc).

@@ -819,6 +819,48 @@ async def test_the_clocks_tick_on_the_same_day_reads_nothing(workspace: Path, mo
         assert ledger.generation == generation and reads == []
 
 
+async def test_a_month_read_again_after_midnight_before_the_clocks_tick_still_goes_on_to_the_next(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A teammate's entry read the pane again after midnight, before the minute's tick: the budget was read as of
+    # 1 December on November's entries until the tick moved it on.
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-30T22:59:00Z")  # 23:59 on Monday 30 November in Berlin, ana's zone
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        assert ledger.period == Period.parse("2026-11")
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-30T23:15:00Z")  # 00:15 on 1 December in Berlin
+        generation = ledger.generation
+        with Store(workspace) as store:  # another connection: a teammate's process
+            raj = member_id(workspace, "raj")
+            spring = store.conn.execute("SELECT id FROM campaign WHERE name = 'Spring Launch'").fetchone()[0]
+            with store.write(raj) as w:
+                entry = {"date": "2026-12-01", "campaign": spring, "category": "influencers", "payee": "@cafe_mila"}
+                w.append(
+                    "ledger_entry", {**entry, "amount": 31_000, "currency": "EUR", "entered_by": raj, "entered_at": "2026-11-30T23:14:00Z"}
+                )
+        await until(pilot, lambda: ledger.generation > generation)
+        await settle(pilot)
+        assert ledger.period == Period.parse("2026-12") and ledger.query_one(PaneBar).title == "Month 2026-12"
+        assert ledger.entries.total == in_period(workspace, ledger.period)
+
+
+async def test_a_month_chosen_after_midnight_before_the_clocks_tick_stays_chosen(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-30T22:59:00Z")  # 23:59 on Monday 30 November in Berlin
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger = await open_ledger(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert ledger.period == Period.parse("2026-10")
+        monkeypatch.setenv("CREWDECK_NOW", "2026-11-30T23:15:00Z")  # 00:15 on 1 December: November is last month now
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        ledger.tick()
+        await settle(pilot)
+        assert ledger.period == Period.parse("2026-11") and ledger.query_one(PaneBar).title == "Month 2026-11"
+
+
 async def test_the_bar_names_only_the_period_keys_that_act(workspace: Path) -> None:
     """At all time the bar still said "[ ] { } period", and [ ] } did nothing there (as { at a day): keys named that
     did nothing; they are not named, and pressed there they are not the pane's (the palette leaves them out too)."""

@@ -1160,11 +1160,23 @@ def _pulls_merged(pulls: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], 
     return tuple(merged)
 
 
-def sync_round(store: Store, client: Client, on_progress: Progress | None = None, *, pull_told: bool = False) -> RoundResult:
+def sync_round(
+    store: Store,
+    client: Client,
+    on_progress: Progress | None = None,
+    *,
+    pull_told: bool = False,
+    idle_kept: bool = True,
+    all_sent: bool = False,
+) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first).
 
     ``pull_told``: the caller says what a pull stores as it is stored, whether the round ends well or not (the app's
-    watcher of the file), or it is no news (a join's history): a round that fails leaves it to no later round to tell."""
+    watcher of the file), or it is no news (a join's history): a round that fails leaves it to no later round to tell.
+    ``idle_kept``: a round that moved nothing keeps its time as the replica's last sync too; the app's engine, which
+    goes round every 15 s, keeps the last one's as it ends instead (``SyncEngine``), and an idle replica writes nothing.
+    ``all_sent``: the caller knows no operation made here is unsent, and the push, which reads the log from the push
+    cursor on to find out, is not made."""
     keep_private(store.path)
     # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed``, what it pulls
     # (where others' edits that replaced or deleted them are looked for) past ``held``, and the refusals it tells are
@@ -1173,7 +1185,7 @@ def sync_round(store: Store, client: Client, on_progress: Progress | None = None
     untold = (store.get_meta(META_UNTOLD), store.get_meta(META_UNTOLD_COUNTS))
     counted = Counted()
     try:
-        result = _round(store, client, on_progress, counted)
+        result = _round(store, client, on_progress, counted, idle_kept, all_sent)
     except BaseException:
         _keep_untold(store, own, counted, pull_told=pull_told)
         raise
@@ -1260,12 +1272,13 @@ def _refusals_listed(store: Store) -> int:
     return int(row[0])
 
 
-def _round(store: Store, client: Client, on_progress: Progress | None, counted: Counted) -> RoundResult:
+def _round(store: Store, client: Client, on_progress: Progress | None, counted: Counted, idle_kept: bool, all_sent: bool) -> RoundResult:
     """``sync_round`` but for what it tells of edits made here that the server refused, or others' edits replaced or
     deleted; ``counted`` hears the rest as it goes."""
     sent = counted.sent
     try:
-        push_all(store, client, done=sent)
+        if not all_sent:
+            push_all(store, client, done=sent)
     except (ClockOff, OlderServer):
         # This machine's stamps are ahead of the server's clock, or the server older than its pushes need: they wait
         # (the error says why), but what the others sent still comes in; a laptop with a fast clock saw none of its
@@ -1287,12 +1300,9 @@ def _round(store: Store, client: Client, on_progress: Progress | None, counted: 
         sent.add(Pushed(more.stored, more.refused))  # its writes carried over were counted by the pull that found them
         pulled_more, head, _ = pull_all(store, client, on_progress)  # the head they moved
         pulled += pulled_more
-    now = dt.datetime.now(dt.UTC)
-    saved = store.get_meta(META_LAST_SYNC)
-    # Saved for the next start; an idle round writes it at most once a minute
-    # (every write wakes whoever watches the replica).
-    if sent.stored or pulled or not saved or now - dt.datetime.fromisoformat(saved) > dt.timedelta(minutes=1):
-        store.set_meta(META_LAST_SYNC, now.isoformat(timespec="seconds"))
+    # Saved for the next start (every write wakes whoever watches the replica).
+    if sent.stored or pulled or idle_kept or not store.get_meta(META_LAST_SYNC):
+        store.set_meta(META_LAST_SYNC, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     return RoundResult(
         sent.stored,
         pulled,

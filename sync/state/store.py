@@ -127,8 +127,19 @@ def folded(text: str | None) -> str | None:
     return text if text is None else text.lower()
 
 
-def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
-    """A connection with the settings every crewdeck connection uses."""
+#: Page caches, KiB, each allocated only as used.  Big imports and first syncs insert into three random-keyed b-trees: a
+#: large cache keeps them fast.
+BULK_CACHE_KIB = 65_536
+#: SQLite's default, for the connections that read small windows (the file's watchers, the ranked task list, the sync
+#: engine): they read as fast through it, the OS keeping the file's pages, where the bulk cache filled as they read
+#: (scoring every task each minute: ~55 MB at 100,000 tasks) and was never given back.
+WINDOW_CACHE_KIB = 2_000
+
+
+def connect(
+    path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TIMEOUT, cache_kib: int = BULK_CACHE_KIB
+) -> sqlite3.Connection:
+    """A connection with the settings every crewdeck connection uses; ``cache_kib``: its page cache."""
     # The path's bytes as the system names the file: its text in UTF-8 named another file under a locale of ISO-8859-1.
     uri = f"file:{quote(os.fsencode(Path(path).resolve()))}?mode={'ro' if readonly else 'rw'}"
     try:
@@ -142,9 +153,7 @@ def connect(path: Path, *, readonly: bool = False, busy_timeout: float = BUSY_TI
         # NORMAL in WAL mode: a commit survives a crash of any process; only a
         # power cut can lose the last few commits, never corrupt the file.
         conn.execute("PRAGMA synchronous = NORMAL")
-        # Big imports and first syncs insert into three random-keyed b-trees;
-        # a larger page cache (allocated only as used) keeps them fast.
-        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute(f"PRAGMA cache_size = {-cache_kib}")
     except sqlite3.DatabaseError as exc:
         conn.close()
         # Its first statement reads the schema: a lock another process holds is met here, and is no sign of another file.
@@ -240,6 +249,7 @@ class Store:
         readonly: bool = False,
         check_disk: bool = True,
         busy_timeout: float = BUSY_TIMEOUT,
+        cache_kib: int = BULK_CACHE_KIB,
     ) -> None:
         self.path = Path(path)
         try:
@@ -262,7 +272,7 @@ class Store:
         if not readonly:
             restore_side_files(self.path, st)
         self.busy_timeout = busy_timeout
-        self.conn = connect(self.path, readonly=readonly, busy_timeout=busy_timeout)
+        self.conn = connect(self.path, readonly=readonly, busy_timeout=busy_timeout, cache_kib=cache_kib)
         try:
             self._identify(readonly)
         except BaseException:

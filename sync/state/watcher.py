@@ -25,7 +25,8 @@ from pathlib import Path
 from crewdeck.sync.state.filewatch import POLL_INTERVAL, subscribe
 from crewdeck.sync.state.oplog import OP_COLUMNS, Op
 from crewdeck.sync.state.sharedfile import OpenedFile
-from crewdeck.sync.state.store import WorkspaceError, connect, max_seq, ops_after
+from crewdeck.sync.state.stop import Stop
+from crewdeck.sync.state.store import WINDOW_CACHE_KIB, WorkspaceError, connect, max_seq, ops_after
 
 
 class ChangeWatcher:
@@ -35,7 +36,7 @@ class ChangeWatcher:
         """``opened``: the file the caller opened at ``path`` (what the path names now if not given)."""
         self.path = Path(path)
         self.opened = opened or OpenedFile.at(self.path)
-        self.conn: sqlite3.Connection = connect(self.path)
+        self.conn: sqlite3.Connection = connect(self.path, cache_kib=WINDOW_CACHE_KIB)
         self.seq = max_seq(self.conn) if after_seq is None else after_seq
         self.page = page
         #: The last ``refused_ops`` row reported (rows are only ever added there).
@@ -65,15 +66,15 @@ class ChangeWatcher:
     def run(
         self,
         on_change: Callable[[list[tuple[int, Op]]], None],
-        stop: threading.Event,
+        stop: Stop,
         interval: float = POLL_INTERVAL,
         on_moved: Callable[[str], None] | None = None,
         on_refused: Callable[[list[Op]], None] | None = None,
     ) -> None:
         """Report until ``stop`` is set; call ``on_change`` with each batch.
 
-        ``interval``: how soon after a commit it is reported, at most, and
-        how soon ``stop`` is noticed.  Operations already stored after
+        ``interval``: how soon after a commit it is reported, at most;
+        ``stop`` ends the wait at once.  Operations already stored after
         ``after_seq`` are reported first, and one last look after ``stop``
         reports commits made before it was set.  With ``on_refused``, it is called with
         each batch of operations newly refused (``drain_refused``).  With ``on_moved``, when
@@ -102,25 +103,26 @@ class ChangeWatcher:
                     raise
                 on_moved(change)
                 return
+            stop.wakes(committed)
             try:
                 committed.set()  # whatever is stored after after_seq already
                 while True:
-                    # Woken by a commit; otherwise each interval, to see ``stop``.
-                    committed.wait(interval)
+                    committed.wait()  # a commit, the file moved, or ``stop``
+                    # Cleared before ``stop`` is read: a stop set meanwhile is seen now, or wakes the next wait.
+                    committed.clear()
                     stopping = stop.is_set()
-                    if committed.is_set() or stopping:
-                        committed.clear()
-                        batch = self.drain()
-                        if batch:
-                            on_change(batch)
-                        if on_refused is not None and (refused := self.drain_refused()):
-                            on_refused(refused)
+                    batch = self.drain()
+                    if batch:
+                        on_change(batch)
+                    if on_refused is not None and (refused := self.drain_refused()):
+                        on_refused(refused)
                     if moved and on_moved is not None:
                         on_moved(moved[0])
                         return
                     if stopping:
                         return
             finally:
+                stop.forget(committed)
                 subscription.close()
         finally:
             self.conn.close()

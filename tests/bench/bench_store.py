@@ -21,10 +21,11 @@ from crewdeck.sync.state.store import Store
 
 WATCHER = """
 import sys, threading, time
+from crewdeck.sync.state.stop import Stop
 from crewdeck.sync.state.watcher import ChangeWatcher
 w = ChangeWatcher(sys.argv[1])
 print("ready", flush=True)
-stop = threading.Event()
+stop = Stop()
 def seen(batch):
     now = time.monotonic()
     for _, op in batch:

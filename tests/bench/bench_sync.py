@@ -26,6 +26,7 @@ from bench_store import _source_ops
 from harness import PEERS, ROOT, WORK, Bench, median, percentile
 
 from crewdeck.sync.client.remote import Client, join, push_all
+from crewdeck.sync.state.stop import Stop
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.watcher import ChangeWatcher
 
@@ -118,7 +119,7 @@ def _latency(bench: Bench, clients: int = 20) -> None:
         member = writer.get_meta("remote.member") or ""
         watcher = ChangeWatcher(paths[1])
         seen: dict[str, float] = {}
-        stop = threading.Event()
+        stop = Stop()
 
         def record(batch: list) -> None:
             now = time.monotonic()

@@ -11,6 +11,7 @@ import json
 import sys
 import threading
 
+from crewdeck.sync.state.stop import Stop
 from crewdeck.sync.state.watcher import ChangeWatcher
 
 
@@ -19,7 +20,7 @@ def main(path: str) -> None:
     seen: list[str] = []
     seqs: list[int] = []
     batches = 0
-    stop = threading.Event()
+    stop = Stop()
 
     def on_change(batch: list) -> None:
         nonlocal batches

@@ -41,6 +41,7 @@ from textual.widgets import Input
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.rules import crisis_refused
 from crewdeck.sync.state.sharedfile import access_problem
+from crewdeck.sync.state.stop import Stop
 from crewdeck.sync.state.store import BUSY_TIMEOUT, WorkspaceError
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app import hidden_keys, textual_memos
@@ -474,7 +475,7 @@ class CrewdeckApp(App[int]):
         self.panes = tuple(name for name, _ in PANES)
         self.active_pane = self.panes[0]
         self.zoomed = False
-        self._stop = threading.Event()
+        self._stop = Stop()
         #: The wait behind another process's write a quit was refused for (``_write_holds_quit``): a quit again asks.
         self._quit_refused_for: int | None = None
         #: Says a change of mine waiting for the file, while it waits.

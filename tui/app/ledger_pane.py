@@ -152,7 +152,8 @@ class LedgerPane(Pane):
     def __init__(self, services: Services) -> None:
         super().__init__(services)
         self.period = Period.all()
-        #: Today in the viewer's zone as the pane last read its budget: the clock's tick reads again when it changes.
+        #: Today in the viewer's zone the period shown follows, as of the last read or the period's choosing: the clock's
+        #: tick reads again when it changes.
         self._today: dt.date | None = None
         self.filter_text = ""
         #: The filter ``enter`` applied in the box, which closes the box once a page of it is shown (``None``: none
@@ -215,17 +216,21 @@ class LedgerPane(Pane):
 
     def tick(self) -> None:
         """Once today changed in the viewer's zone (midnight, or they moved): the budget is read again as of the new day,
-        and a period that held the old today but not the new one goes on to the one that does, where the pane stayed on
-        the month it opened in, and its burn rate and forecast on the day, for as long as the app was open."""
+        the period following today (``_follow``), where the pane stayed on the month it opened in, and its burn rate
+        and forecast on the day, for as long as the app was open."""
+        if self._now_today() != self._today:
+            self.reload()
+
+    def _follow(self) -> bool:
+        """A period that held the today it followed but not today's goes on to the one that does; whether it moved.
+        Looked at by every read, not the clock's tick alone: a chosen period moved in the minute after midnight, or a
+        teammate's change read then, left the tick to move on a month the person had chosen, or none."""
         today, before = self._now_today(), self._today
-        if today == before:
-            return
         self._today = today
         if before is not None and before in self.period and today not in self.period:
             self.period = Period.containing(self.period.kind, today)
-            self.reload(new_query=True)
-        else:
-            self.reload()
+            return True
+        return False
 
     def store_changed(self, ops: list[Op], ours: bool) -> None:
         if not any(op.entity in pane_data.ENTITIES for op in ops):
@@ -241,6 +246,7 @@ class LedgerPane(Pane):
 
     def reload(self, *, new_query: bool = False) -> None:
         """Query again; the cursor stays on its entry, else on its row (the first row for a new query)."""
+        new_query = self._follow() or new_query
         self.generation += 1
         if self.has_class("-filtering"):  # the box's count was of the entries as they were, or of a period gone by
             self._preview(self.filter_box.text, self.period)
@@ -445,15 +451,17 @@ class LedgerPane(Pane):
             self.show_query("")
 
     def action_move_period(self, steps: int) -> None:
-        self.period = self.period.move(steps)
-        self.reload(new_query=True)
+        self._choose(self.period.move(steps))
 
     def action_narrow_period(self) -> None:
-        self.period = self.period.narrow(pane_data.today(self.services.session.me, self.services.now()))
-        self.reload(new_query=True)
+        self._choose(self.period.narrow(pane_data.today(self.services.session.me, self.services.now())))
 
     def action_widen_period(self) -> None:
-        self.period = self.period.widen()
+        self._choose(self.period.widen())
+
+    def _choose(self, period: Period) -> None:
+        # Chosen as of today: last month, chosen a minute after midnight before anything read, stays chosen.
+        self.period, self._today = period, self._now_today()
         self.reload(new_query=True)
 
     # ------------------------------------------------------------ keys: writing

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
@@ -111,16 +111,15 @@ class ChangeNotice:
         )
 
     def after(self, earlier: ChangeNotice) -> ChangeNotice | None:
-        """These changes counted with ``earlier`` ones of the same people in one notice (a running total), where either
-        is counted already; ``None`` where they are told apart (another's, a crisis, two records each said in words, a
-        record's said with more than the change)."""
+        """These changes counted with ``earlier`` ones of the same people in one notice (a running total); ``None`` where
+        they are told apart (another's, a crisis, a record's said with more than the change).  Two records each said in
+        words are counted too: a teammate changing a task every 0.2 s stacked a notice each, ~20 at once; one record
+        changed again is said in the words of its newest change."""
         if earlier.who != self.who or self.crisis or earlier.crisis or self.noted or earlier.noted:
-            return None
-        if self.alone is not None and earlier.alone is not None:
             return None
         # A record added in one batch and changed in the next was added; deleted in one and restored in the next, it
         # was not deleted.
-        return ChangeNotice(
+        together = ChangeNotice(
             self.who,
             earlier.rows | self.rows,
             earlier.added | self.added,
@@ -129,6 +128,7 @@ class ChangeNotice:
             restored=(earlier.restored - self.deleted) | self.restored,
             posts=earlier.posts | self.posts,
         )
+        return replace(together, alone=self.alone) if self.alone is not None and together.rows == self.rows else together
 
 
 def _counted_changes(notice: ChangeNotice) -> str:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from crewdeck.sync.state.lockwait import clear_interrupt
-from crewdeck.sync.state.store import connect
+from crewdeck.sync.state.store import WINDOW_CACHE_KIB, connect
 from crewdeck.tui.tasks import listing as tasklist
 from crewdeck.tui.tasks.index import Filter, TaskIndex
 from crewdeck.tui.tasks.listing import TaskRow
@@ -25,7 +25,7 @@ class RankedList:
     """Counts, windows and positions of the ranked task list, and its scores kept current."""
 
     def __init__(self, path: Path) -> None:
-        self._index = TaskIndex(connect(path))
+        self._index = TaskIndex(connect(path, cache_kib=WINDOW_CACHE_KIB))
         self._lock = threading.Lock()
         # Taken by ``interrupt`` and as a use of the connection begins and ends: only a use under way is ended.
         self._state = threading.Lock()

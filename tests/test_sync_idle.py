@@ -1,0 +1,93 @@
+"""A replica left open and idle: its sync engine writes nothing to it, and what the header says of its last sync stays
+true, after a restart too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from crewdeck.sync.client.engine import SyncEngine
+from crewdeck.sync.client.metakeys import META_LAST_SYNC
+from crewdeck.sync.state.store import Store, connect, data_version
+
+from .syncsupport import crewdeck, served_replica, wait_until
+
+
+class CountedPulls(httpx.HTTPTransport):
+    """A real transport that counts the pulls sent through it: each is one round of the engine's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pulls = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.method == "GET" and request.url.path.endswith("/ops"):
+            self.pulls += 1
+        return response
+
+
+def test_an_idle_replica_is_not_written_and_its_last_sync_is_kept_as_its_engine_ends(tmp_path: Path) -> None:
+    # Every idle round wrote the time of the last sync once a minute was past: a replica left open wrote its file (and
+    # woke whoever watched it) once a minute for nothing.
+    with served_replica(tmp_path) as (_, replica):
+        before = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)).replace(microsecond=0)
+        with Store(replica) as store:
+            store.set_meta(META_LAST_SYNC, before.isoformat())
+        looking = connect(replica)
+        version = data_version(looking)
+        counted = CountedPulls()
+        engine = SyncEngine(replica, poll_interval=0.01, transport=counted)
+        engine.start()
+        try:
+            wait_until(lambda: counted.pulls >= 5 and engine.listening, "five idle rounds, the event stream open")
+            status = engine.status
+            assert status is not None and status.state == "live" and status.last_sync is not None and status.last_sync > before
+            assert data_version(looking) == version  # nothing committed to the replica
+        finally:
+            engine.stop()
+            assert engine.join(30)
+        # The app opened next says when the replica was last in step: as the engine ended, not ten minutes before.
+        with Store(replica) as store:
+            kept = dt.datetime.fromisoformat(store.get_meta(META_LAST_SYNC) or "")
+        assert kept >= status.last_sync
+        looking.close()
+
+
+def test_an_idle_replicas_rounds_read_no_log_to_find_nothing_unsent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each round read this member's operations from the push cursor on three times (what waits, the push, what is
+    # left): ~9 ms each, every 15 s, at 100,000 operations pulled since they last pushed.
+    with served_replica(tmp_path) as (team, replica):
+        counted = CountedPulls()
+        reads: list[int] = []  # the pulls sent when the engine read the log for this member's operations
+        real_connect = sqlite3.connect
+
+        def traced_connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+            conn = real_connect(database, *args, **kwargs)
+            if str(replica.resolve()) in str(database):
+                conn.set_trace_callback(
+                    lambda statement: (
+                        reads.append(counted.pulls) if "FROM ops WHERE seq > " in statement and "node = " in statement else None
+                    )
+                )
+            return conn
+
+        monkeypatch.setattr(sqlite3, "connect", traced_connect)
+        engine = SyncEngine(replica, poll_interval=0.01, transport=counted)
+        engine.start()
+        try:
+            wait_until(lambda: counted.pulls >= 6, "six idle rounds")
+            assert reads and [pulls for pulls in reads if pulls >= 2] == []  # the first round's alone
+            # An edit made here (another process's: a command) is still found and sent.
+            task = crewdeck("-w", str(replica), "add", "Made while the app was idle").strip()
+            with Store(team) as served:
+                wait_until(lambda: served.record("task", task) is not None, "the edit pushed")
+            wait_until(lambda: engine.status is not None and engine.status.unsent == 0 and engine.status.state == "live", "nothing unsent")
+        finally:
+            engine.stop()
+            assert engine.join(30)
