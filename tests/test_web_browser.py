@@ -370,6 +370,12 @@ def test_a_signed_in_guest_following_a_link_from_another_site_gets_their_app(tea
         followed = Tab(tab.page.context.new_page())
         followed.page.goto(chat.replace("127.0.0.1", "localhost"))  # another site: another host than crewdeck web's
         followed.page.click("#crewdeck")
+        # A click opens it from crewdeck web's own page, never the page by itself: one that opened itself again let any
+        # site send a signed-in tab into its app, the keys on it (one `a` approved a post).
+        followed.page.wait_for_selector("#open")
+        assert followed.page.query_selector("meta[http-equiv=refresh]") is None
+        assert followed.page.query_selector("#terminal") is None
+        followed.page.click("#open")
         followed.page.wait_for_selector("#terminal")
         followed.wait_for_text(r"Approvals", "the guest's app, in the tab the link opened")
 

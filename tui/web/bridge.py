@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import json
 import os
-import re
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -43,7 +42,9 @@ DRIVER = "crewdeck.tui.app.web_driver:WebDriver"
 PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"
 #: What a terminal leaves out of a paste: the control characters (C0, DEL, C1) but tab, line feed and carriage return.
-_PASTE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: A table for ``str.translate`` (C0 but tab, line feed and carriage return; DEL; C1): a regular expression's
+#: substitution took over a second of the server's event loop for 10 MB of them, translate a few milliseconds.
+_PASTE_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
 
 
 def pasted_as_text(keys: str) -> str:
@@ -52,7 +53,7 @@ def pasted_as_text(keys: str) -> str:
     paste ended it, and what followed acted as keys (escape, y, a: a note discarded and the post approved)."""
     if len(keys) < len(PASTE_START) + len(PASTE_END) or not (keys.startswith(PASTE_START) and keys.endswith(PASTE_END)):
         return keys
-    return PASTE_START + _PASTE_CONTROLS.sub("", keys[len(PASTE_START) : -len(PASTE_END)]) + PASTE_END
+    return PASTE_START + keys[len(PASTE_START) : -len(PASTE_END)].translate(_PASTE_CONTROLS) + PASTE_END
 
 
 def packet(kind: bytes, payload: bytes) -> bytes:

@@ -27,10 +27,10 @@ button { padding: .6rem; background: #5e0ba7; color: #fff; border: none; cursor:
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 
 
-def _page(title: str, body: str, head: str = "") -> str:
+def _page(title: str, body: str) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">{VIEWPORT}<link rel="icon" href="data:,">'
-        f"{head}<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body><main>{body}</main></body></html>\n"
     )
 
@@ -52,12 +52,13 @@ def sign_in_page(workspace: str, message: str | None = None) -> str:
 
 
 def reopen_page(workspace: str) -> str:
-    """Opens ``/`` again from this server's own page: the session's cookie (SameSite=Strict) did not come with a link
-    followed from another site, and comes with one followed from here."""
+    """A link that opens ``/`` again from this server's own page: the session's cookie (SameSite=Strict) did not come
+    with a link followed from another site, and comes with one followed from here.  Clicked, never followed by itself:
+    a page that opened itself again let any site send a signed-in tab into its app, the keys on it (one ``a``
+    approved a post)."""
     return _page(
         f"crewdeck · {workspace}",
         f'<h1>crewdeck · {escape(workspace)}</h1><p><a href="/" id="open">Open crewdeck</a></p>',
-        '<meta http-equiv="refresh" content="0; url=/">',
     )
 
 
