@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.records import recurrence_rule
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
@@ -543,29 +542,6 @@ def test_done_undone_then_done_again_on_two_replicas_brings_back_one_instance_wi
         assert _open_instances(ws, first) == [made]
         assert (ws.task(made)["due"], ws.task(made)["notes"], ws.task(made)["series"]) == (made_due, "Room 2", ws.task(first)["series"])
     assert exchange.dumps(exchange.export_state(ana.store)) == exchange.dumps(exchange.export_state(theirs))
-    ours.close()
-    theirs.close()
-
-
-def test_a_done_made_offline_after_a_teammates_done_and_undo_keeps_its_next_instance(tmp_path: Path) -> None:
-    """ana's done and undo, then raj's done of the same instance made offline: raj's done stood, but the instance it
-    made stayed deleted by ana's undo, and the next list made the one after it: a day skipped."""
-    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
-    theirs = fresh_store(tmp_path, "raj.db")
-    ana, raj = Workspace(store_of(ours)), Workspace(theirs)
-    first = ours.edits.quick_add("Standup @raj every:weekday 09:00 Asia/Kolkata", NOW).ops[0].row_id
-    _exchange(ana.store, theirs)
-    ours.edits.set_fields([first], {"status": "done"}, "done")
-    ours.edits.undo()
-    raj_id = str(raj.task(first)["assignee"])
-    theirs.wall = lambda: wall_ms() + 60_000  # raj's done is stamped after ana's undo, whatever the machine's pace
-    with theirs.write(raj_id) as w:
-        made = recurrence.mark_done(raj, w, first, NOW)
-    _exchange(ana.store, theirs)
-    for ws in (ana, raj):
-        with ws.store.write(raj_id) as w:
-            assert recurrence.catch_up(ws, w, NOW) == []
-        assert ws.task(first)["status"] == "done" and _open_instances(ws, first) == [made]
     ours.close()
     theirs.close()
 

@@ -483,9 +483,7 @@ def _create_next(ws: Workspace, w: Writer, task: dict[str, Any], after: dt.date,
     }
     held = ws.store.record("task", task_id)
     if held is None:
-        # Not deleted, said: a replica that made it offline, after another's undo of the same making deleted it there,
-        # keeps it for the done it made it for, where it stayed deleted with the done standing and the series skipped it.
-        w.create("task", {**values, "deleted": False, "created_by": w.member, "created_at": utc_iso(now)}, row_id=task_id)
+        w.create("task", {**values, "created_by": w.member, "created_at": utc_iso(now)}, row_id=task_id)
     elif held["deleted"] and held["series"] is None:
         w.set("task", task_id, _made_again(ws, task_id, held, values))
     else:
