@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.records import recurrence_rule
 from crewdeck.sync.state.rules import Refused
 from crewdeck.sync.state.store import Store
@@ -542,6 +543,53 @@ def test_done_undone_then_done_again_on_two_replicas_brings_back_one_instance_wi
         assert _open_instances(ws, first) == [made]
         assert (ws.task(made)["due"], ws.task(made)["notes"], ws.task(made)["series"]) == (made_due, "Room 2", ws.task(first)["series"])
     assert exchange.dumps(exchange.export_state(ana.store)) == exchange.dumps(exchange.export_state(theirs))
+    ours.close()
+    theirs.close()
+
+
+def test_a_teammates_done_made_offline_never_brings_back_an_instance_deleted_by_hand(tmp_path: Path) -> None:
+    """ana's done, then her rm of the instance it made (that occurrence skipped); raj, offline since the task was added,
+    does the same done later: his making of that instance brought it back over her rm, on every replica, unsaid."""
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    theirs = fresh_store(tmp_path, "raj.db")
+    ana, raj = Workspace(store_of(ours)), Workspace(theirs)
+    first = ours.edits.quick_add("Standup @raj every:weekday 09:00 Asia/Kolkata", NOW).ops[0].row_id
+    _exchange(ana.store, theirs)
+    ours.edits.set_fields([first], {"status": "done"}, "done")
+    [made] = _open_instances(ana, first)
+    ana_id, raj_id = str(ana.task(first)["created_by"]), str(raj.task(first)["assignee"])
+    with ana.store.write(ana_id) as w:
+        w.delete("task", made)
+    theirs.wall = lambda: wall_ms() + 60_000  # raj's done is stamped after ana's rm, whatever the machine's pace
+    with theirs.write(raj_id) as w:
+        assert recurrence.mark_done(raj, w, first, NOW) == made
+    _exchange(ana.store, theirs)
+    for ws in (ana, raj):
+        assert ws.task(made)["deleted"], "the occurrence ana deleted by hand stays deleted"
+    ours.close()
+    theirs.close()
+
+
+def test_a_teammates_rm_after_an_undo_skips_the_occurrence_when_it_is_done_again(tmp_path: Path) -> None:
+    """ana's done, synced, then undone; raj, not holding the undo, deletes the instance by hand (stamped after it): ana's
+    second done read the instance as the undo's and made it again over raj's rm."""
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    theirs = fresh_store(tmp_path, "raj.db")
+    ana, raj = Workspace(store_of(ours)), Workspace(theirs)
+    first = ours.edits.quick_add("Standup @raj every:weekday 09:00 Asia/Kolkata", NOW).ops[0].row_id
+    ours.edits.set_fields([first], {"status": "done"}, "done")
+    _exchange(ana.store, theirs)
+    [made] = _open_instances(raj, first)
+    ours.edits.undo()
+    raj_id = str(raj.task(first)["assignee"])
+    theirs.wall = lambda: wall_ms() + 60_000  # raj's rm is stamped after ana's undo, whatever the machine's pace
+    with theirs.write(raj_id) as w:
+        w.delete("task", made)
+    _exchange(ana.store, theirs)
+    ours.edits.set_fields([first], {"status": "done"}, "done")
+    _exchange(ana.store, theirs)
+    for ws in (ana, raj):
+        assert ws.task(made)["deleted"], "the occurrence raj deleted by hand stays deleted"
     ours.close()
     theirs.close()
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crewdeck.sync.state.ids import new_id
-from crewdeck.sync.state.oplog import same_write
+from crewdeck.sync.state.oplog import Op, same_write
 from crewdeck.sync.state.records import ENTITIES, OPEN_STATUSES, TEMPLATE_FIELDS, WEEKDAYS
 from crewdeck.sync.state.writes import Writer
 from crewdeck.sync.state.zones import zone
@@ -484,18 +484,26 @@ def _create_next(ws: Workspace, w: Writer, task: dict[str, Any], after: dt.date,
     held = ws.store.record("task", task_id)
     if held is None:
         w.create("task", {**values, "created_by": w.member, "created_at": utc_iso(now)}, row_id=task_id)
-    elif held["deleted"] and held["series"] is None:
-        w.set("task", task_id, _made_again(ws, task_id, held, values))
+    elif held["deleted"] and held["series"] is None and _taken_back_by_undo(history := ws.store.history(task_id)):
+        w.set("task", task_id, _made_again(history, held, values))
     else:
         return None  # made already, here or by another replica (or deleted from the series: that occurrence is skipped)
     return task_id
 
 
-def _made_again(ws: Workspace, task_id: str, held: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """What makes the instance ``task_id`` again, whose making an undo took back (it is deleted, out of its series):
-    back in the series, with ``values`` (the series' own now) in each field that holds what it was made with.  A field
-    someone changed since keeps their change, as a redo of its making would; its maker and time of making stay."""
-    history = ws.store.history(task_id)
+def _taken_back_by_undo(history: list[Op]) -> bool:
+    """Whether an instance, deleted and out of its series, was last deleted by the undo of its making, which took it out
+    of its series in the same write.  A deletion made or stamped since (a teammate's ``rm``, synced later) skips that
+    occurrence as any other ``rm`` does: the instance is not made again over it."""
+    newest = {op.field: op for op in history}
+    deleted, series = newest.get("deleted"), newest.get("series")
+    return deleted is not None and series is not None and same_write(deleted, series)
+
+
+def _made_again(history: list[Op], held: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """What makes an instance again whose making an undo took back (``history``: its operations, oldest first): back in
+    the series, with ``values`` (the series' own now) in each field that holds what it was made with.  A field someone
+    changed since keeps their change, as a redo of its making would; its maker and time of making stay."""
     made = {op.field: json.loads(op.value) for op in history if same_write(op, history[0])}
     fields = ENTITIES["task"].by_name
     again: dict[str, Any] = {"deleted": False, "series": values["series"]}
