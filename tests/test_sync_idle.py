@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from crewdeck.sync.client.engine import SyncEngine
+from crewdeck.sync.client.engine import SyncEngine, _keep_last_sync
 from crewdeck.sync.client.metakeys import META_LAST_SYNC
 from crewdeck.sync.state.store import Store, connect, data_version
 
@@ -91,3 +92,35 @@ def test_an_idle_replicas_rounds_read_no_log_to_find_nothing_unsent(tmp_path: Pa
         finally:
             engine.stop()
             assert engine.join(30)
+
+
+def test_an_engine_ending_keeps_its_last_round_only_where_the_file_is_free_now(tmp_path: Path) -> None:
+    # The last round's time was written as the engine ended with the store's busy timeout: another process writing the
+    # replica then (a `crewdeck sync`, an import) held the app's close for as long as its wait.
+    with served_replica(tmp_path) as (_, replica):
+        store = Store(replica, busy_timeout=3600)
+        kept = store.get_meta(META_LAST_SYNC)
+        other = connect(replica)
+        other.execute("BEGIN IMMEDIATE")
+        ending = threading.Thread(target=_keep_last_sync, args=(store, dt.datetime.now(dt.UTC)))
+        ending.start()
+        ending.join(60)
+        still_waiting = ending.is_alive()
+        other.execute("ROLLBACK")
+        ending.join()
+        assert not still_waiting, "the engine's end waited for another writer's lock"
+        assert store.get_meta(META_LAST_SYNC) == kept
+        assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 3_600_000  # the store's own wait, as before
+        store.close()
+        other.close()
+
+
+def test_an_engine_ending_writes_nothing_to_a_replica_moved_meanwhile(tmp_path: Path) -> None:
+    # It wrote its last round through a bare statement: into the file, and the -wal, that the path no longer named.
+    with served_replica(tmp_path) as (_, replica):
+        store = Store(replica)
+        kept = store.get_meta(META_LAST_SYNC)
+        replica.rename(tmp_path / "moved.db")
+        _keep_last_sync(store, dt.datetime.now(dt.UTC))
+        assert store.get_meta(META_LAST_SYNC) == kept
+        store.close()

@@ -516,13 +516,14 @@ def _sent_mark(store: Store) -> tuple[str, int, str | None]:
 def _keep_last_sync(store: Store, last_sync: dt.datetime | None) -> None:
     """The last round's time, for the header of the app opened next: the rounds that moved nothing wrote none (an idle
     replica wrote its file once a minute), so the engine writes the last one's as it ends.  A replica that cannot be
-    written now (moved, its disk full) keeps the time it has: the last round that moved something, still true."""
+    written now (moved, its disk full, another process writing it) keeps the time it has, the last round that moved
+    something, still true: the app's close waits for no lock."""
     if last_sync is None:
         return
     with contextlib.suppress(sqlite3.Error, WorkspaceError):
         saved = store.get_meta(META_LAST_SYNC)
         if not saved or dt.datetime.fromisoformat(saved) < last_sync:
-            store.set_meta(META_LAST_SYNC, last_sync.isoformat(timespec="seconds"))
+            store.set_meta_unless_busy(META_LAST_SYNC, last_sync.isoformat(timespec="seconds"))
 
 
 def _failure_message(exc: Exception, path: Path, left: int) -> str:

@@ -601,6 +601,16 @@ class Store:
             (key, value),
         )
 
+    def set_meta_unless_busy(self, key: str, value: str) -> None:
+        """A local setting written only where the file's write lock is free now and its path still names the file
+        opened, else nothing written (``WorkspaceError``): for what is worth keeping but never worth a wait, as the last
+        round a sync engine made, kept as it stops (waiting there held the app's close up to the busy timeout)."""
+        try:
+            with _Transaction(self.conn, 0.0, self.opened, self._lock_wait):
+                self.set_meta(key, value)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
     def update_meta(self, key: str, change: Callable[[str | None], str]) -> None:
         """A local setting read and replaced in one transaction (inside ``held`` or ``bulk``, that one's): two processes
         on the file never both change the same value.  A value left as it was is not written again (every write wakes
