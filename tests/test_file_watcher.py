@@ -220,3 +220,57 @@ def test_a_wait_on_the_files_directory_ends_for_its_commits_and_not_its_neighbou
     finally:
         waiting.close()
         store.close()
+
+
+class _HeardOnce:
+    """A directory wait that hears the file once, then nothing (until woken to stop): what a writer that syncs between
+    its ``-wal`` and its ``-shm`` gives, its commit shown after the look the ``-wal`` woke."""
+
+    def __init__(self) -> None:
+        self.heard = False
+        self.woken = threading.Event()
+
+    def wait(self, timeout: float) -> bool:
+        if not self.heard:
+            self.heard = True
+            return True
+        return self.woken.wait(timeout)
+
+    def wake(self) -> None:
+        self.woken.set()
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_commit_seen_only_after_the_look_its_wal_woke_is_heard_without_waiting_for_the_idle_look(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The look after a write to the -wal saw no commit yet (the sqlite3 shell syncs before its -shm shows it), and the
+    # watcher slept until the next idle look, 2 s on: a teammate's change showed that late.
+    from crewdeck.sync.state import filewatch
+
+    path = tmp_path / "team.db"
+    store = Store.create(path)
+    heard = _HeardOnce()
+    monkeypatch.setattr(filewatch.DirectoryWait, "open", staticmethod(lambda _: heard))
+    monkeypatch.setattr(filewatch, "IDLE_LOOK", 3600.0)
+    real_look = filewatch.FileWatcher._look
+    committed: list[int] = []
+
+    def look(watcher: filewatch.FileWatcher) -> bool:
+        changed = real_look(watcher)
+        if heard.heard and not committed:  # the first look after the -wal was heard saw nothing: the commit shows now
+            with store.write(ANA) as w:
+                w.create("task", {"title": "Shown after its -wal"})
+            committed.append(store.max_seq())
+        return changed
+
+    monkeypatch.setattr(filewatch.FileWatcher, "_look", look)
+    heads: list[int] = []
+    subscription = subscribe(path, heads.append, interval=0.01)
+    try:
+        wait_until(lambda: bool(committed) and committed[0] in heads, "the commit, at one of the looks after the wake")
+    finally:
+        subscription.close()
+        store.close()

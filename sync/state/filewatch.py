@@ -44,6 +44,10 @@ from crewdeck.sync.state.store import WINDOW_CACHE_KIB, connect, data_version, m
 POLL_INTERVAL = 0.015
 #: Seconds between looks at a file whose directory is watched and quiet.
 IDLE_LOOK = 2.0
+#: Looks, an interval apart, after a file's directory was heard from and the look then saw no commit: a writer that
+#: syncs between writing its ``-wal`` and its ``-shm`` (``synchronous = FULL``: the sqlite3 shell, a script) shows its
+#: commit in ``data_version`` only after its sync, and was seen up to ``IDLE_LOOK`` late.
+SETTLE_LOOKS = 40
 
 _registry: dict[str, FileWatcher] = {}
 #: Guards the registry and every watcher's subscriptions; callbacks run under it.
@@ -139,20 +143,29 @@ class FileWatcher:
             self._thread.join()
 
     def _run(self) -> None:
+        looks_left = 0
         try:
             while not self._stop.wait(self.interval):
                 try:
-                    self._look()
+                    changed = self._look()
                 except sqlite3.Error:
                     continue  # busy for a moment, say: look again on the next tick
-                if self._directory is not None:
-                    self._directory.wait(IDLE_LOOK)
+                if self._directory is None:
+                    continue
+                if changed:
+                    looks_left = 0
+                elif looks_left:
+                    looks_left -= 1
+                    continue  # heard, not seen yet: look again at the next tick
+                if self._directory.wait(IDLE_LOOK):
+                    looks_left = SETTLE_LOOKS
         finally:
             if self._directory is not None:
                 self._directory.close()
             self.conn.close()
 
-    def _look(self) -> None:
+    def _look(self) -> bool:
+        """Tell the subscribers what changed; whether the file had a commit since the last look."""
         version = data_version(self.conn)
         head = None
         if version != self.version:
@@ -160,7 +173,7 @@ class FileWatcher:
             head = max_seq(self.conn)
         with _lock:
             if self._stop.is_set():
-                return
+                return head is not None
             changes: dict[OpenedFile, str | None] = {}
             for subscription in list(self.subscriptions):
                 if head is not None:
@@ -174,3 +187,4 @@ class FileWatcher:
                 if change is not None:
                     subscription.on_moved(change)
                     self.leave(subscription)
+        return head is not None
