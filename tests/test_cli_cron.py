@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from crewdeck.sync.state.sshkeys import parse_key
-from crewdeck.tui.cli.exit_status import STATUS_ONE
+from crewdeck.tui.cli.exit_status import STATUS_75_NOT, STATUS_ONE
 from crewdeck.tui.cli.main import build_parser
 from crewdeck.tui.ssh.session import running_account
 
@@ -190,11 +190,12 @@ def test_every_help_ends_with_its_exit_statuses_and_where_its_output_goes() -> N
         section = shown[shown.index("\nexit status:\n") :]
         assert "  0  done\n" in section and "  2  an error" in section and "standard error" in section, command.prog
         assert "  75  try again later" in section, command.prog
+        assert (command.prog in STATUS_75_NOT) == (f"({STATUS_75_NOT.get(command.prog)})\n" in section), command.prog
         assert "  3  the change was made, but its output" in section, command.prog
         assert ("  1  " in section) == (command.prog == "crewdeck" or command.prog in STATUS_ONE), command.prog
         takes_json = any("--json" in action.option_strings for action in command._actions)
         assert ("--json: one JSON document" in section) == takes_json, command.prog
-    assert set(STATUS_ONE) <= {command.prog for command in commands}
+    assert set(STATUS_ONE) | set(STATUS_75_NOT) <= {command.prog for command in commands}
 
 
 @pytest.mark.parametrize(

@@ -507,9 +507,11 @@ def cmd_join(ctx: Context) -> int:
         # The replica is made, with the pages pulled before: what the cause's own words say was not written is the
         # page it stopped at, not the replica.
         why = str(stopped.cause).removesuffix("; nothing was written")
-        # A server down or busy for the first pull is tried again later, as every sync is: the sync said finishes it.
-        raise stopped_by(
-            stopped.cause, f"{why}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync"
+        # Never "try again" (75), even for a server down or busy: join run again stops at the replica it made.  The sync
+        # said finishes it, later as every sync.
+        raise UserError(
+            f"{why}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync "
+            "(join again would refuse it: the file exists)"
         ) from None
     except (SyncError, ClockSkewError, WorkspaceError) as exc:
         if isinstance(exc, WorkspaceError):
