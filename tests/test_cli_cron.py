@@ -401,3 +401,52 @@ def test_a_command_sent_over_ssh_under_a_latin_1_locale_is_read_as_utf_8(cli: Cl
     ran = under_a_locale(tmp_path, latin_1_locale, env, *session)
     assert ran.returncode == 0, ran.stderr.decode()
     assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café Ωmega"]
+
+
+def test_a_config_s_workspace_of_a_path_not_ascii_under_a_latin_1_locale_is_opened_and_said_as_written(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]
+) -> None:
+    """A config's ``workspace = "/x/Café Ωmega/team.db"`` was converted for the file system twice: "no workspace at
+    /x/CafÃ\u0083Â© ..." (reviewer ro); ``config show`` said it "CafÃ© Î©mega"."""
+    folder = tmp_path / "Café Ωmega"
+    folder.mkdir()
+    shutil.copy(cli.workspace, folder / "team.db")
+    config = tmp_path / "named.toml"
+    config.write_text(f'workspace = "{folder / "team.db"}"\n', encoding="utf-8")
+    env = {"CREWDECK_CONFIG": str(config)}
+    listed = under_a_locale(tmp_path, latin_1_locale, env, "--as", "ana", "tasks", "--json")
+    assert (listed.returncode, listed.stderr.decode(), listed.stdout) == (0, "", b"[]\n")
+    shown = under_a_locale(tmp_path, latin_1_locale, env, "config", "show")
+    assert f'"workspace": "{folder / "team.db"}"' in shown.stdout.decode(), shown.stdout.decode()
+
+
+#: Each command given a file on its command line (not -w, --config nor --token-file): its words, and what the file
+#: holds (``None``: a file it writes).
+FILE_COMMANDS = {
+    "ledger import": (
+        ("ledger", "import"),
+        "date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Café Ωmega,12.00 EUR\n",
+    ),
+    "rate import": (("rate", "import"), "date,pair,rate\n2026-11-10,GBP/EUR,1.15\n"),
+    "kpi import": (("kpi", "import", "--format", "csv"), "date,campaign,platform,impressions\n2026-11-20,spring-launch,instagram,100\n"),
+    "import --from taskwarrior": (("import", "--from", "taskwarrior"), TASKWARRIOR_EXPORT),
+    "export -o": (("export", "-o"), None),
+}
+
+
+@pytest.mark.parametrize("name", ["Café", "Ωmega"])  # é has a Latin-1 byte (another file was looked for), Ω none
+@pytest.mark.parametrize("command", FILE_COMMANDS)
+def test_a_file_named_on_the_command_line_under_a_latin_1_locale_is_the_one_its_utf_8_names(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str], command: str, name: str
+) -> None:
+    """``ledger import "~/Café Ωmega/spend.csv"`` under a locale of ISO-8859-1 ended in a traceback (Ω), or said
+    "no such file" (é): only -w, --config and --token-file reached the file the UTF-8 names (reviewer ro)."""
+    words, holds = FILE_COMMANDS[command]
+    path = tmp_path / name / "file.txt"
+    path.parent.mkdir()
+    if holds is not None:
+        path.write_bytes(holds if isinstance(holds, bytes) else holds.encode())
+    ran = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(cli.workspace), "--as", "ana", *words, str(path))
+    assert ran.returncode == 0, ran.stderr.decode()
+    if holds is None:
+        assert json.loads(path.read_bytes())["format"] == "crewdeck-export"

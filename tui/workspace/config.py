@@ -24,6 +24,7 @@ from dataclasses import Field, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError, home_path
 
@@ -169,10 +170,11 @@ def _home_known(text: str) -> str | None:
 
 def _beside(text: str, config: Path) -> str:
     """A path as a config file says it: ``~`` is the reader's home, and a relative path is read from the file's own
-    directory, as git reads an include: from the current one, the same config named another file in each directory."""
+    directory, as git reads an include: from the current one, the same config named another file in each directory.
+    Text, as typed: ``Context.workspace_path`` converts it to be opened, as it does ``--workspace``'s."""
     if not text:
         return text
-    return os.path.abspath(os.path.join(config.parent, home_path(text)))
+    return typed_name(os.path.abspath(os.path.join(config.parent, home_path(text))))
 
 
 def _some_key(keys: str) -> str | None:
