@@ -450,3 +450,25 @@ def test_a_file_named_on_the_command_line_under_a_latin_1_locale_is_the_one_its_
     assert ran.returncode == 0, ran.stderr.decode()
     if holds is None:
         assert json.loads(path.read_bytes())["format"] == "crewdeck-export"
+
+
+def test_a_file_under_a_latin_1_locale_is_named_in_messages_as_typed(cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]) -> None:
+    """A path not ASCII was said converted for the file system, "CafÃ©" for "Café" (reviewer ro)."""
+    folder = tmp_path / "Café Ωmega"
+    folder.mkdir()
+    (folder / "spend.csv").write_bytes(b"")
+    workspace = folder / "new.db"
+    made = under_a_locale(tmp_path, latin_1_locale, {}, "init", str(workspace), "--member", "ana", "--name", "Ana", "--tz", "UTC")
+    assert made.returncode == 0, made.stderr.decode()
+    assert f"created workspace {workspace}\n" in made.stdout.decode()
+    empty = under_a_locale(
+        tmp_path, latin_1_locale, {}, "-w", str(cli.workspace), "--as", "ana", "ledger", "import", str(folder / "spend.csv")
+    )
+    assert empty.stderr.decode().startswith(f"crewdeck: error: nothing imported: {folder / 'spend.csv'}: the file is empty"), (
+        empty.stderr.decode()
+    )
+    gone = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(folder / "gone.db"), "tasks")
+    assert (
+        gone.stderr.decode()
+        == f"crewdeck: error: no workspace at {folder / 'gone.db'} (create one with: crewdeck init {folder / 'gone.db'})\n"
+    )

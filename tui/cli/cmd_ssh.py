@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.rules import commands_refused
 from crewdeck.sync.state.sshkeys import is_fingerprint
@@ -100,10 +101,12 @@ def cmd_ssh_install(ctx: Context) -> int:
     workspace = _workspace(ctx)  # refused first: a refused install makes nothing, ~/.ssh neither
     lines = _lines(ctx, all_keys(ctx.ws.conn))
     if not path.parent.is_dir() and not authorized.make_ssh_directory(path.parent):
-        raise UserError(f"{path}: directory {path.parent} does not exist")
+        raise UserError(f"{typed_name(path)}: directory {typed_name(path.parent)} does not exist")
     kept, ours = authorized.install(path, workspace, lines)
     print(
-        visible(f"wrote {path}: {ours} key line{'s' if ours != 1 else ''} of crewdeck's, {kept} other line{'s' if kept != 1 else ''} kept")
+        visible(
+            f"wrote {typed_name(path)}: {ours} key line{'s' if ours != 1 else ''} of crewdeck's, {kept} other line{'s' if kept != 1 else ''} kept"
+        )
     )
     return 0
 

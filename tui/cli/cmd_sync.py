@@ -22,6 +22,7 @@ from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, carried_over
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import ClockSkewError
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.published import META_PUBLISHED, Published, database_named
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
@@ -285,11 +286,11 @@ def cmd_serve(ctx: Context) -> int:
         if remote is not None:
             # A replica pushes its own node's operations only: others pushed into it would stay in it.
             raise UserError(
-                f"{path} is a replica of {remote.url}: what others pushed to it would never reach that server; "
+                f"{typed_name(path)} is a replica of {remote.url}: what others pushed to it would never reach that server; "
                 f"serve the server's own workspace, and members join {remote.url}"
             )
         backend = file_backend(path, name)
-        what = f"workspace {name} ({path})"
+        what = f"workspace {name} ({typed_name(path)})"
     print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
     try:
         cut = run(
@@ -491,7 +492,7 @@ def cmd_join(ctx: Context) -> int:
     a = ctx.args
     path = home_path(a.path)
     if path.exists():
-        raise UserError(f"{path} already exists; join into a new file")
+        raise UserError(f"{typed_name(path)} already exists; join into a new file")
     token = _given_token(a)
     if token is None:
         raise UserError(f"join needs your token (from: crewdeck token create): set {ENV_TOKEN}, or give --token-file FILE")
@@ -510,7 +511,7 @@ def cmd_join(ctx: Context) -> int:
         # Never "try again" (75), even for a server down or busy: join run again stops at the replica it made.  The sync
         # said finishes it, later as every sync.
         raise UserError(
-            f"{why}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync "
+            f"{why}; the replica {typed_name(path)} is created, finish its first sync with: crewdeck --workspace {typed_name(path)} sync "
             "(join again would refuse it: the file exists)"
         ) from None
     except (SyncError, ClockSkewError, WorkspaceError) as exc:
@@ -521,7 +522,11 @@ def cmd_join(ctx: Context) -> int:
     member = ws.member(remote.member)
     ws.close()
     who = f"@{member.handle}" if member else f"member {remote.member[:8]}"
-    print(visible(f"joined workspace {remote.workspace} at {remote.url} as {who}: {counted(result.pulled, 'operation')} in {path}"))
+    print(
+        visible(
+            f"joined workspace {remote.workspace} at {remote.url} as {who}: {counted(result.pulled, 'operation')} in {typed_name(path)}"
+        )
+    )
     _how_to_open(ctx, path)
     return 0
 
@@ -534,8 +539,8 @@ def _how_to_open(ctx: Context, replica: Path) -> None:
     opened = ctx.workspace_path(required=False)
     if opened is not None and opened.resolve() == replica.resolve():
         return
-    where = shlex.quote(str(replica.absolute()))
-    instead = f"opens {opened}" if opened is not None else "makes a new local workspace"
+    where = shlex.quote(typed_name(replica.absolute()))
+    instead = f"opens {typed_name(opened)}" if opened is not None else "makes a new local workspace"
     # The environment's workspace goes before the config's: setting the config would change nothing.
     default = (
         f"set {ENV_WORKSPACE}={where} (it is set, and goes before the config's workspace)"
@@ -663,7 +668,7 @@ def cmd_publish(ctx: Context) -> int:
         if remote is not None:
             # Its seq numbers are this replica's, and the server's tokens never reach a replica.
             raise UserError(
-                f"publish: {path} is a replica of {remote.url}, not a workspace of its own: published, it would part from "
+                f"publish: {typed_name(path)} is a replica of {remote.url}, not a workspace of its own: published, it would part from "
                 "that server for good and hold none of its tokens; publish the file that server serves instead"
             )
         mark = Published(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), name, database_named(database), a.url)
@@ -675,13 +680,13 @@ def cmd_publish(ctx: Context) -> int:
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
     finally:
         source.close()
-    print(visible(f"published {path} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
+    print(visible(f"published {typed_name(path)} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
     # The file is an old copy now: members on the host (SSH, a browser) and a server still on it are refused each write,
     # told where the team works; replicas are told to move.
     print(
         visible(
-            f"note: {path} is an old copy now: it reads, but every write to it is refused (members over SSH or in a browser, "
+            f"note: {typed_name(path)} is an old copy now: it reads, but every write to it is refused (members over SSH or in a browser, "
             "a crewdeck serve still on it), saying where the team works; give replicas the new server's address "
             "(crewdeck --workspace FILE sync --url URL)"
         ),

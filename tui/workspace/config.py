@@ -373,7 +373,7 @@ def entry_type(kind: Any) -> Any | None:
 class ConfigError(UserError):
     def __init__(self, path: Path, key: str, problem: str) -> None:
         self.path, self.key, self.problem = path, key, problem
-        super().__init__(f"{path}: {key}: {problem}")
+        super().__init__(f"{typed_name(path)}: {key}: {problem}")
 
 
 def parse(data: dict[str, Any], path: Path) -> Config:
@@ -385,7 +385,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
 
 def moved_notes(config: Config) -> list[str]:
     """One line for each table the file still has that is read no more, naming the file."""
-    return [f"{config.path}: {MOVED[key]}" for key in config.moved]
+    return [f"{typed_name(config.path)}: {MOVED[key]}" for key in config.moved]
 
 
 def _read_table(schema: type[T], data: dict[str, Any], path: Path, prefix: str) -> T:
@@ -513,18 +513,18 @@ def load(explicit: str | None = None, *, missing_ok: bool = False) -> Config:
         raw = path.read_bytes()
     except FileNotFoundError:
         if named and not missing_ok:
-            raise UserError(f"{path}: no such config file") from None
+            raise UserError(f"{typed_name(path)}: no such config file") from None
         return Config(path=path)
     except OSError as exc:
-        raise UserError(f"{path}: cannot read the config: {exc.strerror}") from None
+        raise UserError(f"{typed_name(path)}: cannot read the config: {exc.strerror}") from None
     import tomllib
 
     try:
         data = read_toml(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise UserError(f"{path}: the config is not UTF-8 text") from None
+        raise UserError(f"{typed_name(path)}: the config is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}") from None
+        raise UserError(f"{typed_name(path)}: not valid TOML: {exc}") from None
     return parse(data, path)
 
 
@@ -558,10 +558,10 @@ def unset(config: Config, key: str) -> Path | None:
         read_toml(before)
         after = without(before, key)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"{path}: cannot update the config: {exc}") from None
+        raise UserError(f"{typed_name(path)}: cannot update the config: {exc}") from None
     except EditRefused as exc:
         if exc.key is None:
-            raise UserError(f"{path}: cannot update the config: {exc.problem}") from None
+            raise UserError(f"{typed_name(path)}: cannot update the config: {exc.problem}") from None
         raise ConfigError(path, exc.key, exc.problem) from None
     if after is None:
         return None
@@ -581,12 +581,12 @@ def _edit(config: Config, updates: dict[str, Any]) -> tuple[str, Config]:
         before = path.read_bytes().decode("utf-8") if path.exists() else ""
         read_toml(before)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"{path}: cannot update the config: {exc}") from None
+        raise UserError(f"{typed_name(path)}: cannot update the config: {exc}") from None
     try:
         after = edited(before, updates)
     except EditRefused as exc:
         if exc.key is None:
-            raise UserError(f"{path}: cannot update the config: {exc.problem}") from None
+            raise UserError(f"{typed_name(path)}: cannot update the config: {exc.problem}") from None
         raise ConfigError(path, exc.key, exc.problem) from None
     return after, parse(read_toml(after), path)  # never write a file we would refuse to read
 
@@ -601,7 +601,7 @@ def _write_whole(path: Path, text: str) -> None:
 
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise UserError(f"{path}: cannot write the config: {exc.strerror}") from None
+        raise UserError(f"{typed_name(path)}: cannot write the config: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(text)
@@ -612,4 +612,4 @@ def _write_whole(path: Path, text: str) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"{path}: cannot write the config: {exc.strerror}") from None
+        raise UserError(f"{typed_name(path)}: cannot write the config: {exc.strerror}") from None
