@@ -125,6 +125,28 @@ def test_every_command_that_wrote_says_its_change_made_when_its_output_is_lost(
     assert f"; the change was made all the same: {made}" in ran.err
 
 
+@pytest.mark.parametrize(
+    ("args", "made"),
+    [
+        (("budget", "set", "spring-launch", "ads", "1000 EUR"), "the ads budget of Spring Launch for the run"),
+        (("rate", "set", "2026-11-01", "USD/EUR", "0.92"), "the USD/EUR rate of 2026-11-01"),
+        (("kpi", "add", "+spring-launch/instagram", "2026-11-20", "clicks=3"), "the results of Spring Launch on instagram on 2026-11-20"),
+        (("rate", "import", "-"), "2 rates"),
+    ],
+    ids=["budget set", "rate set", "kpi add", "rate import"],
+)
+def test_a_record_keyed_by_what_it_holds_is_said_made_in_words_or_counted(
+    cli: Cli, tmp_path: Path, args: tuple[str, ...], made: str
+) -> None:
+    """A budget, a rate or a result was said made by its id cut short: "budget budget:1", "rate rate:202", "result
+    result:c" (reviewer ro)."""
+    rates = b"date,pair,rate\n2026-11-10,GBP/EUR,1.15\n2026-11-11,GBP/EUR,1.16\n"
+    with open("/dev/full", "wb") as full:
+        ran = as_cron(cli, tmp_path, full.fileno(), *args, stdin=rates)
+    assert ran.code == 3, ran.err
+    assert ran.err.endswith(f"; the change was made all the same: {made}; do not run the command again\n"), ran.err
+
+
 def test_a_listing_whose_catch_up_wrote_is_no_change_made_and_an_undo_is_one(cli: Cli, tmp_path: Path) -> None:
     """``tasks > report`` on a full disk whose catch-up made a series' next instance would be said a change made, not
     to run again, where nobody asked for it and running it again writes nothing; ``undo`` is the change it is run for."""

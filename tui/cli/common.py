@@ -265,7 +265,7 @@ class Context:
             return None
         from crewdeck.tui.cli.changes_made import said
 
-        return said(self._ws, self._commits)
+        return said(self._ws, self._commits, self.now)
 
     def _committed(self, first: Op, last: Op) -> None:
         """A commit of the command's, in its transaction: what ``changes_made`` says, if asked for."""
