@@ -385,7 +385,8 @@ def parse(data: dict[str, Any], path: Path) -> Config:
 
 def moved_notes(config: Config) -> list[str]:
     """One line for each table the file still has that is read no more, naming the file."""
-    return [f"{typed_name(config.path)}: {MOVED[key]}" for key in config.moved]
+    where = "the config" if config.path is None else typed_name(config.path)
+    return [f"{where}: {MOVED[key]}" for key in config.moved]
 
 
 def _read_table(schema: type[T], data: dict[str, Any], path: Path, prefix: str) -> T:
