@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import pty
+import shlex
 import shutil
 import subprocess
 import sys
@@ -489,8 +490,24 @@ def test_a_file_under_a_latin_1_locale_is_named_in_messages_as_typed(cli: Cli, t
     assert empty.stderr.decode().startswith(f"crewdeck: error: nothing imported: {folder / 'spend.csv'}: the file is empty"), (
         empty.stderr.decode()
     )
+    nobody = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(workspace), "--as", "nobody", "tasks")
+    assert f"no member with that handle in {workspace} " in nobody.stderr.decode(), nobody.stderr.decode()
     gone = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(folder / "gone.db"), "tasks")
     assert (
         gone.stderr.decode()
         == f"crewdeck: error: no workspace at {folder / 'gone.db'} (create one with: crewdeck init {folder / 'gone.db'})\n"
     )
+
+
+def test_an_ssh_line_under_a_latin_1_locale_names_the_workspace_as_typed(cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]) -> None:
+    """``ssh authorized-keys`` wrote the workspace's path converted for opening, "CafÃ© Î©mega", in UTF-8: sshd's
+    session read those bytes as UTF-8 and looked for another file (reviewer ro's mojibake, in a file)."""
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9ZsmCpGqsH6jcsV4tJpC4Xd1Mu1nVkSgx4cYN1h0mo raj@laptop"
+    cli.ok("ssh", "account", running_account())
+    cli.ok("member", "set", "raj", "--ssh-key", key)
+    folder = tmp_path / "Café Ωmega"
+    folder.mkdir()
+    shutil.copy(cli.workspace, folder / "team.db")
+    ran = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(folder / "team.db"), "--as", "ana", "ssh", "authorized-keys")
+    assert ran.returncode == 0, ran.stderr.decode()
+    assert f"--workspace {shlex.quote(str(folder / 'team.db'))} ssh-session raj" in ran.stdout.decode(), ran.stdout.decode()

@@ -343,7 +343,7 @@ def _file_workspace(ctx: Context, command: str) -> Workspace:
         # then "this server knows no such token"; one revoked here stays live on the server.
         print(
             visible(
-                f"note: token {command}: {ctx.ws.store.path} is a replica of {remote.url}: its tokens sign in to crewdeck web "
+                f"note: token {command}: {typed_name(ctx.ws.store.path)} is a replica of {remote.url}: its tokens sign in to crewdeck web "
                 "on this replica alone; the server's, for join and sync, are made, listed and revoked where it runs"
             ),
             file=sys.stderr,
@@ -393,10 +393,10 @@ def cmd_token_create(ctx: Context) -> int:
         _may_hold_a_replica(handle, member.facts())
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
         # Named as serve and join name it (the file's name made a URL's), the file beside it as serve says it.
-        where = f"workspace {_url_name(None, ws.store.path)} ({ws.store.path})"
+        where = f"workspace {_url_name(None, ws.store.path)} ({typed_name(ws.store.path)})"
     print(visible(f"token {token_id} for @{handle} in {where}"))
     if not a.database and Remote.of(ws.store) is not None:
-        print(visible(f"shown only this once; give it to the member to sign in to: crewdeck web {ws.store.path}"))
+        print(visible(f"shown only this once; give it to the member to sign in to: crewdeck web {typed_name(ws.store.path)}"))
     else:
         print("shown only this once; give it to the member for: crewdeck join URL FILE (the token in $CREWDECK_TOKEN, or --token-file)")
     print(token)
@@ -560,7 +560,7 @@ def cmd_sync(ctx: Context) -> int:
     store = ctx.ws.store
     remote = Remote.of(store)
     if remote is None:
-        raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token-file TOKENFILE FILE")
+        raise UserError(f"{typed_name(store.path)} has no remote; make a replica with: crewdeck join URL --token-file TOKENFILE FILE")
     from crewdeck.sync.client.remote import Client, replica_refusal, retoken
     from crewdeck.tui.workspace import describe  # what a round's report names; serve, token and join never load it
 
