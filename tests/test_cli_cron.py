@@ -377,6 +377,24 @@ def test_an_argument_not_utf_8_under_a_latin_1_locale_keeps_the_locale_s_reading
     assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café"]
 
 
+def test_a_path_not_utf_8_under_a_latin_1_locale_names_the_file_of_its_bytes(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]
+) -> None:
+    """An ISO-8859-1 terminal's "café.csv" (its é one byte) was looked for as the UTF-8 of "café.csv", which no file is:
+    a path is converted for opening as UTF-8 only where its argument was UTF-8."""
+    rates = tmp_path.joinpath("rates.csv")
+    rates.write_text("date,pair,rate\n2026-11-10,GBP/EUR,1.15\n", encoding="utf-8")
+    named = bytes(tmp_path) + b"/caf\xe9.csv"
+    os.rename(rates, named)
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), **latin_1_locale}
+    argv = [sys.executable.encode(), *(arg.encode() for arg in CREWDECK), b"-w", bytes(cli.workspace), b"--as", b"ana"]
+    done = subprocess.run([*argv, b"rate", b"import", named], capture_output=True, cwd=ROOT, env=environment, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert [rate["rate"] for rate in json.loads(cli.ok("rate", "list", "--json"))] == ["1.15"]
+
+
 def under_a_locale(
     tmp_path: Path, locale: Mapping[str, str], env: Mapping[str, str | bytes], *args: str
 ) -> subprocess.CompletedProcess[bytes]:

@@ -17,9 +17,21 @@ def _utf8_system() -> bool:
     return codecs.lookup(sys.getfilesystemencoding()).name == "utf-8"
 
 
+#: Arguments whose bytes were no UTF-8, kept as the locale reads them (``main._utf8_arguments``): a path of them names
+#: the file of the locale's bytes, as typed at a terminal of ISO-8859-1 ("café.csv", its é one byte).
+_LOCALE_READ: set[str] = set()
+
+
+def read_by_the_locale(argument: str) -> None:
+    """Say that ``argument`` is the locale's reading of bytes that are no UTF-8 (``-w=...``: the value after ``=`` too)."""
+    _LOCALE_READ.add(argument)
+    if argument.startswith("-") and "=" in argument:
+        _LOCALE_READ.add(argument.split("=", 1)[1])
+
+
 def system_name(text: str) -> str:
     """The path ``text`` (UTF-8 text) as Python's file functions are to be given it to reach the file of those bytes."""
-    if _utf8_system():
+    if _utf8_system() or text in _LOCALE_READ:
         return text
     return os.fsdecode(text.encode("utf-8", "surrogateescape"))
 
