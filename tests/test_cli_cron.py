@@ -396,14 +396,15 @@ def test_a_path_not_utf_8_under_a_latin_1_locale_names_the_file_of_its_bytes(
 
 
 def under_a_locale(
-    tmp_path: Path, locale: Mapping[str, str], env: Mapping[str, str | bytes], *args: str
+    tmp_path: Path, locale: Mapping[str, str], env: Mapping[str, str | bytes], *args: str, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[bytes]:
-    """``crewdeck ARGS`` under ``locale``, with ``env`` (a value in bytes given as those bytes) and no ``--workspace``."""
+    """``crewdeck ARGS`` under ``locale``, with ``env`` (a value in bytes given as those bytes) and no ``--workspace``,
+    run in ``cwd``."""
     config = tmp_path / "config.toml"
     config.touch()
     environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), **locale, **env}
     argv = [sys.executable, *CREWDECK, *args]
-    return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, cwd=ROOT, env=environment, timeout=120, check=False)
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, cwd=cwd, env=environment, timeout=120, check=False)
 
 
 def test_a_workspace_named_in_the_environment_under_a_latin_1_locale_is_read_as_utf_8(
@@ -459,6 +460,11 @@ def test_a_config_s_workspace_of_a_path_not_ascii_under_a_latin_1_locale_is_open
     assert (listed.returncode, listed.stderr.decode(), listed.stdout) == (0, "", b"[]\n")
     shown = under_a_locale(tmp_path, latin_1_locale, env, "config", "show")
     assert f'"workspace": "{folder / "team.db"}"' in shown.stdout.decode(), shown.stdout.decode()
+    # Set relative to a directory of such a name, the path is made whole with that name as typed.
+    config.write_text("")
+    made = under_a_locale(tmp_path, latin_1_locale, env, "config", "set", "workspace", "team.db", cwd=folder)
+    assert made.returncode == 0, made.stderr.decode()
+    assert config.read_text(encoding="utf-8") == f'workspace = "{folder / "team.db"}"\n'
 
 
 #: Each command given a file on its command line (not -w, --config nor --token-file): its words, and what the file

@@ -8,7 +8,7 @@ import sys
 import tomllib
 from typing import Any
 
-from crewdeck.sync.state.pathnames import typed_name
+from crewdeck.sync.state.pathnames import system_name, typed_name
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
 from crewdeck.tui.workspace.config import MOVED, Config, as_data, config_path, known_keys, read_toml, save, settings, unset, updated
@@ -76,7 +76,7 @@ def cmd_config_set(ctx: Context) -> int:
     if key == "workspace" and isinstance(value, str) and value and not value.startswith("~"):
         # The path was typed relative to this shell's directory, but the config is read from every directory: kept
         # relative, `crewdeck` run elsewhere named another file ("no workspace at team.db").  `~` is the reader's home.
-        value = os.path.abspath(value)
+        value = typed_name(os.path.abspath(system_name(value)))  # the directory's name as typed, as the value is
     # The file as it would be after the change is what is checked (``save`` reads it back), not the file as it is: read
     # first, a wrong value refused the very `config set` its error called for (`ssh_upload_mb = "20"`, then
     # `config set ssh_upload_mb 20`: "ssh_upload_mb: expected a whole number, got '20'").
