@@ -516,6 +516,8 @@ def test_a_file_under_a_latin_1_locale_is_named_in_messages_as_typed(cli: Cli, t
     )
     nobody = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(workspace), "--as", "nobody", "tasks")
     assert f"no member with that handle in {workspace} " in nobody.stderr.decode(), nobody.stderr.decode()
+    homeless = under_a_locale(tmp_path, latin_1_locale, {"HOME": str(folder)}, "tasks")
+    assert f"make the local one ({folder}/.local/share/crewdeck/workspace.db)" in homeless.stderr.decode(), homeless.stderr.decode()
     gone = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(folder / "gone.db"), "tasks")
     assert (
         gone.stderr.decode()

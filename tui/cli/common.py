@@ -133,7 +133,7 @@ class Context:
         if required:
             raise UserError(
                 f"no workspace: pass --workspace PATH, set {ENV_WORKSPACE}, create one with: crewdeck init PATH, "
-                f"or run crewdeck once to make the local one ({local})"
+                f"or run crewdeck once to make the local one ({typed_name(local)})"
             )
         return None
 
