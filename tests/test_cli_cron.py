@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import pty
+import shlex
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from crewdeck.sync.state.sshkeys import parse_key
-from crewdeck.tui.cli.exit_status import STATUS_ONE
+from crewdeck.tui.cli.exit_status import STATUS_75_NOT, STATUS_ONE
 from crewdeck.tui.cli.main import build_parser
 from crewdeck.tui.ssh.session import running_account
 
@@ -125,6 +126,28 @@ def test_every_command_that_wrote_says_its_change_made_when_its_output_is_lost(
     assert f"; the change was made all the same: {made}" in ran.err
 
 
+@pytest.mark.parametrize(
+    ("args", "made"),
+    [
+        (("budget", "set", "spring-launch", "ads", "1000 EUR"), "the ads budget of Spring Launch for the run"),
+        (("rate", "set", "2026-11-01", "USD/EUR", "0.92"), "the USD/EUR rate of 2026-11-01"),
+        (("kpi", "add", "+spring-launch/instagram", "2026-11-20", "clicks=3"), "the results of Spring Launch on instagram on 2026-11-20"),
+        (("rate", "import", "-"), "2 rates"),
+    ],
+    ids=["budget set", "rate set", "kpi add", "rate import"],
+)
+def test_a_record_keyed_by_what_it_holds_is_said_made_in_words_or_counted(
+    cli: Cli, tmp_path: Path, args: tuple[str, ...], made: str
+) -> None:
+    """A budget, a rate or a result was said made by its id cut short: "budget budget:1", "rate rate:202", "result
+    result:c" (reviewer ro)."""
+    rates = b"date,pair,rate\n2026-11-10,GBP/EUR,1.15\n2026-11-11,GBP/EUR,1.16\n"
+    with open("/dev/full", "wb") as full:
+        ran = as_cron(cli, tmp_path, full.fileno(), *args, stdin=rates)
+    assert ran.code == 3, ran.err
+    assert ran.err.endswith(f"; the change was made all the same: {made}; do not run the command again\n"), ran.err
+
+
 def test_a_listing_whose_catch_up_wrote_is_no_change_made_and_an_undo_is_one(cli: Cli, tmp_path: Path) -> None:
     """``tasks > report`` on a full disk whose catch-up made a series' next instance would be said a change made, not
     to run again, where nobody asked for it and running it again writes nothing; ``undo`` is the change it is run for."""
@@ -190,11 +213,12 @@ def test_every_help_ends_with_its_exit_statuses_and_where_its_output_goes() -> N
         section = shown[shown.index("\nexit status:\n") :]
         assert "  0  done\n" in section and "  2  an error" in section and "standard error" in section, command.prog
         assert "  75  try again later" in section, command.prog
+        assert (command.prog in STATUS_75_NOT) == (f"({STATUS_75_NOT.get(command.prog)})\n" in section), command.prog
         assert "  3  the change was made, but its output" in section, command.prog
         assert ("  1  " in section) == (command.prog == "crewdeck" or command.prog in STATUS_ONE), command.prog
         takes_json = any("--json" in action.option_strings for action in command._actions)
         assert ("--json: one JSON document" in section) == takes_json, command.prog
-    assert set(STATUS_ONE) <= {command.prog for command in commands}
+    assert set(STATUS_ONE) | set(STATUS_75_NOT) <= {command.prog for command in commands}
 
 
 @pytest.mark.parametrize(
@@ -353,15 +377,34 @@ def test_an_argument_not_utf_8_under_a_latin_1_locale_keeps_the_locale_s_reading
     assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café"]
 
 
+def test_a_path_not_utf_8_under_a_latin_1_locale_names_the_file_of_its_bytes(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]
+) -> None:
+    """An ISO-8859-1 terminal's "café.csv" (its é one byte) was looked for as the UTF-8 of "café.csv", which no file is:
+    a path is converted for opening as UTF-8 only where its argument was UTF-8."""
+    rates = tmp_path.joinpath("rates.csv")
+    rates.write_text("date,pair,rate\n2026-11-10,GBP/EUR,1.15\n", encoding="utf-8")
+    named = bytes(tmp_path) + b"/caf\xe9.csv"
+    os.rename(rates, named)
+    config = tmp_path / "config.toml"
+    config.touch()
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), **latin_1_locale}
+    argv = [sys.executable.encode(), *(arg.encode() for arg in CREWDECK), b"-w", bytes(cli.workspace), b"--as", b"ana"]
+    done = subprocess.run([*argv, b"rate", b"import", named], capture_output=True, cwd=ROOT, env=environment, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert [rate["rate"] for rate in json.loads(cli.ok("rate", "list", "--json"))] == ["1.15"]
+
+
 def under_a_locale(
-    tmp_path: Path, locale: Mapping[str, str], env: Mapping[str, str | bytes], *args: str
+    tmp_path: Path, locale: Mapping[str, str], env: Mapping[str, str | bytes], *args: str, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[bytes]:
-    """``crewdeck ARGS`` under ``locale``, with ``env`` (a value in bytes given as those bytes) and no ``--workspace``."""
+    """``crewdeck ARGS`` under ``locale``, with ``env`` (a value in bytes given as those bytes) and no ``--workspace``,
+    run in ``cwd``."""
     config = tmp_path / "config.toml"
     config.touch()
     environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), **locale, **env}
     argv = [sys.executable, *CREWDECK, *args]
-    return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, cwd=ROOT, env=environment, timeout=120, check=False)
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, cwd=cwd, env=environment, timeout=120, check=False)
 
 
 def test_a_workspace_named_in_the_environment_under_a_latin_1_locale_is_read_as_utf_8(
@@ -400,3 +443,97 @@ def test_a_command_sent_over_ssh_under_a_latin_1_locale_is_read_as_utf_8(cli: Cl
     ran = under_a_locale(tmp_path, latin_1_locale, env, *session)
     assert ran.returncode == 0, ran.stderr.decode()
     assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café Ωmega"]
+
+
+def test_a_config_s_workspace_of_a_path_not_ascii_under_a_latin_1_locale_is_opened_and_said_as_written(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]
+) -> None:
+    """A config's ``workspace = "/x/Café Ωmega/team.db"`` was converted for the file system twice: "no workspace at
+    /x/CafÃ\u0083Â© ..." (reviewer ro); ``config show`` said it "CafÃ© Î©mega"."""
+    folder = tmp_path / "Café Ωmega"
+    folder.mkdir()
+    shutil.copy(cli.workspace, folder / "team.db")
+    config = tmp_path / "named.toml"
+    config.write_text(f'workspace = "{folder / "team.db"}"\n', encoding="utf-8")
+    env = {"CREWDECK_CONFIG": str(config)}
+    listed = under_a_locale(tmp_path, latin_1_locale, env, "--as", "ana", "tasks", "--json")
+    assert (listed.returncode, listed.stderr.decode(), listed.stdout) == (0, "", b"[]\n")
+    shown = under_a_locale(tmp_path, latin_1_locale, env, "config", "show")
+    assert f'"workspace": "{folder / "team.db"}"' in shown.stdout.decode(), shown.stdout.decode()
+    # Set relative to a directory of such a name, the path is made whole with that name as typed.
+    config.write_text("")
+    made = under_a_locale(tmp_path, latin_1_locale, env, "config", "set", "workspace", "team.db", cwd=folder)
+    assert made.returncode == 0, made.stderr.decode()
+    assert config.read_text(encoding="utf-8") == f'workspace = "{folder / "team.db"}"\n'
+
+
+#: Each command given a file on its command line (not -w, --config nor --token-file): its words, and what the file
+#: holds (``None``: a file it writes).
+FILE_COMMANDS = {
+    "ledger import": (
+        ("ledger", "import"),
+        "date,campaign,category,payee,amount\n2026-11-20,spring-launch,ads,Café Ωmega,12.00 EUR\n",
+    ),
+    "rate import": (("rate", "import"), "date,pair,rate\n2026-11-10,GBP/EUR,1.15\n"),
+    "kpi import": (("kpi", "import", "--format", "csv"), "date,campaign,platform,impressions\n2026-11-20,spring-launch,instagram,100\n"),
+    "import --from taskwarrior": (("import", "--from", "taskwarrior"), TASKWARRIOR_EXPORT),
+    "export -o": (("export", "-o"), None),
+}
+
+
+@pytest.mark.parametrize("name", ["Café", "Ωmega"])  # é has a Latin-1 byte (another file was looked for), Ω none
+@pytest.mark.parametrize("command", FILE_COMMANDS)
+def test_a_file_named_on_the_command_line_under_a_latin_1_locale_is_the_one_its_utf_8_names(
+    cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str], command: str, name: str
+) -> None:
+    """``ledger import "~/Café Ωmega/spend.csv"`` under a locale of ISO-8859-1 ended in a traceback (Ω), or said
+    "no such file" (é): only -w, --config and --token-file reached the file the UTF-8 names (reviewer ro)."""
+    words, holds = FILE_COMMANDS[command]
+    path = tmp_path / name / "file.txt"
+    path.parent.mkdir()
+    if holds is not None:
+        path.write_bytes(holds if isinstance(holds, bytes) else holds.encode())
+    ran = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(cli.workspace), "--as", "ana", *words, str(path))
+    assert ran.returncode == 0, ran.stderr.decode()
+    if holds is None:
+        assert json.loads(path.read_bytes())["format"] == "crewdeck-export"
+
+
+def test_a_file_under_a_latin_1_locale_is_named_in_messages_as_typed(cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]) -> None:
+    """A path not ASCII was said converted for the file system, "CafÃ©" for "Café" (reviewer ro)."""
+    folder = tmp_path / "Café Ωmega"
+    folder.mkdir()
+    (folder / "spend.csv").write_bytes(b"")
+    workspace = folder / "new.db"
+    made = under_a_locale(tmp_path, latin_1_locale, {}, "init", str(workspace), "--member", "ana", "--name", "Ana", "--tz", "UTC")
+    assert made.returncode == 0, made.stderr.decode()
+    assert f"created workspace {workspace}\n" in made.stdout.decode()
+    empty = under_a_locale(
+        tmp_path, latin_1_locale, {}, "-w", str(cli.workspace), "--as", "ana", "ledger", "import", str(folder / "spend.csv")
+    )
+    assert empty.stderr.decode().startswith(f"crewdeck: error: nothing imported: {folder / 'spend.csv'}: the file is empty"), (
+        empty.stderr.decode()
+    )
+    nobody = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(workspace), "--as", "nobody", "tasks")
+    assert f"no member with that handle in {workspace} " in nobody.stderr.decode(), nobody.stderr.decode()
+    homeless = under_a_locale(tmp_path, latin_1_locale, {"HOME": str(folder)}, "tasks")
+    assert f"make the local one ({folder}/.local/share/crewdeck/workspace.db)" in homeless.stderr.decode(), homeless.stderr.decode()
+    gone = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(folder / "gone.db"), "tasks")
+    assert (
+        gone.stderr.decode()
+        == f"crewdeck: error: no workspace at {folder / 'gone.db'} (create one with: crewdeck init {folder / 'gone.db'})\n"
+    )
+
+
+def test_an_ssh_line_under_a_latin_1_locale_names_the_workspace_as_typed(cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]) -> None:
+    """``ssh authorized-keys`` wrote the workspace's path converted for opening, "CafÃ© Î©mega", in UTF-8: sshd's
+    session read those bytes as UTF-8 and looked for another file (reviewer ro's mojibake, in a file)."""
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9ZsmCpGqsH6jcsV4tJpC4Xd1Mu1nVkSgx4cYN1h0mo raj@laptop"
+    cli.ok("ssh", "account", running_account())
+    cli.ok("member", "set", "raj", "--ssh-key", key)
+    folder = tmp_path / "Café Ωmega"
+    folder.mkdir()
+    shutil.copy(cli.workspace, folder / "team.db")
+    ran = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(folder / "team.db"), "--as", "ana", "ssh", "authorized-keys")
+    assert ran.returncode == 0, ran.stderr.decode()
+    assert f"--workspace {shlex.quote(str(folder / 'team.db'))} ssh-session raj" in ran.stdout.decode(), ran.stdout.decode()

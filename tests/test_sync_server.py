@@ -1144,7 +1144,9 @@ def test_a_join_on_a_laptop_whose_clock_runs_slow_says_the_replica_is_made_and_h
     path = tmp_path / "ana.db"
     said = crewdeck_fails("join", server.url, "--token", new_token("ana", "--workspace", str(team)), str(path))
     assert "ahead of this machine's clock (limit 5m00s)" in said, said
-    assert said.rstrip().endswith(f"; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync"), said
+    assert said.rstrip().endswith(
+        f"; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync (join again would refuse it: the file exists)"
+    ), said
     monkeypatch.undo()  # the clock set right
     assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")
     with Store(path) as store:
@@ -1179,7 +1181,7 @@ def test_a_join_whose_disk_fills_during_the_first_pull_says_the_replica_is_made_
     assert done.returncode == 2
     assert done.stderr == (
         f"crewdeck: error: the disk failed while writing {path} (disk I/O error); the replica {path} is "
-        f"created, finish its first sync with: crewdeck --workspace {path} sync\n"
+        f"created, finish its first sync with: crewdeck --workspace {path} sync (join again would refuse it: the file exists)\n"
     )
     assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")  # room again
     with Store(path) as store:

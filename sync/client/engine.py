@@ -50,6 +50,7 @@ from crewdeck.sync.client.remote import (
 )
 from crewdeck.sync.state.clock import ClockSkewError
 from crewdeck.sync.state.filewatch import Subscription, subscribe
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.store import WINDOW_CACHE_KIB, Store, WorkspaceError
 
 if TYPE_CHECKING:
@@ -292,7 +293,9 @@ class SyncEngine:
         remote = Remote.of(store)
         if remote is None:
             store.close()
-            raise WorkspaceError(f"{self.path} has no remote (join a server with: crewdeck join URL --token-file TOKENFILE {self.path})")
+            raise WorkspaceError(
+                f"{typed_name(self.path)} has no remote (join a server with: crewdeck join URL --token-file TOKENFILE {typed_name(self.path)})"
+            )
         try:
             commits = self._commits = subscribe(self.path, self._local_commit, interval=self.LOCAL_CHECK)
         except BaseException:

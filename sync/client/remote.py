@@ -50,6 +50,7 @@ from crewdeck.sync.client.metakeys import (
 )
 from crewdeck.sync.state.clock import ClockSkewError
 from crewdeck.sync.state.oplog import SEQ_MAX, Op, OpError, from_wire, same_write
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.restored import mark_restored
 from crewdeck.sync.state.store import Progress, Store, WorkspaceError, op_wire_size, remove_workspace_files
@@ -1321,7 +1322,7 @@ def retoken(store: Store, token: str | None = None, transport: httpx.BaseTranspo
     member's, and they are pushed with it, to the workspace they were made in."""
     remote = Remote.of(store)
     if remote is None:
-        raise SyncError(f"{store.path} is no replica: it has no server to give a token for", "no_remote")
+        raise SyncError(f"{typed_name(store.path)} is no replica: it has no server to give a token for", "no_remote")
     renewed = replace(remote, token=token or remote.token, url=url or remote.url)
     # What the replica keeps when the server says no: what was given is said to be left unused.
     keeps = " and ".join(what for what, given in (("its token", token), ("its server's address", url)) if given)

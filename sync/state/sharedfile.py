@@ -22,6 +22,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from crewdeck.sync.state.pathnames import typed_name
+
 MOUNTINFO = "/proc/self/mountinfo"
 
 #: Filesystem types that reach another host.  Any ``fuse.*`` type except
@@ -58,7 +60,7 @@ NETWORK_FILESYSTEMS = frozenset(
 class NetworkFilesystemError(OSError):
     def __init__(self, path: Path, fstype: str, mountpoint: str) -> None:
         super().__init__(
-            f"{path} is on a {fstype} filesystem (mounted at {mountpoint}); a shared workspace must be on a "
+            f"{typed_name(path)} is on a {fstype} filesystem (mounted at {typed_name(mountpoint)}); a shared workspace must be on a "
             "local disk because SQLite's WAL mode only works between processes on one host. Put the file on a "
             "local disk of the server and have members log in there, or use `crewdeck serve` to share over HTTP"
         )
@@ -128,8 +130,8 @@ def directory_problem(path: Path) -> str | None:
     mode = directory.stat().st_mode
     if not mode & 0o020:
         return (
-            f"{directory} is not group-writable: other members cannot create the -wal and -shm files SQLite needs "
-            f"(run: chmod g+ws {shlex.quote(str(directory))})"
+            f"{typed_name(directory)} is not group-writable: other members cannot create the -wal and -shm files SQLite needs "
+            f"(run: chmod g+ws {shlex.quote(typed_name(directory))})"
         )
     return None
 
@@ -150,9 +152,9 @@ def setgid_problem(path: Path) -> str | None:
         return None  # creating the file says what is wrong with the path
     if mode & stat.S_IWGRP and not mode & stat.S_ISGID and not mode & stat.S_IWOTH:
         return (
-            f"{directory} is group-writable but not setgid: the -wal and -shm files SQLite creates there would get "
+            f"{typed_name(directory)} is group-writable but not setgid: the -wal and -shm files SQLite creates there would get "
             "the primary group of whichever member opens the workspace, not the directory's, and lock the others out; "
-            f"fix it with: chmod g+s {directory}"
+            f"fix it with: chmod g+s {typed_name(directory)}"
         )
     return None
 
@@ -234,21 +236,19 @@ def access_problem(path: Path) -> str | None:
     try:
         st = path.stat()
     except OSError as exc:
-        return f"{path}: {exc.strerror}"
+        return f"{typed_name(path)}: {exc.strerror}"
     try:
         read_only_mount = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
     except OSError:
         read_only_mount = False
     if read_only_mount:  # no mode helps there: the file's is not what stops the write
         return (
-            f"{path} is on a read-only filesystem, where SQLite cannot keep the -wal and -shm it reads and writes through: "
+            f"{typed_name(path)} is on a read-only filesystem, where SQLite cannot keep the -wal and -shm it reads and writes through: "
             "copy the file to a writable disk, or mount this one read-write"
         )
     real = Path(os.path.realpath(path))  # SQLite's -wal and -shm are beside the file itself, not a symlink to it
     if not os.access(path, os.R_OK | os.W_OK):
-        return (
-            f"{path} is not writable by you (owner {_owner(st)}, mode {stat.filemode(st.st_mode)}); ask its owner to run: chmod g+rw {path}"
-        )
+        return f"{typed_name(path)} is not writable by you (owner {_owner(st)}, mode {stat.filemode(st.st_mode)}); ask its owner to run: chmod g+rw {typed_name(path)}"
     missing = []
     for suffix in ("-wal", "-shm"):
         side = Path(f"{real}{suffix}")
@@ -263,21 +263,21 @@ def access_problem(path: Path) -> str | None:
             ungiven = _missing_write(side_st, st)
             if ungiven:
                 cause = (
-                    f"it was made while {path} was read-only, and SQLite gave it the mode that file had then; ask its "
-                    f"owner to run: chmod {stat.S_IMODE(side_st.st_mode) | ungiven:o} {shlex.quote(str(side))}"
+                    f"it was made while {typed_name(path)} was read-only, and SQLite gave it the mode that file had then; ask its "
+                    f"owner to run: chmod {stat.S_IMODE(side_st.st_mode) | ungiven:o} {shlex.quote(typed_name(side))}"
                 )
             elif not directory.stat().st_mode & stat.S_ISGID:
                 cause = (
-                    f"{directory} is not setgid, so SQLite's files there get the group of whoever creates them "
-                    f"(fix for good: chmod g+s {shlex.quote(str(directory))}; this one goes away when its owner closes crewdeck)"
+                    f"{typed_name(directory)} is not setgid, so SQLite's files there get the group of whoever creates them "
+                    f"(fix for good: chmod g+s {shlex.quote(typed_name(directory))}; this one goes away when its owner closes crewdeck)"
                 )
             else:
-                cause = f"ask its owner to run: chmod g+rw {shlex.quote(str(side))}"
+                cause = f"ask its owner to run: chmod g+rw {shlex.quote(typed_name(side))}"
             return f"{side} belongs to {_owner(side_st)} (mode {stat.filemode(side_st.st_mode)}) and you cannot write it: {cause}"
     if missing and not os.access(directory, os.W_OK | os.X_OK):
         return (
-            f"the directory {directory} is not writable by you, and SQLite must create {' and '.join(missing)} there "
-            f"to open a workspace; have it made writable for the team (chgrp TEAM {shlex.quote(str(directory))} && chmod g+ws {shlex.quote(str(directory))})"
+            f"the directory {typed_name(directory)} is not writable by you, and SQLite must create {' and '.join(missing)} there "
+            f"to open a workspace; have it made writable for the team (chgrp TEAM {shlex.quote(typed_name(directory))} && chmod g+ws {shlex.quote(typed_name(directory))})"
         )
     return None
 
@@ -320,6 +320,4 @@ class OpenedFile:
         change = self.change()
         if change is None:
             return None
-        return (
-            f"the workspace file {self.path} was {change} while it was open: nothing more is written to the old one; reopen the workspace"
-        )
+        return f"the workspace file {typed_name(self.path)} was {change} while it was open: nothing more is written to the old one; reopen the workspace"

@@ -34,6 +34,7 @@ from crewdeck.sync.state.clock import MAX_DRIFT_MS, HybridClock, Stamp, format_d
 from crewdeck.sync.state.ids import new_id, new_node_id
 from crewdeck.sync.state.lockwait import LockWait, begin_immediate, clear_interrupt, gave_up_waiting
 from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash, same_write
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.records import ENTITIES, Entity, ValidationError, canonical_json
 from crewdeck.sync.state.sharedfile import (
     FILE_MODE,
@@ -145,7 +146,7 @@ def connect(
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     except sqlite3.OperationalError as exc:
-        raise WorkspaceError(f"cannot open workspace {path}: {access_problem(Path(path)) or exc}") from None
+        raise WorkspaceError(f"cannot open workspace {typed_name(path)}: {access_problem(Path(path)) or exc}") from None
     # A search for "café" finds "CAFÉ", which LIKE alone does not.
     conn.create_function(FOLDED, 1, folded, deterministic=True)
     try:
@@ -158,7 +159,7 @@ def connect(
         conn.close()
         # Its first statement reads the schema: a lock another process holds is met here, and is no sign of another file.
         busy = _busy(Path(path), exc, busy_timeout)
-        raise busy or WorkspaceError(_unreadable(Path(path), exc) or f"{path} is not a crewdeck workspace ({exc})") from None
+        raise busy or WorkspaceError(_unreadable(Path(path), exc) or f"{typed_name(path)} is not a crewdeck workspace ({exc})") from None
     return conn
 
 
@@ -166,9 +167,9 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> str | None:
     """Why the first read of a file failed, when it is not a matter of its contents."""
     code = _primary_code(exc)
     if code == sqlite3.SQLITE_NOTADB:
-        return f"{path} is not a crewdeck workspace (not an SQLite database)"
+        return f"{typed_name(path)} is not a crewdeck workspace (not an SQLite database)"
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
-        return f"cannot open workspace {path}: {access_problem(path) or exc}"
+        return f"cannot open workspace {typed_name(path)}: {access_problem(path) or exc}"
     return None
 
 
@@ -176,8 +177,8 @@ def _no_workspace(path: Path) -> str:
     """Why nothing is at ``path``: no workspace made there yet, or its directory is gone, where ``crewdeck init`` fails."""
     directory = path.absolute().parent
     if not directory.is_dir():
-        return f"no workspace at {path}: its directory {directory} does not exist (moved or renamed, or on a disk not mounted?)"
-    return f"no workspace at {path} (create one with: crewdeck init {path})"
+        return f"no workspace at {typed_name(path)}: its directory {typed_name(directory)} does not exist (moved or renamed, or on a disk not mounted?)"
+    return f"no workspace at {typed_name(path)} (create one with: crewdeck init {typed_name(path)})"
 
 
 def max_seq(conn: sqlite3.Connection) -> int:
@@ -257,11 +258,13 @@ class Store:
         except FileNotFoundError:
             raise WorkspaceError(_no_workspace(self.path)) from None
         except OSError as exc:
-            raise WorkspaceError(f"cannot open workspace {self.path}: {exc.strerror}") from None
+            raise WorkspaceError(f"cannot open workspace {typed_name(self.path)}: {exc.strerror}") from None
         if stat.S_ISDIR(st.st_mode):
-            raise WorkspaceError(f"{self.path} is a directory, not a crewdeck workspace")
+            raise WorkspaceError(f"{typed_name(self.path)} is a directory, not a crewdeck workspace")
         if st.st_size == 0:
-            raise WorkspaceError(f"{self.path} is an empty file, not a crewdeck workspace (remove it, then: crewdeck init {self.path})")
+            raise WorkspaceError(
+                f"{typed_name(self.path)} is an empty file, not a crewdeck workspace (remove it, then: crewdeck init {typed_name(self.path)})"
+            )
         if check_disk:
             try:
                 check_local_disk(self.path)
@@ -335,11 +338,11 @@ class Store:
             # be no crewdeck workspace.
             raise _busy(self.path, exc, self.busy_timeout) or WorkspaceError(self._not_ours(exc)) from None
         if row is None:
-            raise WorkspaceError(f"{self.path} is not a crewdeck workspace (no node id)")
+            raise WorkspaceError(f"{typed_name(self.path)} is not a crewdeck workspace (no node id)")
         try:
             if readonly:
                 if version != schema.SCHEMA_VERSION:
-                    raise WorkspaceError(f"{self.path} needs a schema upgrade; open it once without read-only mode")
+                    raise WorkspaceError(f"{typed_name(self.path)} needs a schema upgrade; open it once without read-only mode")
                 return
             if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.conn.execute("PRAGMA journal_mode = WAL")
@@ -347,7 +350,7 @@ class Store:
                 schema.migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             error = _busy(self.path, exc, self.busy_timeout) or _write_error(self.path, exc)
-            raise error or WorkspaceError(f"cannot open workspace {self.path}: {exc}") from None
+            raise error or WorkspaceError(f"cannot open workspace {typed_name(self.path)}: {exc}") from None
         except RuntimeError as exc:
             raise WorkspaceError(str(exc)) from None
 
@@ -359,11 +362,11 @@ class Store:
         try:
             tables = [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 4")]
         except sqlite3.DatabaseError:
-            return f"{self.path} is not a crewdeck workspace ({exc})"
+            return f"{typed_name(self.path)} is not a crewdeck workspace ({exc})"
         if not tables:
-            return f"{self.path} is an empty SQLite database, not a crewdeck workspace (remove it, then: crewdeck init {self.path})"
+            return f"{typed_name(self.path)} is an empty SQLite database, not a crewdeck workspace (remove it, then: crewdeck init {typed_name(self.path)})"
         listed = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
-        return f"{self.path} is another program's SQLite database (tables: {listed}), not a crewdeck workspace; it was left as it was"
+        return f"{typed_name(self.path)} is another program's SQLite database (tables: {listed}), not a crewdeck workspace; it was left as it was"
 
     # ------------------------------------------------------------ lifecycle
 
@@ -372,7 +375,7 @@ class Store:
         """Create a new, empty workspace file (group-writable, WAL mode; ``mode``: another, from its first byte)."""
         target = Path(path)
         if target.exists():
-            raise WorkspaceError(f"{target} already exists")
+            raise WorkspaceError(f"{typed_name(target)} already exists")
         if not target.parent.is_dir():
             raise WorkspaceError(f"directory {target.parent} does not exist")
         if check_disk:
@@ -383,7 +386,7 @@ class Store:
         try:
             create_group_writable(target, mode)
         except OSError as exc:
-            raise WorkspaceError(f"cannot create {target}: {exc.strerror}") from None
+            raise WorkspaceError(f"cannot create {typed_name(target)}: {exc.strerror}") from None
         conn: sqlite3.Connection | None = None
         try:
             conn = connect(target)
@@ -400,7 +403,7 @@ class Store:
                 conn.close()
             remove_workspace_files(target)
             if isinstance(exc, sqlite3.Error):
-                raise _write_error(target, exc) or WorkspaceError(f"cannot create {target}: {exc}") from None
+                raise _write_error(target, exc) or WorkspaceError(f"cannot create {typed_name(target)}: {exc}") from None
             raise
         return cls(target, check_disk=False)
 
@@ -431,7 +434,7 @@ class Store:
             try:
                 self.conn.backup(copy)
             except sqlite3.Error as exc:
-                raise _write_error(target, exc) or WorkspaceError(f"cannot copy {self.path} for a dry run: {exc}") from None
+                raise _write_error(target, exc) or WorkspaceError(f"cannot copy {typed_name(self.path)} for a dry run: {exc}") from None
             finally:
                 copy.close()
             rehearsed = Store(target, check_disk=False, busy_timeout=self.busy_timeout)
@@ -645,7 +648,7 @@ class Store:
         ``judged``: the rules decide the edits first (see ``commit_local``).
         """
         if self.readonly:
-            raise WorkspaceError(f"{self.path} is open read-only")
+            raise WorkspaceError(f"{typed_name(self.path)} is open read-only")
         return Writer(self, member, on_progress, judged=judged)
 
     def _transaction(self, what: str) -> _Transaction:
@@ -674,7 +677,7 @@ class Store:
             yield
             return
         if self.readonly:
-            raise WorkspaceError(f"{self.path} is open read-only")
+            raise WorkspaceError(f"{typed_name(self.path)} is open read-only")
         with self._transaction("held"):
             self._held = True
             try:
@@ -719,7 +722,7 @@ class Store:
         cache: the indexes kept grow by every batch.
         """
         if self.readonly:
-            raise WorkspaceError(f"{self.path} is open read-only")
+            raise WorkspaceError(f"{typed_name(self.path)} is open read-only")
         (before,) = self.conn.execute("PRAGMA cache_size").fetchone()
         self.conn.execute(f"PRAGMA cache_size = {-1024 * cache_mb}")
         try:
@@ -1527,7 +1530,7 @@ def _busy(path: Path, exc: sqlite3.Error, waited: float) -> WorkspaceBusy | None
     """``WorkspaceBusy`` when ``exc`` is SQLite giving up on a lock another process held past ``waited`` seconds."""
     if not gave_up_waiting(exc):
         return None
-    return WorkspaceBusy(f"{path} stayed locked by another process for {waited:g} s ({exc}); nothing was done, try again")
+    return WorkspaceBusy(f"{typed_name(path)} stayed locked by another process for {waited:g} s ({exc}); nothing was done, try again")
 
 
 def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
@@ -1537,11 +1540,11 @@ def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
     """
     code = _primary_code(exc)
     if code == sqlite3.SQLITE_FULL:
-        return DiskFull(f"disk full while writing {path}; nothing was written (free some space on its disk and try again)")
+        return DiskFull(f"disk full while writing {typed_name(path)}; nothing was written (free some space on its disk and try again)")
     if code == sqlite3.SQLITE_IOERR:
-        return WorkspaceError(f"the disk failed while writing {path} ({exc}); nothing was written")
+        return WorkspaceError(f"the disk failed while writing {typed_name(path)} ({exc}); nothing was written")
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return WorkspaceError(f"cannot write {path}: {access_problem(path) or exc}; nothing was written")
+        return WorkspaceError(f"cannot write {typed_name(path)}: {access_problem(path) or exc}; nothing was written")
     return None
 
 

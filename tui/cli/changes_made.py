@@ -6,6 +6,7 @@ are the change made (a dry run's, rolled back, is none)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from crewdeck.sync.state.ids import short
@@ -13,6 +14,7 @@ from crewdeck.tui.workspace.words import counted
 
 if TYPE_CHECKING:
     from crewdeck.sync.state.oplog import Op
+    from crewdeck.tui.workspace.describe import Naming
     from crewdeck.tui.workspace.workspace import Workspace
 
 #: The exit status of a command whose change was made and whose output was not all written (a full disk): a script
@@ -22,15 +24,19 @@ EXIT_CHANGE_MADE = 3
 SHOWN_IDS = 5
 #: Records whose kind reads otherwise than their table's name.
 _NOUNS = {"ledger_entry": "ledger entry", "post_approval": "verdict", "crisis_end": "crisis end"}
+#: Records keyed by what they hold, whose id cut short names nothing ("budget budget:1"): said in words, or counted.
+_KEYED = ("budget", "rate", "result")
 
 
-def said(ws: Workspace, commits: list[tuple[Op, Op]]) -> str | None:
+def said(ws: Workspace, commits: list[tuple[Op, Op]], now: dt.datetime) -> str | None:
     """The records ``commits`` changed that the log holds, by kind and short id ("task 1a2b3c4d", "3 ledger entries
-    (...)"), in the order they were written; ``None`` when no commit stayed."""
+    (...)"), in the order they were written; ``None`` when no commit stayed.  A record keyed by what it holds (a budget,
+    a rate, a result) is said in words, or counted with the others of its kind (``describe.keyed_record``)."""
     # Here: every command imports this module, and only one whose output was lost reads what it changed.
     from crewdeck.sync.state.records import BOOKKEEPING
     from crewdeck.tui.cli.history import logged
     from crewdeck.tui.posts.reading import posts_among
+    from crewdeck.tui.workspace.describe import Naming
 
     records: dict[str, list[str]] = {}
     seen: set[str] = set()
@@ -45,12 +51,18 @@ def said(ws: Workspace, commits: list[tuple[Op, Op]]) -> str | None:
     for entity, row_ids in records.items():
         for row_id in row_ids:
             kinds.setdefault("post" if row_id in posts else _NOUNS.get(entity, entity), []).append(row_id)
-    return ", ".join(_kind_said(noun, row_ids) for noun, row_ids in kinds.items())
+    names = Naming.of(ws, "UTC", now)  # no time is said: the zone is none of the words
+    return ", ".join(_kind_said(noun, row_ids, names) for noun, row_ids in kinds.items())
 
 
-def _kind_said(noun: str, row_ids: list[str]) -> str:
+def _kind_said(noun: str, row_ids: list[str], names: Naming) -> str:
+    from crewdeck.tui.workspace.describe import keyed_record
+
     if noun == "workspace":
         return "the workspace's settings"
+    if noun in _KEYED:
+        words = keyed_record(noun, row_ids[0], names) if len(row_ids) == 1 else None
+        return words or counted(len(row_ids), noun)
     if len(row_ids) == 1:
         return f"{noun} {short(row_ids[0])}"
     more = f" and {len(row_ids) - SHOWN_IDS:,} more" if len(row_ids) > SHOWN_IDS else ""

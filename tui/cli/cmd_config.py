@@ -8,6 +8,7 @@ import sys
 import tomllib
 from typing import Any
 
+from crewdeck.sync.state.pathnames import system_name, typed_name
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
 from crewdeck.tui.workspace.config import MOVED, Config, as_data, config_path, known_keys, read_toml, save, settings, unset, updated
@@ -75,7 +76,7 @@ def cmd_config_set(ctx: Context) -> int:
     if key == "workspace" and isinstance(value, str) and value and not value.startswith("~"):
         # The path was typed relative to this shell's directory, but the config is read from every directory: kept
         # relative, `crewdeck` run elsewhere named another file ("no workspace at team.db").  `~` is the reader's home.
-        value = os.path.abspath(value)
+        value = typed_name(os.path.abspath(system_name(value)))  # the directory's name as typed, as the value is
     # The file as it would be after the change is what is checked (``save`` reads it back), not the file as it is: read
     # first, a wrong value refused the very `config set` its error called for (`ssh_upload_mb = "20"`, then
     # `config set ssh_upload_mb 20`: "ssh_upload_mb: expected a whole number, got '20'").
@@ -86,7 +87,7 @@ def cmd_config_set(ctx: Context) -> int:
 
         check_config(updated(config, {key: value}))
     path = save(config, {key: value})
-    print(visible(f"{path}: {key} = {value!r}"))
+    print(visible(f"{typed_name(path)}: {key} = {value!r}"))
     if key.startswith("keymap."):
         # Taken, as it works where the terminal speaks the kitty keyboard protocol; said where it does not.
         from crewdeck.tui.app.app import keymap_warnings
@@ -103,7 +104,7 @@ def cmd_config_unset(ctx: Context) -> int:
     if removed is None:
         if key not in known_keys() and not key.startswith("keymap."):
             raise UserError(f"{key} is not a setting (the keys: {', '.join(known_keys())})")
-        print(visible(f"{path}: {key} is not set there: nothing written (its default applies)"))
+        print(visible(f"{typed_name(path)}: {key} is not set there: nothing written (its default applies)"))
         return 0
     print(visible(f"{removed}: {key} removed (its default applies)"))
     return 0

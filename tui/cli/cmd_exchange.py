@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from crewdeck.sync.state.pathnames import system_name
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.rules import Refused, task_change_refused
 from crewdeck.sync.state.visible import visible
@@ -160,9 +161,9 @@ def _another_format(path: str, given: str) -> tuple[str, str] | None:
     if path == "-":
         return None
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        if not stat.S_ISREG(os.stat(system_name(path)).st_mode):
             return None
-        with open(path, "rb") as stream:
+        with open(system_name(path), "rb") as stream:
             encoding = text_encoding(stream)
             text = stream.read(_HEAD).decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
     except (OSError, LookupError):

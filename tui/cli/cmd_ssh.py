@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.records import WORKSPACE_ROW
 from crewdeck.sync.state.rules import commands_refused
 from crewdeck.sync.state.sshkeys import is_fingerprint
@@ -45,10 +46,17 @@ def _workspace(ctx: Context) -> Path:
     return path.absolute()
 
 
+def _workspace_as_typed(ctx: Context) -> Path:
+    """The workspace as an ``authorized_keys`` line names it, in UTF-8, as typed: the session's arguments are read so
+    (``main._utf8_arguments``), where under a locale of ISO-8859-1 the name converted for opening named another file."""
+    return Path(typed_name(_workspace(ctx)))
+
+
 def _lines(ctx: Context, keys: list[MemberKey]) -> list[str]:
     if configured_account(ctx.ws) is None:
         raise UserError("this workspace has no SSH account yet: a manager sets it with: crewdeck ssh account USER")
-    return authorized.lines_for(ctx.args.program or authorized.program_path(), _workspace(ctx), keys)
+    program = ctx.args.program or typed_name(authorized.program_path())  # as the workspace: written as typed
+    return authorized.lines_for(program, _workspace_as_typed(ctx), keys)
 
 
 def cmd_ssh_account(ctx: Context) -> int:
@@ -97,13 +105,15 @@ def cmd_ssh_keys_command(ctx: Context) -> int:
 
 def cmd_ssh_install(ctx: Context) -> int:
     path = home_path(ctx.args.file)  # ~team/.ssh/authorized_keys, as its help and README give it
-    workspace = _workspace(ctx)  # refused first: a refused install makes nothing, ~/.ssh neither
+    workspace = _workspace_as_typed(ctx)  # refused first: a refused install makes nothing, ~/.ssh neither
     lines = _lines(ctx, all_keys(ctx.ws.conn))
     if not path.parent.is_dir() and not authorized.make_ssh_directory(path.parent):
-        raise UserError(f"{path}: directory {path.parent} does not exist")
+        raise UserError(f"{typed_name(path)}: directory {typed_name(path.parent)} does not exist")
     kept, ours = authorized.install(path, workspace, lines)
     print(
-        visible(f"wrote {path}: {ours} key line{'s' if ours != 1 else ''} of crewdeck's, {kept} other line{'s' if kept != 1 else ''} kept")
+        visible(
+            f"wrote {typed_name(path)}: {ours} key line{'s' if ours != 1 else ''} of crewdeck's, {kept} other line{'s' if kept != 1 else ''} kept"
+        )
     )
     return 0
 

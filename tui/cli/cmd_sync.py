@@ -22,6 +22,7 @@ from crewdeck.sync.client.remote import REMOVED, Remote, SyncError, carried_over
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import ClockSkewError
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.published import META_PUBLISHED, Published, database_named
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
@@ -285,11 +286,11 @@ def cmd_serve(ctx: Context) -> int:
         if remote is not None:
             # A replica pushes its own node's operations only: others pushed into it would stay in it.
             raise UserError(
-                f"{path} is a replica of {remote.url}: what others pushed to it would never reach that server; "
+                f"{typed_name(path)} is a replica of {remote.url}: what others pushed to it would never reach that server; "
                 f"serve the server's own workspace, and members join {remote.url}"
             )
         backend = file_backend(path, name)
-        what = f"workspace {name} ({path})"
+        what = f"workspace {name} ({typed_name(path)})"
     print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
     try:
         cut = run(
@@ -342,7 +343,7 @@ def _file_workspace(ctx: Context, command: str) -> Workspace:
         # then "this server knows no such token"; one revoked here stays live on the server.
         print(
             visible(
-                f"note: token {command}: {ctx.ws.store.path} is a replica of {remote.url}: its tokens sign in to crewdeck web "
+                f"note: token {command}: {typed_name(ctx.ws.store.path)} is a replica of {remote.url}: its tokens sign in to crewdeck web "
                 "on this replica alone; the server's, for join and sync, are made, listed and revoked where it runs"
             ),
             file=sys.stderr,
@@ -392,10 +393,10 @@ def cmd_token_create(ctx: Context) -> int:
         _may_hold_a_replica(handle, member.facts())
         token_id, token = tokens.create(ws.store.conn, member.id, a.label)
         # Named as serve and join name it (the file's name made a URL's), the file beside it as serve says it.
-        where = f"workspace {_url_name(None, ws.store.path)} ({ws.store.path})"
+        where = f"workspace {_url_name(None, ws.store.path)} ({typed_name(ws.store.path)})"
     print(visible(f"token {token_id} for @{handle} in {where}"))
     if not a.database and Remote.of(ws.store) is not None:
-        print(visible(f"shown only this once; give it to the member to sign in to: crewdeck web {ws.store.path}"))
+        print(visible(f"shown only this once; give it to the member to sign in to: crewdeck web {typed_name(ws.store.path)}"))
     else:
         print("shown only this once; give it to the member for: crewdeck join URL FILE (the token in $CREWDECK_TOKEN, or --token-file)")
     print(token)
@@ -491,7 +492,7 @@ def cmd_join(ctx: Context) -> int:
     a = ctx.args
     path = home_path(a.path)
     if path.exists():
-        raise UserError(f"{path} already exists; join into a new file")
+        raise UserError(f"{typed_name(path)} already exists; join into a new file")
     token = _given_token(a)
     if token is None:
         raise UserError(f"join needs your token (from: crewdeck token create): set {ENV_TOKEN}, or give --token-file FILE")
@@ -507,9 +508,11 @@ def cmd_join(ctx: Context) -> int:
         # The replica is made, with the pages pulled before: what the cause's own words say was not written is the
         # page it stopped at, not the replica.
         why = str(stopped.cause).removesuffix("; nothing was written")
-        # A server down or busy for the first pull is tried again later, as every sync is: the sync said finishes it.
-        raise stopped_by(
-            stopped.cause, f"{why}; the replica {path} is created, finish its first sync with: crewdeck --workspace {path} sync"
+        # Never "try again" (75), even for a server down or busy: join run again stops at the replica it made.  The sync
+        # said finishes it, later as every sync.
+        raise UserError(
+            f"{why}; the replica {typed_name(path)} is created, finish its first sync with: crewdeck --workspace {typed_name(path)} sync "
+            "(join again would refuse it: the file exists)"
         ) from None
     except (SyncError, ClockSkewError, WorkspaceError) as exc:
         if isinstance(exc, WorkspaceError):
@@ -519,7 +522,11 @@ def cmd_join(ctx: Context) -> int:
     member = ws.member(remote.member)
     ws.close()
     who = f"@{member.handle}" if member else f"member {remote.member[:8]}"
-    print(visible(f"joined workspace {remote.workspace} at {remote.url} as {who}: {counted(result.pulled, 'operation')} in {path}"))
+    print(
+        visible(
+            f"joined workspace {remote.workspace} at {remote.url} as {who}: {counted(result.pulled, 'operation')} in {typed_name(path)}"
+        )
+    )
     _how_to_open(ctx, path)
     return 0
 
@@ -532,8 +539,8 @@ def _how_to_open(ctx: Context, replica: Path) -> None:
     opened = ctx.workspace_path(required=False)
     if opened is not None and opened.resolve() == replica.resolve():
         return
-    where = shlex.quote(str(replica.absolute()))
-    instead = f"opens {opened}" if opened is not None else "makes a new local workspace"
+    where = shlex.quote(typed_name(replica.absolute()))
+    instead = f"opens {typed_name(opened)}" if opened is not None else "makes a new local workspace"
     # The environment's workspace goes before the config's: setting the config would change nothing.
     default = (
         f"set {ENV_WORKSPACE}={where} (it is set, and goes before the config's workspace)"
@@ -553,7 +560,7 @@ def cmd_sync(ctx: Context) -> int:
     store = ctx.ws.store
     remote = Remote.of(store)
     if remote is None:
-        raise UserError(f"{store.path} has no remote; make a replica with: crewdeck join URL --token-file TOKENFILE FILE")
+        raise UserError(f"{typed_name(store.path)} has no remote; make a replica with: crewdeck join URL --token-file TOKENFILE FILE")
     from crewdeck.sync.client.remote import Client, replica_refusal, retoken
     from crewdeck.tui.workspace import describe  # what a round's report names; serve, token and join never load it
 
@@ -661,7 +668,7 @@ def cmd_publish(ctx: Context) -> int:
         if remote is not None:
             # Its seq numbers are this replica's, and the server's tokens never reach a replica.
             raise UserError(
-                f"publish: {path} is a replica of {remote.url}, not a workspace of its own: published, it would part from "
+                f"publish: {typed_name(path)} is a replica of {remote.url}, not a workspace of its own: published, it would part from "
                 "that server for good and hold none of its tokens; publish the file that server serves instead"
             )
         mark = Published(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), name, database_named(database), a.url)
@@ -673,13 +680,13 @@ def cmd_publish(ctx: Context) -> int:
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
     finally:
         source.close()
-    print(visible(f"published {path} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
+    print(visible(f"published {typed_name(path)} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
     # The file is an old copy now: members on the host (SSH, a browser) and a server still on it are refused each write,
     # told where the team works; replicas are told to move.
     print(
         visible(
-            f"note: {path} is an old copy now: it reads, but every write to it is refused (members over SSH or in a browser, "
+            f"note: {typed_name(path)} is an old copy now: it reads, but every write to it is refused (members over SSH or in a browser, "
             "a crewdeck serve still on it), saying where the team works; give replicas the new server's address "
             "(crewdeck --workspace FILE sync --url URL)"
         ),

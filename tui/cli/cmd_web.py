@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.loopback import is_loopback
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.tui.cli.common import Context, check_port_free, log_level_option, number_in, table, tls_files, tls_options
 from crewdeck.tui.web import signin
 from crewdeck.tui.workspace.errors import UserError, home_path
@@ -56,11 +57,11 @@ def _serve(ctx: Context) -> int:
     a = ctx.args
     path = home_path(a.target)
     if path.is_dir():
-        raise UserError(f"{path} is a directory, not a crewdeck workspace")
+        raise UserError(f"{typed_name(path)} is a directory, not a crewdeck workspace")
     if a.name is not None and not a.database:
         raise UserError("--name picks a workspace in a database: give --database URL with it")
     if not path.is_file() and not a.database:
-        raise UserError(f"{path}: no such workspace file (create one with: crewdeck init {path})")
+        raise UserError(f"{typed_name(path)}: no such workspace file (create one with: crewdeck init {typed_name(path)})")
     cert, key = tls_files(a, "")
     try:
         idle = signin.parse_idle(a.idle_timeout) if a.idle_timeout is not None else signin.IDLE
@@ -99,8 +100,8 @@ def _serve(ctx: Context) -> int:
         sys.stderr.flush()
     # A link under 0.0.0.0 (every address of this host) opens nothing in a client's browser: the name they reach it by.
     reached = "HOST" if host in ("0.0.0.0", "::", "") else host
-    served = f"workspace {a.name} in PostgreSQL, through its copy {path}" if mirror is not None else str(path)
-    links = f"crewdeck{f' --workspace {path}' if mirror is not None else ''} web link @H --url {scheme}://{reached}:{port}"
+    served = f"workspace {a.name} in PostgreSQL, through its copy {typed_name(path)}" if mirror is not None else typed_name(path)
+    links = f"crewdeck{f' --workspace {typed_name(path)}' if mirror is not None else ''} web link @H --url {scheme}://{reached}:{port}"
     print(f"crewdeck web: {served} on {scheme}://{host}:{port}/ (links: {links})", flush=True)
     if mirror is not None:
         mirror.start()

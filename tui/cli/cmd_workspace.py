@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.ids import new_id, short
 from crewdeck.sync.state.oplog import SET, Op, dump_value
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.records import (
     ACCESS_LEVELS,
     CAMPAIGN_STATUSES,
@@ -94,7 +95,7 @@ def cmd_init(ctx: Context) -> int:
                 {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": unix_user, "access": "manager"},
                 row_id=member_id,
             )
-    print(visible(f"created workspace {path}"))
+    print(visible(f"created workspace {typed_name(path)}"))
     if a.member and unix_user:
         # On a shared file a member is whoever their Unix user is: an admin who sets it up for the team lead (as root,
         # or from their own account) became the lead there, and the lead was nobody, said nowhere.
@@ -150,7 +151,7 @@ def cmd_demo(ctx: Context) -> int:
     path = home_path(ctx.args.path)
     with Store.fresh(path) as store:
         summary = build_demo(store, now=ctx.now, tasks=ctx.args.tasks, seed=ctx.args.seed, unix_user=_os_user(), posts=True)
-    print(visible(f"created demo workspace {path}: {summary}"))
+    print(visible(f"created demo workspace {typed_name(path)}: {summary}"))
     return 0
 
 

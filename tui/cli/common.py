@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.pathnames import system_name, typed_name
 from crewdeck.sync.state.visible import json_visible, visible, visible_cells
 from crewdeck.sync.state.writes import Writer
 from crewdeck.tui.session.read_scope import GUEST_UNWRITTEN, READS, ReadScope, command_refused, read_scope
@@ -132,7 +133,7 @@ class Context:
         if required:
             raise UserError(
                 f"no workspace: pass --workspace PATH, set {ENV_WORKSPACE}, create one with: crewdeck init PATH, "
-                f"or run crewdeck once to make the local one ({local})"
+                f"or run crewdeck once to make the local one ({typed_name(local)})"
             )
         return None
 
@@ -264,7 +265,7 @@ class Context:
             return None
         from crewdeck.tui.cli.changes_made import said
 
-        return said(self._ws, self._commits)
+        return said(self._ws, self._commits, self.now)
 
     def _committed(self, first: Op, last: Op) -> None:
         """A commit of the command's, in its transaction: what ``changes_made`` says, if asked for."""
@@ -417,7 +418,7 @@ def _write_file(path: str, write: Callable[[TextIO], object]) -> None:
     ``/dev/stdout``, a named pipe, is written into as it is: moving a file
     over a device would replace the device.
     """
-    target = Path(path)
+    target = Path(system_name(path))
     if target.is_dir():
         raise UserError(f"{path}: is a directory")
     if target.exists() and not target.is_file():
@@ -426,7 +427,7 @@ def _write_file(path: str, write: Callable[[TextIO], object]) -> None:
         return
     target = target.resolve() if target.is_symlink() else target
     if not target.parent.is_dir():
-        raise UserError(f"{path}: directory {target.parent} does not exist")
+        raise UserError(f"{path}: directory {typed_name(target.parent)} does not exist")
     import tempfile  # here: only a command writing a file needs it, and its import costs a listing ~3 ms
 
     mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
@@ -539,7 +540,7 @@ def open_input(path: str) -> Iterator[tuple[BinaryIO, int]]:
         yield sys.stdin.buffer, 0
         return
     try:
-        stream = open(path, "rb")  # noqa: SIM115 - closed below, after the caller is done
+        stream = open(system_name(path), "rb")  # noqa: SIM115 - closed below, after the caller is done
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -565,7 +566,7 @@ def read_input(path: str) -> str:
             raise UserError(f"{source_name(path)}: not UTF-8 text")
         return text.removeprefix("\ufeff")
     try:
-        data = Path(path).read_bytes()
+        data = Path(system_name(path)).read_bytes()
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except IsADirectoryError:

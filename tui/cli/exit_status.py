@@ -18,6 +18,11 @@ STATUS_ONE = {
     "crewdeck ssh-session": "the command it ran found nothing (its own status, as that command's --help says)",
 }
 
+#: Where a command's 75 is not what it says of itself, by command: the same command run again would never pass.
+STATUS_75_NOT = {
+    "crewdeck join": "a first sync stopped after the replica was created exits 2: run the sync its line gives, not join again",
+}
+
 
 def exit_status_help(prog: str, *, json_option: bool) -> str:
     """The section that ends ``prog``'s ``--help``: ``json_option`` when the command takes ``--json``."""
@@ -33,6 +38,7 @@ def exit_status_help(prog: str, *, json_option: bool) -> str:
         "     the records it changed; do not run it again",
         "  75  try again later (EX_TEMPFAIL of sysexits.h): the workspace stayed locked by another process past the wait,",
         "      or the sync server was out of reach or busy; said on standard error",
+        *([f"      ({STATUS_75_NOT[prog]})"] if prog in STATUS_75_NOT else []),
         "  130  interrupted (Ctrl-C)",
         "Standard output carries the result alone (a listing, an export, a new id); notes, warnings and errors go to",
         "standard error; a progress meter only on a terminal. A pipe or a file gets no colours nor escape sequences.",

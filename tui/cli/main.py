@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.lockwait import gave_up_waiting
+from crewdeck.sync.state.pathnames import read_by_the_locale
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.changes_made import EXIT_CHANGE_MADE, output_lost
 from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
@@ -480,7 +481,7 @@ def _utf8_arguments() -> None:
 
     Python reads the arguments with the locale's encoding: a UTF-8 script run under a locale of ISO-8859-1 had
     ``crewdeck add "Café"`` stored as "CafÃ©", said nowhere.  An argument whose bytes are not UTF-8 keeps the locale's
-    reading.
+    reading, and as a path names the file of those bytes (``pathnames.read_by_the_locale``).
     """
     if codecs.lookup(sys.getfilesystemencoding()).name == "utf-8":
         return
@@ -489,7 +490,7 @@ def _utf8_arguments() -> None:
         try:
             sys.argv[index] = typed.decode("utf-8")
         except UnicodeDecodeError:
-            continue
+            read_by_the_locale(arg)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
@@ -127,7 +128,7 @@ def _check_cursor(store: Store, pg: PgStore, workspace: str, after: int) -> None
     if there is None or (held and there != held):
         raise MirrorError(
             f"workspace {workspace} in PostgreSQL no longer holds the operation this copy pulled as #{after:,} (put back "
-            f"from an older backup?): move {store.path} aside and start crewdeck web again to make a new copy (and its "
+            f"from an older backup?): move {typed_name(store.path)} aside and start crewdeck web again to make a new copy (and its "
             "sign-in links again)"
         )
 

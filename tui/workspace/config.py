@@ -24,6 +24,7 @@ from dataclasses import Field, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError, home_path
 
@@ -169,10 +170,11 @@ def _home_known(text: str) -> str | None:
 
 def _beside(text: str, config: Path) -> str:
     """A path as a config file says it: ``~`` is the reader's home, and a relative path is read from the file's own
-    directory, as git reads an include: from the current one, the same config named another file in each directory."""
+    directory, as git reads an include: from the current one, the same config named another file in each directory.
+    Text, as typed: ``Context.workspace_path`` converts it to be opened, as it does ``--workspace``'s."""
     if not text:
         return text
-    return os.path.abspath(os.path.join(config.parent, home_path(text)))
+    return typed_name(os.path.abspath(os.path.join(config.parent, home_path(text))))
 
 
 def _some_key(keys: str) -> str | None:
@@ -371,7 +373,7 @@ def entry_type(kind: Any) -> Any | None:
 class ConfigError(UserError):
     def __init__(self, path: Path, key: str, problem: str) -> None:
         self.path, self.key, self.problem = path, key, problem
-        super().__init__(f"{path}: {key}: {problem}")
+        super().__init__(f"{typed_name(path)}: {key}: {problem}")
 
 
 def parse(data: dict[str, Any], path: Path) -> Config:
@@ -383,7 +385,8 @@ def parse(data: dict[str, Any], path: Path) -> Config:
 
 def moved_notes(config: Config) -> list[str]:
     """One line for each table the file still has that is read no more, naming the file."""
-    return [f"{config.path}: {MOVED[key]}" for key in config.moved]
+    where = "the config" if config.path is None else typed_name(config.path)
+    return [f"{where}: {MOVED[key]}" for key in config.moved]
 
 
 def _read_table(schema: type[T], data: dict[str, Any], path: Path, prefix: str) -> T:
@@ -511,18 +514,18 @@ def load(explicit: str | None = None, *, missing_ok: bool = False) -> Config:
         raw = path.read_bytes()
     except FileNotFoundError:
         if named and not missing_ok:
-            raise UserError(f"{path}: no such config file") from None
+            raise UserError(f"{typed_name(path)}: no such config file") from None
         return Config(path=path)
     except OSError as exc:
-        raise UserError(f"{path}: cannot read the config: {exc.strerror}") from None
+        raise UserError(f"{typed_name(path)}: cannot read the config: {exc.strerror}") from None
     import tomllib
 
     try:
         data = read_toml(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise UserError(f"{path}: the config is not UTF-8 text") from None
+        raise UserError(f"{typed_name(path)}: the config is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}") from None
+        raise UserError(f"{typed_name(path)}: not valid TOML: {exc}") from None
     return parse(data, path)
 
 
@@ -556,10 +559,10 @@ def unset(config: Config, key: str) -> Path | None:
         read_toml(before)
         after = without(before, key)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"{path}: cannot update the config: {exc}") from None
+        raise UserError(f"{typed_name(path)}: cannot update the config: {exc}") from None
     except EditRefused as exc:
         if exc.key is None:
-            raise UserError(f"{path}: cannot update the config: {exc.problem}") from None
+            raise UserError(f"{typed_name(path)}: cannot update the config: {exc.problem}") from None
         raise ConfigError(path, exc.key, exc.problem) from None
     if after is None:
         return None
@@ -579,12 +582,12 @@ def _edit(config: Config, updates: dict[str, Any]) -> tuple[str, Config]:
         before = path.read_bytes().decode("utf-8") if path.exists() else ""
         read_toml(before)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(f"{path}: cannot update the config: {exc}") from None
+        raise UserError(f"{typed_name(path)}: cannot update the config: {exc}") from None
     try:
         after = edited(before, updates)
     except EditRefused as exc:
         if exc.key is None:
-            raise UserError(f"{path}: cannot update the config: {exc.problem}") from None
+            raise UserError(f"{typed_name(path)}: cannot update the config: {exc.problem}") from None
         raise ConfigError(path, exc.key, exc.problem) from None
     return after, parse(read_toml(after), path)  # never write a file we would refuse to read
 
@@ -599,7 +602,7 @@ def _write_whole(path: Path, text: str) -> None:
 
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise UserError(f"{path}: cannot write the config: {exc.strerror}") from None
+        raise UserError(f"{typed_name(path)}: cannot write the config: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(text)
@@ -610,4 +613,4 @@ def _write_whole(path: Path, text: str) -> None:
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise UserError(f"{path}: cannot write the config: {exc.strerror}") from None
+        raise UserError(f"{typed_name(path)}: cannot write the config: {exc.strerror}") from None

@@ -1010,6 +1010,21 @@ def _budget(row_id: str, values: dict[str, Any], names: Naming) -> str:
     return f"set {_budget_for(row_id, names)} to {amount}"
 
 
+def keyed_record(entity: str, row_id: str, names: Naming) -> str | None:
+    """A record keyed by what it holds (``records.budget_id``, ``rate_id``, ``result_id``) in words, as its id says what
+    it is: "the ads budget of Spring Launch for the run", "the USD/EUR rate of 2026-11-01", "the results of “Launch
+    reel” on 2026-11-20"; ``None`` for another kind, or an id that holds no such key.  Its id cut short ("budget:1",
+    "rate:202") names nothing."""
+    parts = row_id.split(":")
+    if entity == "budget" and len(parts) == 4:
+        return _budget_for(row_id, names)
+    if entity == "rate" and len(parts) == 3 and len(parts[2]) == 6:  # ISO 4217 codes, three letters each
+        return f"the {parts[2][:3]}/{parts[2][3:]} rate of {parts[1]}"
+    if entity == "result" and result_key(row_id) is not None:
+        return result_subject(row_id, names)
+    return None
+
+
 def _budget_for(row_id: str, names: Naming) -> str:
     """ "the ads budget of Spring Launch for the run": the id names what the budget is for (``records.budget_id``)."""
     _, campaign, category, period = row_id.split(":")

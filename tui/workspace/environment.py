@@ -18,16 +18,3 @@ def variable(name: str) -> str | None:
         return os.environ.get(name)
     value = os.environb.get(os.fsencode(name))
     return None if value is None else value.decode("utf-8", "surrogateescape")
-
-
-def as_the_system_names(path: str) -> str:
-    """A path crewdeck read as UTF-8 text (an argument, a variable, a config's value), as Python's file functions are
-    to be given it to reach the file of those bytes: they write a path in the locale's encoding, where under
-    ISO-8859-1 ``-w ~/Ωmega/team.db`` ended in a traceback and ``~/Café/team.db`` reached no file.  The same text
-    under a UTF-8 locale."""
-    import codecs
-    import sys
-
-    if codecs.lookup(sys.getfilesystemencoding()).name == "utf-8":
-        return path
-    return os.fsdecode(path.encode("utf-8", "surrogateescape"))

@@ -47,11 +47,12 @@ class Unidentified(UserError):
 def home_path(text: str) -> Path:
     """A path crewdeck was given, its leading ``~`` or ``~user`` read as a shell reads it (``--token-file=~/t`` reaches
     crewdeck with its ``~``), for every path it takes.  ``UserError`` naming it when there is no such home: Python
-    raises ``RuntimeError`` for ``~nosuchuser/...``, which reached the user as a traceback."""
-    from crewdeck.tui.workspace.environment import as_the_system_names
+    raises ``RuntimeError`` for ``~nosuchuser/...``, which reached the user as a traceback.  The path is to be opened
+    (``pathnames.system_name``): a message says it as typed (``pathnames.typed_name``)."""
+    from crewdeck.sync.state.pathnames import system_name
 
     try:
-        return Path(as_the_system_names(text)).expanduser()
+        return Path(system_name(text)).expanduser()
     except RuntimeError:
         from crewdeck.sync.state.visible import visible  # here: importing this module stays free
 
@@ -146,8 +147,10 @@ def not_utf8(name: str, path: str, error: Exception | None = None) -> str:
 
             return f"{name}: not text in the terminal's encoding ({sys.stdin.encoding})"
         return said
+    from crewdeck.sync.state.pathnames import system_name
+
     try:
-        with open(path, "rb") as stream:
+        with open(system_name(path), "rb") as stream:
             head = stream.read(len(max(NOT_TEXT, key=len)))
             if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
                 return f"{name}: {UTF16_BROKEN}"

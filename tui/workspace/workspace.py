@@ -21,6 +21,7 @@ from crewdeck.sync.state.ids import MIN_PREFIX, short, typed_id
 from crewdeck.sync.state.naming import campaign_slug as campaign_slug
 from crewdeck.sync.state.naming import slug as slug
 from crewdeck.sync.state.naming import unnamed_campaign
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError, composed
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import cut, visible
@@ -425,7 +426,7 @@ class Workspace:
         acting as another (``acting_local_only``): ``--as @raj`` here would reach it as @raj's own write.  So the copy
         is written by the sessions signed in by a link (``authenticated``) and by its account's mapped member only.
         """
-        copy = f"{self.store.path} is crewdeck web's copy of a workspace in PostgreSQL"
+        copy = f"{typed_name(self.store.path)} is crewdeck web's copy of a workspace in PostgreSQL"
         ways_in = "members and guests write in it through crewdeck web's sign-in links"
         if mapped is not None:
             if handle and handle.strip().lstrip("@").lower() != mapped.handle:
@@ -447,7 +448,7 @@ class Workspace:
             raise UserError(f"{named_by}: {handle!r} is no member's handle (write one, e.g. --as @ana)")
         found = self.member_with_handle(wanted)
         if found is None:
-            said = f"{named_by} @{wanted}: no member with that handle in {self.store.path}{self._handle_hint(wanted)}"
+            said = f"{named_by} @{wanted}: no member with that handle in {typed_name(self.store.path)}{self._handle_hint(wanted)}"
             # Into a workspace nobody is in yet (a restore), a name names nobody: the import speaks for no one.
             raise UserError(said) if self.members() else Unidentified(said)
         return found
