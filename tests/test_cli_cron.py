@@ -25,6 +25,7 @@ from crewdeck.tui.cli.main import build_parser
 from crewdeck.tui.ssh.session import running_account
 
 from .conftest import NOW_TEXT, ROOT, Cli, Result, on_a_terminal
+from .importfixtures import asana_csv, asana_rows, linear_csv, trello_board, trello_json
 
 #: What prints to standard output without reading or writing the workspace (argparse's own output) and what reads it.
 PRINTING = [("--version",), ("--help",), ("tasks", "--help"), ("member", "list"), ("log",)]
@@ -477,6 +478,9 @@ FILE_COMMANDS = {
     "rate import": (("rate", "import"), "date,pair,rate\n2026-11-10,GBP/EUR,1.15\n"),
     "kpi import": (("kpi", "import", "--format", "csv"), "date,campaign,platform,impressions\n2026-11-20,spring-launch,instagram,100\n"),
     "import --from taskwarrior": (("import", "--from", "taskwarrior"), TASKWARRIOR_EXPORT),
+    "import --from trello": (("import", "--from", "trello"), trello_json(trello_board(cards=2, actions=0))),
+    "import --from asana": (("import", "--from", "asana"), asana_csv(asana_rows())),
+    "import --from linear": (("import", "--from", "linear"), linear_csv()),
     "export -o": (("export", "-o"), None),
 }
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
 from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.pathnames import system_name
 from crewdeck.tui.tasks import asana, linear, trello
 from crewdeck.tui.tasks.foreign import Built, Item, People, StatusMap, build
 from crewdeck.tui.workspace.columns import cut
@@ -283,7 +284,7 @@ def _text(path: str) -> Iterator[TextIO]:
 
 def _open(path: str, mode: str, **kwargs: Any) -> Any:
     try:
-        return open(path, mode, **kwargs)
+        return open(system_name(path), mode, **kwargs)
     except FileNotFoundError:
         raise ImportProblems([f"{path}: no such file"]) from None
     except IsADirectoryError:
