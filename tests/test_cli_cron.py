@@ -461,6 +461,10 @@ def test_a_config_s_workspace_of_a_path_not_ascii_under_a_latin_1_locale_is_open
     assert (listed.returncode, listed.stderr.decode(), listed.stdout) == (0, "", b"[]\n")
     shown = under_a_locale(tmp_path, latin_1_locale, env, "config", "show")
     assert f'"workspace": "{folder / "team.db"}"' in shown.stdout.decode(), shown.stdout.decode()
+    beside = folder / "c.toml"
+    beside.write_text("")
+    said = under_a_locale(tmp_path, latin_1_locale, {"CREWDECK_CONFIG": str(beside)}, "config", "path")
+    assert said.stdout.decode() == f"{beside}\n", said.stdout.decode()  # said as typed (reviewer rr)
     # Set relative to a directory of such a name, the path is made whole with that name as typed.
     config.write_text("")
     made = under_a_locale(tmp_path, latin_1_locale, env, "config", "set", "workspace", "team.db", cwd=folder)

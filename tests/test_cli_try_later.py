@@ -129,6 +129,7 @@ def test_a_join_whose_first_sync_stops_on_a_busy_server_exits_2_and_says_the_syn
     with standing(BUSY, at={"/v1/me": me}) as url:
         ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "join", url, "--token-file", token_file(tmp_path, TOKEN), str(replica))
     assert ran.code == 2, ran.err
+    assert "try again" not in ran.err  # the sync goes on, not the join (reviewer rr)
     assert ran.err.endswith(
         f"; the replica {replica} is created, finish its first sync with: crewdeck --workspace {replica} sync "
         "(join again would refuse it: the file exists)\n"

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from crewdeck.sync.state.pathnames import typed_name
+
 #: The ``meta`` key of the mark: JSON ``{"at", "workspace", "database", "url"}``.
 META_PUBLISHED = "published"
 
@@ -40,7 +42,7 @@ class Published:
             else f"crewdeck join SERVER-URL --token-file TOKEN-FILE NEW-FILE, once crewdeck serve --database serves {self.workspace}"
         )
         return (
-            f"{path} was published on {when}, and the team works at {where} now: this file is an old copy that reads "
+            f"{typed_name(str(path))} was published on {when}, and the team works at {where} now: this file is an old copy that reads "
             f"but takes no writes; join the team with: {join} (a manager makes the token: crewdeck token create)"
         )
 

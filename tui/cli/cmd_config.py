@@ -16,7 +16,7 @@ from crewdeck.tui.workspace.errors import UserError
 
 
 def cmd_config_path(ctx: Context) -> int:
-    print(config_path(getattr(ctx.args, "config", None)))
+    print(visible(typed_name(config_path(getattr(ctx.args, "config", None)))))
     return 0
 
 
@@ -106,7 +106,7 @@ def cmd_config_unset(ctx: Context) -> int:
             raise UserError(f"{key} is not a setting (the keys: {', '.join(known_keys())})")
         print(visible(f"{typed_name(path)}: {key} is not set there: nothing written (its default applies)"))
         return 0
-    print(visible(f"{removed}: {key} removed (its default applies)"))
+    print(visible(f"{typed_name(removed)}: {key} removed (its default applies)"))
     return 0
 
 

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shlex
 import stat
 import sys
 from collections.abc import Iterator
@@ -507,11 +508,12 @@ def cmd_join(ctx: Context) -> int:
     except FirstSyncStopped as stopped:
         # The replica is made, with the pages pulled before: what the cause's own words say was not written is the
         # page it stopped at, not the replica.
-        why = str(stopped.cause).removesuffix("; nothing was written")
+        # Nor its "try again in a moment": here it is the sync that goes on, not the join.
+        why = str(stopped.cause).removesuffix("; nothing was written").removesuffix("; try again in a moment")
         # Never "try again" (75), even for a server down or busy: join run again stops at the replica it made.  The sync
         # said finishes it, later as every sync.
         raise UserError(
-            f"{why}; the replica {typed_name(path)} is created, finish its first sync with: crewdeck --workspace {typed_name(path)} sync "
+            f"{why}; the replica {typed_name(path)} is created, finish its first sync with: crewdeck --workspace {shlex.quote(typed_name(path))} sync "
             "(join again would refuse it: the file exists)"
         ) from None
     except (SyncError, ClockSkewError, WorkspaceError) as exc:

@@ -70,17 +70,19 @@ def open_copy(path: Path, workspace: str) -> Store:
         store.close()
         if held is None:
             raise MirrorError(
-                f"{path} is a workspace file, not crewdeck web's copy of a workspace in PostgreSQL: "
+                f"{typed_name(path)} is a workspace file, not crewdeck web's copy of a workspace in PostgreSQL: "
                 "give --database a file name of its own (it is made on first use)"
             )
-        raise MirrorError(f"{path} is crewdeck web's copy of workspace {held!r}, not {workspace!r}: give --name {held} or another file")
+        raise MirrorError(
+            f"{typed_name(path)} is crewdeck web's copy of workspace {held!r}, not {workspace!r}: give --name {held} or another file"
+        )
     open_to_others = [name for name, mode in modes.items() if stat.S_IMODE(mode) & ~COPY_MODE]
     if open_to_others:
         store.close()
         # Refused, not tightened: whoever could write it may have written in it as any member, for the database to take.
-        shown = " ".join(shlex.quote(name) for name in open_to_others)
+        shown = " ".join(shlex.quote(typed_name(name)) for name in open_to_others)
         raise MirrorError(
-            f"{path} is crewdeck web's copy and other Unix users may read or write it (mode {stat.filemode(modes[open_to_others[0]])}): "
+            f"{typed_name(path)} is crewdeck web's copy and other Unix users may read or write it (mode {stat.filemode(modes[open_to_others[0]])}): "
             f"it is the web's account's alone; check who wrote in it, then: chmod 600 {shown}"
         )
     return store
