@@ -538,6 +538,28 @@ def test_the_order_of_one_writes_fields_changes_no_verdict_on_a_published_posts_
 
 
 @pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
+def test_a_move_into_the_scheduler_reads_none_of_its_writes_refused_values(team: Team, raj: Hostile, beside: bool) -> None:
+    """The changes of a move's write after it were laid on the batch before the move was judged, refused ones too: a
+    round the server could not read answered 500 with a traceback, and a round or link refused after it made an
+    accepted scheduling not_publishable."""
+    post = team.posts["by tmp"]["raj"]
+    _approved_and_released(team, raj, post)
+    misshapen = {"id": 5, "hash": 7, "at": 9}
+    other = _round(team, post, "0" * 64)
+    for field, value, rule in (
+        *(("post_round", value, "invalid_value") for value in (123, {"id": "x"}, "text", [1], misshapen)),
+        ("post_round", other, "round_hash"),
+        ("link", "not a web address", "invalid_value"),
+    ):
+        answer = raj.push(
+            *_beside(team, beside), ("set", "task", post, "post_state", "scheduled"), ("set", "task", post, field, value), ms=wall_ms()
+        )
+        assert ([r["rule"] for r in answer["refused"]], answer["stored"]) == ([rule], 1 + beside), (field, value)
+        assert _post_states(raj, post)[-1] == "scheduled"
+        assert raj.push(("set", "task", post, "post_state", "draft"))["stored"] == 1
+
+
+@pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
 def test_a_refused_publish_closes_no_posts_content(team: Team, raj: Hostile, beside: bool) -> None:
     """A refused move into published earlier in a push had the copy after it refused as a published post's, which it
     never was: the copy is the post's in review to change."""

@@ -733,6 +733,13 @@ class Judge:
         def lay(index: int) -> None:
             self._lay(ops[index], moving, submitting, reviewing)
 
+        def refused_alone(index: int) -> Refusal | None:
+            """What refuses the task operation's value whatever else the batch holds (``_lay_ahead``)."""
+            _, kind, entity, _, field, value = ops[index]
+            if preset and preset[index]:
+                return preset[index]
+            return (self._control(kind, entity, field, value) if suspect(value) else None) or misvalued.get(index)
+
         for index, op in enumerate(ops):
             if preset and preset[index]:
                 append(preset[index])
@@ -764,7 +771,7 @@ class Judge:
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
-                        self._lay_ahead(published, ops, index, lay)
+                        self._lay_ahead(published, ops, index, lay, refused_alone)
                         refusal = self._decide_move(row_id, value)
                     elif field == "post_round":
                         refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
@@ -1017,6 +1024,11 @@ class Judge:
         def lay(index: int) -> None:
             self._lay(ops[index], moves, submits, False)
 
+        def refused_alone(index: int) -> Refusal | None:
+            """What refuses the task operation's value whatever else the batch holds (``_lay_ahead``)."""
+            _, kind, entity, _, field, value = ops[index]
+            return (self._control(kind, entity, field, value) if index in suspects else None) or misnamed.get(index)
+
         if (
             any(authors.values())
             or suspects
@@ -1051,7 +1063,7 @@ class Judge:
                     assert resumer is not None  # known: _standing refused an unknown author
                     refusal = self._decide_resume(resumer, row_id, value)
                 if refusal is None and field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
-                    self._lay_ahead(published, ops, index, lay)
+                    self._lay_ahead(published, ops, index, lay, refused_alone)
                     refusal = self._decide_move(row_id, value)
                 if refusal is None and field == "post_round":
                     refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
@@ -1223,13 +1235,27 @@ class Judge:
             return refusal
         return self._went_out_refusal(ops[index]) if went_out.change(index, row_id) else None
 
-    def _lay_ahead(self, went_out: WentOut | None, ops: Sequence[Proposal], move: int, lay: Callable[[int], None]) -> None:
+    def _lay_ahead(
+        self,
+        went_out: WentOut | None,
+        ops: Sequence[Proposal],
+        move: int,
+        lay: Callable[[int], None],
+        refused: Callable[[int], Refusal | None],
+    ) -> None:
         """Lay the changes of a move's write after it on the batch, before the move is judged: it reads the content and
-        round as its write leaves them, whichever comes first (``wentout``; a published post's, as it went out)."""
-        if went_out is not None:
-            for index in went_out.ahead(move, ops[move][3]):
-                if index not in self._outlived:
-                    lay(index)
+        round as its write leaves them, whichever comes first (``wentout``; a published post's, as it went out).  Only
+        those their turn accepts: a value refused after the move (``refused``: one not read, a link that is none; a
+        round of other content) is none it may read, and one not read would fail the judge.  The content first, then
+        the rounds, judged against it as at their turn."""
+        if went_out is None:
+            return
+        changes = [index for index in went_out.ahead(move, ops[move][3]) if index not in self._outlived and refused(index) is None]
+        for index in sorted(changes, key=lambda index: ops[index][4] == "post_round"):
+            _, _, _, row_id, field, value = ops[index]
+            if field != "post_round" or (self._decide_round(row_id, value) or self._dated_ahead.get(index)) is None:
+                went_out.laid.add(index)
+                lay(index)
 
     def _went_out_refusal(self, op: Proposal) -> Refusal:
         """The refusal of a change to what a published post went out with (``_published_content``)."""
