@@ -560,6 +560,39 @@ def test_a_move_into_the_scheduler_reads_none_of_its_writes_refused_values(team:
 
 
 @pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
+def test_a_write_that_puts_back_copy_with_its_approved_round_schedules_its_post(team: Team, raj: Hostile, beside: bool) -> None:
+    """A move into the scheduler was refused whenever its batch changed the content, even in a write that gave the
+    round approving exactly that content (a merged export carries both); a new round nobody approved still is."""
+    post = team.posts["by tmp"]["raj"]
+    _approved_and_released(team, raj, post)
+    (approved,) = [op["value"] for op in _pulled(raj, post) if op["field"] == "post_round"]
+    ana = _ana(team, raj)
+    ana.node = new_id()[:16]
+    try:
+        other = _round(team, post, _content(team, post, copy="Reworded"))
+        assert ana.push(("set", "task", post, "copy", "Reworded"), ("set", "task", post, "post_round", other), ms=wall_ms())["stored"] == 2
+        # Back to the copy raj approved, its round with it: scheduled, whichever field comes first.
+        for fields in (("post_state", "copy", "post_round"), ("copy", "post_round", "post_state")):
+            values = {"post_state": "scheduled", "copy": "by tmp for raj copy", "post_round": approved}
+            answer = ana.push(*_beside(team, beside), *(("set", "task", post, field, values[field]) for field in fields), ms=wall_ms())
+            assert (answer["refused"], answer["stored"]) == ([], 3 + beside), fields
+            assert _post_states(raj, post)[-1] == "scheduled"
+            assert ana.push(("set", "task", post, "post_state", "draft"))["stored"] == 1
+        # A round of new copy in the same write, which nobody approved: the copy goes in, the post not out.
+        answer = ana.push(
+            *_beside(team, beside),
+            ("set", "task", post, "post_state", "scheduled"),
+            ("set", "task", post, "copy", "Reworded"),
+            ("set", "task", post, "post_round", other | {"id": new_id()}),
+            ms=wall_ms(),
+        )
+        assert [r["rule"] for r in answer["refused"]] == ["not_publishable"]
+        assert _post_states(raj, post)[-1] == "draft"
+    finally:
+        ana.http.close()
+
+
+@pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
 def test_a_refused_publish_closes_no_posts_content(team: Team, raj: Hostile, beside: bool) -> None:
     """A refused move into published earlier in a push had the copy after it refused as a published post's, which it
     never was: the copy is the post's in review to change."""

@@ -586,7 +586,7 @@ class Judge:
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
         #: Post id -> this batch's changes of its content and round, in the batch's order (kept only in a batch that gives
-        #: a verdict: the authors of a round submitted in it).
+        #: a verdict or moves a post: the authors of a round submitted in it).
         self._post_changes: dict[str, list[PostChange]] = {}
         #: Post id -> what is stored of it (``_stored_review``) and its stored changes (``_stored_changes``), read once.
         self._stored_reviews: dict[str, PostReview | None] = {}
@@ -731,7 +731,7 @@ class Judge:
         suspect = _SUSPECT.search
 
         def lay(index: int) -> None:
-            self._lay(ops[index], moving, submitting, reviewing)
+            self._lay(ops[index], moving, submitting)
 
         def refused_alone(index: int) -> Refusal | None:
             """What refuses the task operation's value whatever else the batch holds (``_lay_ahead``)."""
@@ -928,12 +928,12 @@ class Judge:
         if submitting and (field in CONTENT_FIELDS or field == "platform"):
             self._content_sets.setdefault(row_id, {})[field] = json.loads(value)
 
-    def _lay(self, op: Proposal, moving: bool, submitting: bool, reviewing: bool) -> None:
+    def _lay(self, op: Proposal, moving: bool, submitting: bool) -> None:
         """Lay an accepted task operation that changes its field on the batch, for the rules after it (``_left``; the
-        changes of a post, ``_changed_post``, in a batch that gives a verdict)."""
+        changes of a post, ``_changed_post``, in a batch that gives a verdict or moves a post)."""
         member_id, _, _, row_id, field, value = op
         self._left(row_id, field, value, moving, submitting)
-        if reviewing and (field in CONTENT_FIELDS or field == "post_round"):
+        if moving and (field in CONTENT_FIELDS or field == "post_round"):
             self._changed_post(member_id, row_id, field, value)
 
     def _changed_post(self, member_id: str, post_id: str, field: str, value: str) -> None:
@@ -1022,7 +1022,7 @@ class Judge:
         published = self._published_posts(ops, creating)
 
         def lay(index: int) -> None:
-            self._lay(ops[index], moves, submits, False)
+            self._lay(ops[index], moves, submits)
 
         def refused_alone(index: int) -> Refusal | None:
             """What refuses the task operation's value whatever else the batch holds (``_lay_ahead``)."""
@@ -1754,14 +1754,9 @@ class Judge:
         given = self._post_sets.get(post, {})
         if review is not None and given:
             # Submitted, changed, moved or published earlier in the batch: judged as it leaves the post so far.
-            review = self._as_left(review, given)
+            review = self._review_as_left(post, review, given)
             if "post_state" in given:
                 review = replace(review, state=given["post_state"])  # published: its approvals stand
-            content = self._content_sets.get(post)
-            if content:
-                review = replace(review, hash=content_hash_of({**self.state.task_content(post), **content}))
-            if post in self._post_changes:
-                review = replace(review, authors=self._authors_as_left(post, review))
         pending = self._verdicts.get(post, ())
         if review is not None:
             review = self._with_reviewers(review)
@@ -1968,13 +1963,17 @@ class Judge:
         if given.get("post_state", review.state) == state:
             return None  # no move: it is stored so already
         changed = [name for name in (*CONTENT_FIELDS, "campaign") if name in given]
-        if changed:
-            # Content changed in the batch voids the round; a campaign changed brings another chain, not read here.
+        review = self._review_as_left(post_id, review, given)
+        submitted = "post_round" in given and review.round is not None and review.round["hash"] == review.hash
+        if changed and ("campaign" in given or not submitted):
+            # Content changed in the batch voids the round, unless the batch submits that content too (a merged export
+            # carries a post's new copy with the round that approved it); a campaign changed brings another chain, not
+            # read here.
             return Refusal(
                 "not_publishable",
                 f"{review.named(post_id)} cannot be {state}: its {', '.join(changed)} changes in the same batch, which no round approved",
             )
-        review = self._with_reviewers(self._as_left(review, given))
+        review = self._with_reviewers(review)
         status = self._round_status(post_id, review)
         return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
 
@@ -1993,6 +1992,17 @@ class Judge:
             resumed_from=frozenset(given.get("resumed_from", review.resumed_from)),
             slot=(given["publish"] or {}).get("utc") if "publish" in given else review.slot,
         )
+
+    def _review_as_left(self, post_id: str, review: PostReview, given: Mapping[str, Any]) -> PostReview:
+        """The stored post ``review`` as this batch leaves it so far: its round, scope, release and slot (``_as_left``),
+        and the hash of its content and the round's authors where the batch changed them."""
+        review = self._as_left(review, given)
+        content = self._content_sets.get(post_id)
+        if content:
+            review = replace(review, hash=content_hash_of({**self.state.task_content(post_id), **content}))
+        if post_id in self._post_changes:
+            review = replace(review, authors=self._authors_as_left(post_id, review))
+        return review
 
     def _round_status(self, post_id: str, review: PostReview) -> RoundStatus:
         """Where the round of ``review`` stands with this batch's verdicts on the post on top."""
