@@ -596,6 +596,8 @@ class Judge:
         self._content_sets: dict[str, dict[str, Any]] = {}
         #: Indexes of the batch's operations that change nothing: stamped before the value they would replace (a push's).
         self._outlived: frozenset[int] = frozenset()
+        #: Indexes of the batch's operations that outlive another (``_changing_nothing``).
+        self._outliving: set[int] = set()
         #: The stamps of a push's operations (``judge``): what tells its writes apart (``wentout.moves_after``).
         self._stamps: Sequence[str] | None = None
         #: The stored crises, read once for the batch's moves.
@@ -688,7 +690,31 @@ class Judge:
         not read as what the batch leaves (``READ_AS_LEFT``).  ``made``: a
         local write's stamps, read only by the rules that name stamps (an
         import's run, ``own_run``); a push's are ``stamps``.
+
+        What an operation outlives is read from the operations accepted
+        only: one that outlived another and is refused is never stored, so
+        the batch is judged again with it refused from the start.
         """
+        verdicts = self._judge_once(ops, preset, rows, stamps, made)
+        refused = [index for index in sorted(self._outliving) if verdicts[index] is not None]
+        if not refused:
+            return verdicts
+        again = Judge(self.state, local=self.local, appended=self._appended)
+        again._refused_members = self._refused_members
+        kept: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
+        for index in refused:
+            kept[index] = verdicts[index]
+        return again.judge(ops, kept, rows, stamps, made)
+
+    def _judge_once(
+        self,
+        ops: Sequence[Proposal],
+        preset: Sequence[Refusal | None] | None,
+        rows: Mapping[tuple[str, str], Collection[str]] | None,
+        stamps: Sequence[str] | None,
+        made: Sequence[str] | None,
+    ) -> list[Refusal | None]:
+        """``judge``'s verdicts, what each operation outlives read from the batch's operations ``preset`` does not refuse."""
         if not self.state.has_members():
             # Nobody to judge by yet: the first member adds themselves.  Their handle is still one a filter must name.
             first: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
@@ -700,7 +726,7 @@ class Judge:
             return self._judge_results(ops, creating)
         if stamps is not None:
             self._stamps = stamps
-            self._outlived = self._changing_nothing(ops, stamps, creating)
+            self._outlived = self._changing_nothing(ops, stamps, creating, preset)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
         self._not_own = _runs_not_own(ops, stamps if stamps is not None else made, preset)
         if self.local:
@@ -898,23 +924,40 @@ class Judge:
                 verdicts[index] = _still_holding(field, self._member(member_id), member_id, held)
 
     def _changing_nothing(
-        self, ops: Sequence[Proposal], stamps: Sequence[str], creating: Mapping[tuple[str, str], Collection[str]]
+        self,
+        ops: Sequence[Proposal],
+        stamps: Sequence[str],
+        creating: Mapping[tuple[str, str], Collection[str]],
+        preset: Sequence[Refusal | None] | None,
     ) -> frozenset[int]:
         """Indexes of the set operations on fields of ``READ_AS_LEFT`` that change nothing: stamped before the stored value
-        of their field, or before a value the batch set on it earlier (the last writer wins by stamp).  Read as what the
-        batch leaves, such an operation would let a batch pass the rules with a value the records never take."""
-        read = [index for index, op in enumerate(ops) if op[1] != APPEND and op[4] in READ_AS_LEFT.get(op[2], ())]
+        of their field, or before a value the batch set on it (the last writer wins by stamp).  Read as what the batch
+        leaves, such an operation would let a batch pass the rules with a value the records never take.
+
+        Only what is stored outlives an operation: one refused (``preset``) is never stored, and a publish it counted as
+        outliving would read as changing nothing here while storage keeps it.  The batch's operations that outlive
+        another are kept (``_outliving``): the judge refuses one only by judging the batch again without it (``judge``)."""
+        read = [
+            index
+            for index, op in enumerate(ops)
+            if op[1] != APPEND and op[4] in READ_AS_LEFT.get(op[2], ()) and not (preset and preset[index])
+        ]
         if not read:
             return frozenset()
         stored = sorted({(ops[index][3], ops[index][4]) for index in read if (ops[index][2], ops[index][3]) not in creating})
-        newest = self.state.field_winners(stored) if stored else {}
+        winners = self.state.field_winners(stored) if stored else {}
+        #: (Row, field) -> the newest stamp on it so far, and the batch's operation that gave it (``None``: stored).
+        newest: dict[tuple[str, str], tuple[str, int | None]] = {key: (stamp, None) for key, stamp in winners.items()}
         outlived = set()
         for index in read:
             key = (ops[index][3], ops[index][4])
-            if key in newest and stamps[index] < newest[key]:
+            held = newest.get(key)
+            if held is not None and stamps[index] < held[0]:
                 outlived.add(index)
+                if held[1] is not None:
+                    self._outliving.add(held[1])
             else:
-                newest[key] = stamps[index]
+                newest[key] = (stamps[index], index)
         return frozenset(outlived)
 
     def _left(self, row_id: str, field: str, value: str, moving: bool, submitting: bool) -> None:
