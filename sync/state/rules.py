@@ -598,7 +598,7 @@ class Judge:
         self._outlived: frozenset[int] = frozenset()
         #: Indexes of the batch's operations that outlive another (``_changing_nothing``).
         self._outliving: set[int] = set()
-        #: The stamps of a push's operations (``judge``): what tells its writes apart (``wentout.moves_after``).
+        #: The stamps of a push's operations (``judge``): what tells its writes apart (``wentout.moves_of``).
         self._stamps: Sequence[str] | None = None
         #: The stored crises, read once for the batch's moves.
         self._stored_crises: Sequence[tuple[str, Mapping[str, Any], str | None]] | None = None
