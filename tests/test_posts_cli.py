@@ -125,6 +125,28 @@ def _approved(team: Cli) -> str:
     return post_id
 
 
+def test_an_export_merged_in_schedules_its_post_with_the_round_of_its_new_copy(cli: Cli, tmp_path: Path) -> None:
+    """An export merged into a workspace holding its post as an earlier export left it: the merge's one write carries
+    the new copy with the round that approved it and the move into the scheduler, and the move was refused as copy no
+    round approved, the whole import with it."""
+    post_id = cli.ok("post", "add", "Launch reel post:instagram").strip()  # in no chain: approved once submitted
+    cli.ok("post", "copy", post_id, "Copy A")
+    cli.ok("post", "submit", post_id)
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    cli.ok("export", "-o", str(before))
+    cli.ok("post", "copy", post_id, "Copy B")
+    cli.ok("post", "submit", post_id)
+    cli.ok("post", "slot", post_id, "2026-12-20 10:00")
+    cli.ok("post", "schedule", post_id)
+    cli.ok("export", "-o", str(after))
+    merged = Cli(tmp_path / "merged.db")
+    merged.ok("init", str(merged.workspace), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin", as_member=None)
+    merged.ok("import", str(before), as_member=None)
+    merged.ok("import", str(after))
+    shown = json.loads(merged.ok("post", "show", post_id, "--json"))
+    assert (shown["state"], shown["copy"]) == ("scheduled", "Copy B")
+
+
 def test_an_undo_of_a_submission_once_its_post_went_out_is_refused(team: Cli) -> None:
     """raj's undo of his submission, after ana published the post, ended its round: the post read published, with no
     round that approved what went out."""

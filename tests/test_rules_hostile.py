@@ -60,22 +60,35 @@ class Hostile:
     def push_stamped(self, *ops: tuple[int | None, str, str, str, str, Any]) -> dict[str, Any]:
         """A push of operations each stamped at its own wall time (``None``: now)."""
         wire = []
-        for ms, kind, entity, row_id, field, value in ops:
+        for ms, *op in ops:
             self.seq += 1
-            stamp = Stamp(wall_ms() if ms is None else ms, self.seq, self.node)
-            wire.append(
-                {
-                    "op_id": str(stamp),
-                    "node": self.node,
-                    "node_seq": self.seq,
-                    "member": self.member,
-                    "kind": kind,
-                    "entity": entity,
-                    "row_id": row_id,
-                    "field": field,
-                    "value": value,
-                }
-            )
+            wire.append(self._wire(self.node, self.seq, wall_ms() if ms is None else ms, *op))
+        return self._push(wire)
+
+    def push_from_nodes(self, *ops: tuple[str, int, str, str, str, str, Any]) -> dict[str, Any]:
+        """One push of operations from several new nodes of this member, each ``(node, wall ms, kind, entity, row_id,
+        field, value)``, each node's numbered from 1 in the order given."""
+        seqs: dict[str, int] = {}
+        wire = []
+        for node, ms, *op in ops:
+            seqs[node] = seqs.get(node, 0) + 1
+            wire.append(self._wire(node, seqs[node], ms, *op))
+        return self._push(wire)
+
+    def _wire(self, node: str, seq: int, ms: int, kind: str, entity: str, row_id: str, field: str, value: Any) -> dict[str, Any]:
+        return {
+            "op_id": str(Stamp(ms, seq, node)),
+            "node": node,
+            "node_seq": seq,
+            "member": self.member,
+            "kind": kind,
+            "entity": entity,
+            "row_id": row_id,
+            "field": field,
+            "value": value,
+        }
+
+    def _push(self, wire: list[dict[str, Any]]) -> dict[str, Any]:
         response = self.http.post(f"/v1/w/{self.workspace}/push", json={"ops": wire})
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
@@ -483,6 +496,27 @@ def test_a_refused_take_back_opens_no_published_posts_content(team: Team, raj: H
     assert _post_states(raj, post)[-1] == "published" and _copies(raj, post) == before
 
 
+@pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
+def test_a_refused_state_outlives_no_publish_that_keeps_a_posts_content(team: Team, raj: Hostile, beside: bool) -> None:
+    """A refused state stamped after a publish, earlier in the push, counted as outliving it: the publish, read as
+    changing nothing, left the post a draft for the copy after it, while storage kept the publish: the post read
+    published with copy nobody approved."""
+    post = team.posts["by tmp"]["raj"]
+    _approved_and_released(team, raj, post)
+    assert raj.push(("set", "task", post, "post_state", "published"))["stored"] == 1
+    before = _copies(raj, post)
+    now = wall_ms()
+    answer = raj.push_from_nodes(
+        *(("c" * 16, now, *op) for op in _beside(team, beside)),
+        ("c" * 16, now + 100, "set", "task", post, "post_state", "draft"),
+        ("a" * 16, now + 300, "set", "task", post, "post_state", "bogus"),
+        ("b" * 16, now + 200, "set", "task", post, "post_state", "published"),
+        ("b" * 16, now + 250, "set", "task", post, "copy", "Rewritten after it went out"),
+    )
+    assert [r["rule"] for r in answer["refused"]] == ["invalid_value", "published_content"]
+    assert (_post_states(raj, post)[-1], _copies(raj, post)) == ("published", before)
+
+
 def test_a_published_posts_round_changes_no_more(team: Team, raj: Hostile) -> None:
     """An undo of the submission, after the post went out, put its round back (to none, or to another round): stored,
     and the post still read published, approved by a round that was not the one it went out with."""
@@ -535,6 +569,61 @@ def test_the_order_of_one_writes_fields_changes_no_verdict_on_a_published_posts_
     answer = write(("set", "task", other, "first_comment", "Added as it went out"), ("set", "task", other, "post_state", "published"))
     assert answer["stored"] == 1 and [r["rule"] for r in answer["refused"]] == ["not_publishable"]
     assert "published" not in _post_states(raj, other)
+
+
+@pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
+def test_a_move_into_the_scheduler_reads_none_of_its_writes_refused_values(team: Team, raj: Hostile, beside: bool) -> None:
+    """The changes of a move's write after it were laid on the batch before the move was judged, refused ones too: a
+    round the server could not read answered 500 with a traceback, and a round or link refused after it made an
+    accepted scheduling not_publishable."""
+    post = team.posts["by tmp"]["raj"]
+    _approved_and_released(team, raj, post)
+    misshapen = {"id": 5, "hash": 7, "at": 9}
+    other = _round(team, post, "0" * 64)
+    for field, value, rule in (
+        *(("post_round", value, "invalid_value") for value in (123, {"id": "x"}, "text", [1], misshapen)),
+        ("post_round", other, "round_hash"),
+        ("link", "not a web address", "invalid_value"),
+    ):
+        answer = raj.push(
+            *_beside(team, beside), ("set", "task", post, "post_state", "scheduled"), ("set", "task", post, field, value), ms=wall_ms()
+        )
+        assert ([r["rule"] for r in answer["refused"]], answer["stored"]) == ([rule], 1 + beside), (field, value)
+        assert _post_states(raj, post)[-1] == "scheduled"
+        assert raj.push(("set", "task", post, "post_state", "draft"))["stored"] == 1
+
+
+@pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
+def test_a_write_that_puts_back_copy_with_its_approved_round_schedules_its_post(team: Team, raj: Hostile, beside: bool) -> None:
+    """A move into the scheduler was refused whenever its batch changed the content, even in a write that gave the
+    round approving exactly that content (a merged export carries both); a new round nobody approved still is."""
+    post = team.posts["by tmp"]["raj"]
+    _approved_and_released(team, raj, post)
+    (approved,) = [op["value"] for op in _pulled(raj, post) if op["field"] == "post_round"]
+    ana = _ana(team, raj)
+    ana.node = new_id()[:16]
+    try:
+        other = _round(team, post, _content(team, post, copy="Reworded"))
+        assert ana.push(("set", "task", post, "copy", "Reworded"), ("set", "task", post, "post_round", other), ms=wall_ms())["stored"] == 2
+        # Back to the copy raj approved, its round with it: scheduled, whichever field comes first.
+        for fields in (("post_state", "copy", "post_round"), ("copy", "post_round", "post_state")):
+            values = {"post_state": "scheduled", "copy": "by tmp for raj copy", "post_round": approved}
+            answer = ana.push(*_beside(team, beside), *(("set", "task", post, field, values[field]) for field in fields), ms=wall_ms())
+            assert (answer["refused"], answer["stored"]) == ([], 3 + beside), fields
+            assert _post_states(raj, post)[-1] == "scheduled"
+            assert ana.push(("set", "task", post, "post_state", "draft"))["stored"] == 1
+        # A round of new copy in the same write, which nobody approved: the copy goes in, the post not out.
+        answer = ana.push(
+            *_beside(team, beside),
+            ("set", "task", post, "post_state", "scheduled"),
+            ("set", "task", post, "copy", "Reworded"),
+            ("set", "task", post, "post_round", other | {"id": new_id()}),
+            ms=wall_ms(),
+        )
+        assert [r["rule"] for r in answer["refused"]] == ["not_publishable"]
+        assert _post_states(raj, post)[-1] == "draft"
+    finally:
+        ana.http.close()
 
 
 @pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
@@ -1709,6 +1798,28 @@ def test_a_campaign_ends_on_or_after_its_start_for_every_way_in(team: Team, raj:
         answer = ana.push(("set", "campaign", spring, "name", "Spring"), *run(spring, start="2027-01-10", end="2027-01-01"))
         assert _refused(answer) == ["invalid_value"] * 3
         assert answer["refused"][0]["message"] == "campaign.start: campaign “Spring” would end 2027-01-01, before it starts (2027-01-10)"
+    finally:
+        ana.http.close()
+
+
+def test_a_refused_end_outlives_no_end_before_the_start(team: Team, raj: Hostile) -> None:
+    """An end the rules refused, stamped after another end earlier in the push, counted as outliving it: that end, read as
+    changing nothing, was never judged, and stored: the campaign ended before it started."""
+    ana = _ana(team, raj)
+    try:
+        launch = team.campaign
+        assert ana.push(("set", "campaign", launch, "start", "2027-03-01"), ("set", "campaign", launch, "end", "2027-03-31"))["stored"] == 2
+        before = _pulled(ana, launch)
+        now = wall_ms()
+        answer = ana.push_from_nodes(
+            ("a" * 16, now + 300, "set", "campaign", launch, "end", "2027-02-01"),
+            ("b" * 16, now + 200, "set", "campaign", launch, "end", "2027-02-15"),
+        )
+        assert [(r["rule"], r["message"]) for r in answer["refused"]] == [
+            ("invalid_value", "campaign.end: campaign “Launch” would end 2027-02-01, before it starts (2027-03-01)"),
+            ("invalid_value", "campaign.end: campaign “Launch” would end 2027-02-15, before it starts (2027-03-01)"),
+        ]
+        assert _pulled(ana, launch) == before
     finally:
         ana.http.close()
 

@@ -586,7 +586,7 @@ class Judge:
         #: Post id -> the fields of ``POST_MOVE_FIELDS`` this batch set on it so far, decoded (kept only in a batch that moves a post).
         self._post_sets: dict[str, dict[str, Any]] = {}
         #: Post id -> this batch's changes of its content and round, in the batch's order (kept only in a batch that gives
-        #: a verdict: the authors of a round submitted in it).
+        #: a verdict or moves a post: the authors of a round submitted in it).
         self._post_changes: dict[str, list[PostChange]] = {}
         #: Post id -> what is stored of it (``_stored_review``) and its stored changes (``_stored_changes``), read once.
         self._stored_reviews: dict[str, PostReview | None] = {}
@@ -596,7 +596,9 @@ class Judge:
         self._content_sets: dict[str, dict[str, Any]] = {}
         #: Indexes of the batch's operations that change nothing: stamped before the value they would replace (a push's).
         self._outlived: frozenset[int] = frozenset()
-        #: The stamps of a push's operations (``judge``): what tells its writes apart (``wentout.moves_after``).
+        #: Indexes of the batch's operations that outlive another (``_changing_nothing``).
+        self._outliving: set[int] = set()
+        #: The stamps of a push's operations (``judge``): what tells its writes apart (``wentout.moves_of``).
         self._stamps: Sequence[str] | None = None
         #: The stored crises, read once for the batch's moves.
         self._stored_crises: Sequence[tuple[str, Mapping[str, Any], str | None]] | None = None
@@ -688,7 +690,31 @@ class Judge:
         not read as what the batch leaves (``READ_AS_LEFT``).  ``made``: a
         local write's stamps, read only by the rules that name stamps (an
         import's run, ``own_run``); a push's are ``stamps``.
+
+        What an operation outlives is read from the operations accepted
+        only: one that outlived another and is refused is never stored, so
+        the batch is judged again with it refused from the start.
         """
+        verdicts = self._judge_once(ops, preset, rows, stamps, made)
+        refused = [index for index in sorted(self._outliving) if verdicts[index] is not None]
+        if not refused:
+            return verdicts
+        again = Judge(self.state, local=self.local, appended=self._appended)
+        again._refused_members = self._refused_members
+        kept: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
+        for index in refused:
+            kept[index] = verdicts[index]
+        return again.judge(ops, kept, rows, stamps, made)
+
+    def _judge_once(
+        self,
+        ops: Sequence[Proposal],
+        preset: Sequence[Refusal | None] | None,
+        rows: Mapping[tuple[str, str], Collection[str]] | None,
+        stamps: Sequence[str] | None,
+        made: Sequence[str] | None,
+    ) -> list[Refusal | None]:
+        """``judge``'s verdicts, what each operation outlives read from the batch's operations ``preset`` does not refuse."""
         if not self.state.has_members():
             # Nobody to judge by yet: the first member adds themselves.  Their handle is still one a filter must name.
             first: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
@@ -700,7 +726,7 @@ class Judge:
             return self._judge_results(ops, creating)
         if stamps is not None:
             self._stamps = stamps
-            self._outlived = self._changing_nothing(ops, stamps, creating)
+            self._outlived = self._changing_nothing(ops, stamps, creating, preset)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
         self._not_own = _runs_not_own(ops, stamps if stamps is not None else made, preset)
         if self.local:
@@ -731,7 +757,14 @@ class Judge:
         suspect = _SUSPECT.search
 
         def lay(index: int) -> None:
-            self._lay(ops[index], moving, submitting, reviewing)
+            self._lay(ops[index], moving, submitting)
+
+        def refused_alone(index: int) -> Refusal | None:
+            """What refuses the task operation's value whatever else the batch holds (``_lay_ahead``)."""
+            _, kind, entity, _, field, value = ops[index]
+            if preset and preset[index]:
+                return preset[index]
+            return (self._control(kind, entity, field, value) if suspect(value) else None) or misvalued.get(index)
 
         for index, op in enumerate(ops):
             if preset and preset[index]:
@@ -764,7 +797,7 @@ class Judge:
                     elif field == "resumed_from" and author is not None:
                         refusal = self._decide_resume(author, row_id, value)
                     elif field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
-                        self._lay_ahead(published, ops, index, lay)
+                        self._lay_ahead(published, ops, index, lay, refused_alone)
                         refusal = self._decide_move(row_id, value)
                     elif field == "post_round":
                         refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
@@ -891,23 +924,40 @@ class Judge:
                 verdicts[index] = _still_holding(field, self._member(member_id), member_id, held)
 
     def _changing_nothing(
-        self, ops: Sequence[Proposal], stamps: Sequence[str], creating: Mapping[tuple[str, str], Collection[str]]
+        self,
+        ops: Sequence[Proposal],
+        stamps: Sequence[str],
+        creating: Mapping[tuple[str, str], Collection[str]],
+        preset: Sequence[Refusal | None] | None,
     ) -> frozenset[int]:
         """Indexes of the set operations on fields of ``READ_AS_LEFT`` that change nothing: stamped before the stored value
-        of their field, or before a value the batch set on it earlier (the last writer wins by stamp).  Read as what the
-        batch leaves, such an operation would let a batch pass the rules with a value the records never take."""
-        read = [index for index, op in enumerate(ops) if op[1] != APPEND and op[4] in READ_AS_LEFT.get(op[2], ())]
+        of their field, or before a value the batch set on it (the last writer wins by stamp).  Read as what the batch
+        leaves, such an operation would let a batch pass the rules with a value the records never take.
+
+        Only what is stored outlives an operation: one refused (``preset``) is never stored, and a publish it counted as
+        outliving would read as changing nothing here while storage keeps it.  The batch's operations that outlive
+        another are kept (``_outliving``): the judge refuses one only by judging the batch again without it (``judge``)."""
+        read = [
+            index
+            for index, op in enumerate(ops)
+            if op[1] != APPEND and op[4] in READ_AS_LEFT.get(op[2], ()) and not (preset and preset[index])
+        ]
         if not read:
             return frozenset()
         stored = sorted({(ops[index][3], ops[index][4]) for index in read if (ops[index][2], ops[index][3]) not in creating})
-        newest = self.state.field_winners(stored) if stored else {}
+        winners = self.state.field_winners(stored) if stored else {}
+        #: (Row, field) -> the newest stamp on it so far, and the batch's operation that gave it (``None``: stored).
+        newest: dict[tuple[str, str], tuple[str, int | None]] = {key: (stamp, None) for key, stamp in winners.items()}
         outlived = set()
         for index in read:
             key = (ops[index][3], ops[index][4])
-            if key in newest and stamps[index] < newest[key]:
+            held = newest.get(key)
+            if held is not None and stamps[index] < held[0]:
                 outlived.add(index)
+                if held[1] is not None:
+                    self._outliving.add(held[1])
             else:
-                newest[key] = stamps[index]
+                newest[key] = (stamps[index], index)
         return frozenset(outlived)
 
     def _left(self, row_id: str, field: str, value: str, moving: bool, submitting: bool) -> None:
@@ -921,12 +971,12 @@ class Judge:
         if submitting and (field in CONTENT_FIELDS or field == "platform"):
             self._content_sets.setdefault(row_id, {})[field] = json.loads(value)
 
-    def _lay(self, op: Proposal, moving: bool, submitting: bool, reviewing: bool) -> None:
+    def _lay(self, op: Proposal, moving: bool, submitting: bool) -> None:
         """Lay an accepted task operation that changes its field on the batch, for the rules after it (``_left``; the
-        changes of a post, ``_changed_post``, in a batch that gives a verdict)."""
+        changes of a post, ``_changed_post``, in a batch that gives a verdict or moves a post)."""
         member_id, _, _, row_id, field, value = op
         self._left(row_id, field, value, moving, submitting)
-        if reviewing and (field in CONTENT_FIELDS or field == "post_round"):
+        if moving and (field in CONTENT_FIELDS or field == "post_round"):
             self._changed_post(member_id, row_id, field, value)
 
     def _changed_post(self, member_id: str, post_id: str, field: str, value: str) -> None:
@@ -1015,7 +1065,12 @@ class Judge:
         published = self._published_posts(ops, creating)
 
         def lay(index: int) -> None:
-            self._lay(ops[index], moves, submits, False)
+            self._lay(ops[index], moves, submits)
+
+        def refused_alone(index: int) -> Refusal | None:
+            """What refuses the task operation's value whatever else the batch holds (``_lay_ahead``)."""
+            _, kind, entity, _, field, value = ops[index]
+            return (self._control(kind, entity, field, value) if index in suspects else None) or misnamed.get(index)
 
         if (
             any(authors.values())
@@ -1051,7 +1106,7 @@ class Judge:
                     assert resumer is not None  # known: _standing refused an unknown author
                     refusal = self._decide_resume(resumer, row_id, value)
                 if refusal is None and field == "post_state" and value in GOING_OUT and ("task", row_id) not in creating:
-                    self._lay_ahead(published, ops, index, lay)
+                    self._lay_ahead(published, ops, index, lay, refused_alone)
                     refusal = self._decide_move(row_id, value)
                 if refusal is None and field == "post_round":
                     refusal = self._decide_round(row_id, value) or self._dated_ahead.get(index)
@@ -1223,13 +1278,27 @@ class Judge:
             return refusal
         return self._went_out_refusal(ops[index]) if went_out.change(index, row_id) else None
 
-    def _lay_ahead(self, went_out: WentOut | None, ops: Sequence[Proposal], move: int, lay: Callable[[int], None]) -> None:
+    def _lay_ahead(
+        self,
+        went_out: WentOut | None,
+        ops: Sequence[Proposal],
+        move: int,
+        lay: Callable[[int], None],
+        refused: Callable[[int], Refusal | None],
+    ) -> None:
         """Lay the changes of a move's write after it on the batch, before the move is judged: it reads the content and
-        round as its write leaves them, whichever comes first (``wentout``; a published post's, as it went out)."""
-        if went_out is not None:
-            for index in went_out.ahead(move, ops[move][3]):
-                if index not in self._outlived:
-                    lay(index)
+        round as its write leaves them, whichever comes first (``wentout``; a published post's, as it went out).  Only
+        those their turn accepts: a value refused after the move (``refused``: one not read, a link that is none; a
+        round of other content) is none it may read, and one not read would fail the judge.  The content first, then
+        the rounds, judged against it as at their turn."""
+        if went_out is None:
+            return
+        changes = [index for index in went_out.ahead(move, ops[move][3]) if index not in self._outlived and refused(index) is None]
+        for index in sorted(changes, key=lambda index: ops[index][4] == "post_round"):
+            _, _, _, row_id, field, value = ops[index]
+            if field != "post_round" or (self._decide_round(row_id, value) or self._dated_ahead.get(index)) is None:
+                went_out.laid.add(index)
+                lay(index)
 
     def _went_out_refusal(self, op: Proposal) -> Refusal:
         """The refusal of a change to what a published post went out with (``_published_content``)."""
@@ -1728,14 +1797,9 @@ class Judge:
         given = self._post_sets.get(post, {})
         if review is not None and given:
             # Submitted, changed, moved or published earlier in the batch: judged as it leaves the post so far.
-            review = self._as_left(review, given)
+            review = self._review_as_left(post, review, given)
             if "post_state" in given:
                 review = replace(review, state=given["post_state"])  # published: its approvals stand
-            content = self._content_sets.get(post)
-            if content:
-                review = replace(review, hash=content_hash_of({**self.state.task_content(post), **content}))
-            if post in self._post_changes:
-                review = replace(review, authors=self._authors_as_left(post, review))
         pending = self._verdicts.get(post, ())
         if review is not None:
             review = self._with_reviewers(review)
@@ -1942,13 +2006,17 @@ class Judge:
         if given.get("post_state", review.state) == state:
             return None  # no move: it is stored so already
         changed = [name for name in (*CONTENT_FIELDS, "campaign") if name in given]
-        if changed:
-            # Content changed in the batch voids the round; a campaign changed brings another chain, not read here.
+        review = self._review_as_left(post_id, review, given)
+        submitted = "post_round" in given and review.round is not None and review.round["hash"] == review.hash
+        if changed and ("campaign" in given or not submitted):
+            # Content changed in the batch voids the round, unless the batch submits that content too (a merged export
+            # carries a post's new copy with the round that approved it); a campaign changed brings another chain, not
+            # read here.
             return Refusal(
                 "not_publishable",
                 f"{review.named(post_id)} cannot be {state}: its {', '.join(changed)} changes in the same batch, which no round approved",
             )
-        review = self._with_reviewers(self._as_left(review, given))
+        review = self._with_reviewers(review)
         status = self._round_status(post_id, review)
         return move_refused(post_id, state, review, status, self._all_crises(), self._names(status))
 
@@ -1967,6 +2035,17 @@ class Judge:
             resumed_from=frozenset(given.get("resumed_from", review.resumed_from)),
             slot=(given["publish"] or {}).get("utc") if "publish" in given else review.slot,
         )
+
+    def _review_as_left(self, post_id: str, review: PostReview, given: Mapping[str, Any]) -> PostReview:
+        """The stored post ``review`` as this batch leaves it so far: its round, scope, release and slot (``_as_left``),
+        and the hash of its content and the round's authors where the batch changed them."""
+        review = self._as_left(review, given)
+        content = self._content_sets.get(post_id)
+        if content:
+            review = replace(review, hash=content_hash_of({**self.state.task_content(post_id), **content}))
+        if post_id in self._post_changes:
+            review = replace(review, authors=self._authors_as_left(post_id, review))
+        return review
 
     def _round_status(self, post_id: str, review: PostReview) -> RoundStatus:
         """Where the round of ``review`` stands with this batch's verdicts on the post on top."""

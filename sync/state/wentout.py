@@ -96,13 +96,11 @@ class WentOut:
         return index in self.laid or index in self.waits
 
     def ahead(self, move: int, post_id: str) -> list[int]:
-        """The changes of the move's write after it, which it reads, laid on the batch before it is judged; none for a
-        published post, whose move reads it as it went out."""
+        """The changes of the move's write after it, which it reads, to lay on the batch before it is judged (``laid``:
+        those that are); none for a published post, whose move reads it as it went out."""
         if self.states.get(post_id) == PUBLISHED:
             return []
-        changes = self._ahead.get(move, [])
-        self.laid.update(changes)
-        return changes
+        return self._ahead.get(move, [])
 
     def change(self, index: int, post_id: str) -> bool | None:
         """Whether the change at ``index`` changes a published post's content or round: published before its write and
