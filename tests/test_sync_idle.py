@@ -102,7 +102,7 @@ def test_an_engine_ending_keeps_its_last_round_only_where_the_file_is_free_now(t
         kept = store.get_meta(META_LAST_SYNC)
         other = connect(replica)
         other.execute("BEGIN IMMEDIATE")
-        ending = threading.Thread(target=_keep_last_sync, args=(store, dt.datetime.now(dt.UTC)))
+        ending = threading.Thread(target=_keep_last_sync, args=(store, dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)))
         ending.start()
         ending.join(60)
         still_waiting = ending.is_alive()
@@ -121,6 +121,6 @@ def test_an_engine_ending_writes_nothing_to_a_replica_moved_meanwhile(tmp_path: 
         store = Store(replica)
         kept = store.get_meta(META_LAST_SYNC)
         replica.rename(tmp_path / "moved.db")
-        _keep_last_sync(store, dt.datetime.now(dt.UTC))
+        _keep_last_sync(store, dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))  # later than the join's, to the second
         assert store.get_meta(META_LAST_SYNC) == kept
         store.close()

@@ -1279,3 +1279,15 @@ def test_crewdeck_web_log_level_says_what_the_http_server_does(team: Path) -> No
     said = err.decode()
     assert "Application startup complete." in said and "Shutting down" in said
     assert "Traceback" not in said
+
+
+def test_a_paste_is_sent_on_as_text_whatever_its_characters_and_keys_as_they_are() -> None:
+    # Its control characters (C0 but tab, line feed and carriage return; DEL; C1) go, as a terminal leaves them out;
+    # text of any script stays; keys that are no paste (an arrow, escape) go on as typed.
+    from crewdeck.tui.web.bridge import keys_as_sent
+
+    pasted = "\x1b[200~Shorter, please\x1b[201~\x1b\x1b[Aya\t\r\nZoë 漢字 😀 \x85\x9b\x7f\x00end\x1b[201~"
+    assert keys_as_sent(pasted) == "\x1b[200~Shorter, please[201~[Aya\t\r\nZoë 漢字 😀 end\x1b[201~".encode()
+    assert keys_as_sent("\x1b[A") == b"\x1b[A"
+    assert keys_as_sent("\x1b") == b"\x1b"
+    assert keys_as_sent("\x1b[200~\x1b[201~") == b"\x1b[200~\x1b[201~"

@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,10 +45,12 @@ from crewdeck.sync.state.store import WINDOW_CACHE_KIB, connect, data_version, m
 POLL_INTERVAL = 0.015
 #: Seconds between looks at a file whose directory is watched and quiet.
 IDLE_LOOK = 2.0
-#: Looks, an interval apart, after a file's directory was heard from and the look then saw no commit: a writer that
-#: syncs between writing its ``-wal`` and its ``-shm`` (``synchronous = FULL``: the sqlite3 shell, a script) shows its
-#: commit in ``data_version`` only after its sync, and was seen up to ``IDLE_LOOK`` late.
-SETTLE_LOOKS = 40
+#: Seconds of looks, an interval apart, after a quiet file's directory was heard from, until the look sees the commit:
+#: a writer that syncs between writing its ``-wal`` and its ``-shm`` (``synchronous = FULL``: the sqlite3 shell, a
+#: script) shows its commit in ``data_version`` only after its sync, and was seen up to ``IDLE_LOOK`` late.  Not after a
+#: look that saw a commit: the directory's later word of that same commit started them again (~1% of a core at a
+#: commit every 0.5 s).
+SETTLE = IDLE_LOOK
 
 _registry: dict[str, FileWatcher] = {}
 #: Guards the registry and every watcher's subscriptions; callbacks run under it.
@@ -143,37 +146,37 @@ class FileWatcher:
             self._thread.join()
 
     def _run(self) -> None:
-        looks_left = 0
+        settle_until = 0.0
         try:
             while not self._stop.wait(self.interval):
                 try:
-                    changed = self._look()
+                    seen = self._look()
                 except sqlite3.Error:
                     continue  # busy for a moment, say: look again on the next tick
                 if self._directory is None:
                     continue
-                if changed:
-                    looks_left = 0
-                elif looks_left:
-                    looks_left -= 1
+                if not seen and time.monotonic() < settle_until:
                     continue  # heard, not seen yet: look again at the next tick
-                if self._directory.wait(IDLE_LOOK):
-                    looks_left = SETTLE_LOOKS
+                settle_until = 0.0
+                if self._directory.wait(IDLE_LOOK) and not seen:
+                    settle_until = time.monotonic() + SETTLE
         finally:
             if self._directory is not None:
                 self._directory.close()
             self.conn.close()
 
     def _look(self) -> bool:
-        """Tell the subscribers what changed; whether the file had a commit since the last look."""
+        """Tell the subscribers what changed (the first look, the head as it is); whether the file had a commit since
+        the last look."""
         version = data_version(self.conn)
         head = None
+        committed = self.version is not None and version != self.version
         if version != self.version:
             self.version = version
             head = max_seq(self.conn)
         with _lock:
             if self._stop.is_set():
-                return head is not None
+                return committed
             changes: dict[OpenedFile, str | None] = {}
             for subscription in list(self.subscriptions):
                 if head is not None:
@@ -187,4 +190,4 @@ class FileWatcher:
                 if change is not None:
                     subscription.on_moved(change)
                     self.leave(subscription)
-        return head is not None
+        return committed

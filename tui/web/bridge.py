@@ -39,21 +39,30 @@ DRIVER = "crewdeck.tui.app.web_driver:WebDriver"
 
 
 #: How the page's terminal (xterm.js) brackets a paste, for an app that asked for bracketed pastes (Textual does).
-PASTE_START = "\x1b[200~"
-PASTE_END = "\x1b[201~"
-#: What a terminal leaves out of a paste: the control characters (C0, DEL, C1) but tab, line feed and carriage return.
-#: A table for ``str.translate`` (C0 but tab, line feed and carriage return; DEL; C1): a regular expression's
-#: substitution took over a second of the server's event loop for 10 MB of them, translate a few milliseconds.
-_PASTE_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)])
+PASTE_START = b"\x1b[200~"
+PASTE_END = b"\x1b[201~"
+#: What a terminal leaves out of a paste, the control characters but tab, line feed and carriage return, as UTF-8 holds
+#: them: C0 and DEL one byte each, never part of another character's; C1 two, 0xC2 (which leads no other) and 0x80-0x9F.
+_C0_AND_DEL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C1 = [bytes([0xC2, low]) for low in range(0x80, 0xA0)]
 
 
-def pasted_as_text(keys: str) -> str:
-    """What the browser sent, a paste in it (one message, as xterm.js sends one) kept to text.  xterm.js sends a paste
-    as it came, where a terminal leaves its control characters out: text copied from a page that held the end of a
-    paste ended it, and what followed acted as keys (escape, y, a: a note discarded and the post approved)."""
-    if len(keys) < len(PASTE_START) + len(PASTE_END) or not (keys.startswith(PASTE_START) and keys.endswith(PASTE_END)):
-        return keys
-    return PASTE_START + keys[len(PASTE_START) : -len(PASTE_END)].translate(_PASTE_CONTROLS) + PASTE_END
+def keys_as_sent(keys: str) -> bytes:
+    """What the browser sent, in UTF-8 for the app, a paste in it (one message, as xterm.js sends one) kept to text.
+
+    xterm.js sends a paste as it came, where a terminal leaves its control characters out: text copied from a page
+    that held the end of a paste ended it, and what followed acted as keys (escape, y, a: a note discarded and the post
+    approved).  Taken out of the bytes, at C speed whatever the text: a regular expression held the server's event loop
+    over a second for 10 MB of control characters, a translation table of ``str`` as long for 10 MB not ASCII.
+    """
+    sent = keys.encode("utf-8", "replace")
+    if len(sent) < len(PASTE_START) + len(PASTE_END) or not (sent.startswith(PASTE_START) and sent.endswith(PASTE_END)):
+        return sent
+    text = sent[len(PASTE_START) : -len(PASTE_END)].translate(None, _C0_AND_DEL)
+    if b"\xc2" in text:
+        for control in _C1:
+            text = text.replace(control, b"")
+    return PASTE_START + text + PASTE_END
 
 
 def packet(kind: bytes, payload: bytes) -> bytes:
@@ -148,7 +157,7 @@ class AppProcess:
         await self._send(start_line(cookie, width, height))
 
     async def send_keys(self, text: str) -> None:
-        await self._send(packet(b"D", pasted_as_text(text).encode("utf-8", "replace")))
+        await self._send(packet(b"D", keys_as_sent(text)))
 
     async def send_meta(self, meta: Mapping[str, object]) -> None:
         await self._send(packet(b"M", json.dumps(meta).encode("utf-8")))
