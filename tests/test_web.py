@@ -108,6 +108,29 @@ def test_a_head_request_for_a_link_uses_nothing_and_the_button_still_signs_in(te
         assert 'id="terminal"' in guest.get("/").text
 
 
+def test_a_sign_in_another_sites_page_sends_is_refused_and_a_page_of_it_opens_no_app_by_itself(team: Path, server: WebServer) -> None:
+    """A form on another site (or another port or subdomain of this one) that posts a token or a link here put the
+    browser in that account's session, whose app "Open crewdeck" then opened; and a page of the same site opened a
+    signed-in tab's live app with no click, the keys on it (reviewer rs)."""
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    _, url, _ = make_link(team, "gus")
+    with client(server) as browser:
+        for site in ("cross-site", "same-site"):
+            sent = {**JSON, "sec-fetch-site": site}
+            refused = browser.post("/signin", data={"token": token}, headers=sent)
+            assert (refused.status_code, refused.json()["error"]) == (403, "cross_site") and COOKIE not in refused.cookies
+            refused = browser.post(f"/link/{_secret(url)}", headers=sent)
+            assert (refused.status_code, refused.json()["error"]) == (403, "cross_site") and COOKIE not in refused.cookies
+        with Store(team) as store:
+            assert store.conn.execute("SELECT count(*) FROM web_session").fetchone()[0] == 0
+            assert [link.used_at for link in signin.links(store.conn)] == [None]
+        assert browser.post(f"/link/{_secret(url)}", headers={**JSON, "sec-fetch-site": "same-origin"}).status_code == 303
+        for site in ("cross-site", "same-site"):
+            page = browser.get("/", headers={"sec-fetch-site": site}).text
+            assert 'id="open"' in page and 'id="terminal"' not in page
+        assert 'id="terminal"' in browser.get("/", headers={"sec-fetch-site": "same-origin"}).text
+
+
 def test_an_expired_link_is_refused(team: Path, server: WebServer) -> None:
     ws = Workspace.open(team)
     gus, ana = ws.member_by_handle("gus").id, ws.member_by_handle("ana").id

@@ -131,6 +131,13 @@ def static_root() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
+def _from_elsewhere(request: Request) -> bool:
+    """Whether the browser says the request comes from a page of another site, or of another port or subdomain of this
+    one (``Sec-Fetch-Site``, which every current browser sends; an ``Origin`` is not compared with ``Host``, which a
+    proxy in front may rewrite): what only a person's click on crewdeck web's own page may open."""
+    return request.headers.get("sec-fetch-site") in ("cross-site", "same-site")
+
+
 @dataclass(frozen=True)
 class AppRefused:
     """Why a member gets no more apps now: ``status`` for the page (429, 503; 4000 more closes the websocket), and
@@ -467,6 +474,11 @@ class WebServer:
         response.headers.update(_SECURITY_HEADERS)
         return response
 
+    def _sent_from_elsewhere(self, request: Request) -> Response:
+        """A sign-in another site's page sent (a form that posts here): it put the browser in a session of whatever
+        token or link that page held, the next "Open crewdeck" opening that account's app."""
+        return self._refused(request, 403, "cross_site", "Sign in from crewdeck web's own page: open its address, then sign in there.")
+
     def _refused(self, request: Request, status: int, code: str, message: str, page: str | None = None) -> Response:
         """A 4xx: the page again with the message for a browser, JSON for anything else."""
         if "text/html" in request.headers.get("accept", ""):
@@ -526,9 +538,11 @@ class WebServer:
 
     async def index(self, request: Request) -> Response:
         found = self._session(request)
-        if found is None and COOKIE not in request.cookies and request.headers.get("sec-fetch-site") == "cross-site":
+        if _from_elsewhere(request):
             # The cookie is SameSite=Strict: a link to crewdeck web followed from another site (a chat, a webmail) came
-            # without it, and a signed-in guest was asked for a token they never had.  Opened from here, it comes.
+            # without it, and a signed-in guest was asked for a token they never had.  Opened from here, it comes.  From
+            # a page of the same site (another port, another subdomain) it came, and the live app opened there, the
+            # keys on it: the link is offered there too, a click away.
             return self._headers(HTMLResponse(pages.reopen_page(self.name)))
         if found is None:
             # Back with the cookie of a session that ended under its app ("Open again"): the page says why.
@@ -554,6 +568,8 @@ class WebServer:
         return self._headers(HTMLResponse(pages.app_page(self.name, found[1].handle, websocket_url)))
 
     async def sign_in(self, request: Request) -> Response:
+        if _from_elsewhere(request):
+            return self._sent_from_elsewhere(request)
         form = await _form(request)
         if form is None:
             return self._cut_off(request)
@@ -604,6 +620,8 @@ class WebServer:
         return self._headers(RedirectResponse("/", status_code=303))
 
     async def link(self, request: Request) -> Response:
+        if request.method == "POST" and _from_elsewhere(request):
+            return self._sent_from_elsewhere(request)
         form = await _form(request) if request.method == "POST" else {}
         if form is None:
             return self._cut_off(request)
