@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -1819,6 +1820,30 @@ def test_a_refused_end_outlives_no_end_before_the_start(team: Team, raj: Hostile
             ("invalid_value", "campaign.end: campaign “Launch” would end 2027-02-01, before it starts (2027-03-01)"),
             ("invalid_value", "campaign.end: campaign “Launch” would end 2027-02-15, before it starts (2027-03-01)"),
         ]
+        assert _pulled(ana, launch) == before
+    finally:
+        ana.http.close()
+
+
+def test_a_long_chain_of_refused_ends_is_answered_with_nothing_before_the_start_stored(team: Team, raj: Hostile) -> None:
+    """Ends before the start, each from a node of its own, the first stamped newest: each refused end outlived the next,
+    and the push was judged again once per end, nested: 1,200 of them took the server's answer to a 500 (its recursion's
+    limit), after seconds of judging, quadratic in the push's size (reviewer rt)."""
+    ana = _ana(team, raj)
+    try:
+        launch = team.campaign
+        assert ana.push(("set", "campaign", launch, "start", "2027-03-01"), ("set", "campaign", launch, "end", "2027-03-31"))["stored"] == 2
+        before = _pulled(ana, launch)
+        now = wall_ms()
+        chain = 1_200
+        answer = ana.push_from_nodes(
+            *(
+                ("%016x" % (0xABC000 + i), now + 10 * (chain - i), "set", "campaign", launch, "end", f"2027-02-{1 + i % 27:02d}")
+                for i in range(chain)
+            )
+        )
+        rules = Counter(r["rule"] for r in answer["refused"])
+        assert rules["invalid_value"] + rules["outlived_refused"] == chain and rules["outlived_refused"] > 0, rules
         assert _pulled(ana, launch) == before
     finally:
         ana.http.close()

@@ -136,6 +136,10 @@ TABLE = (
     ),
 )
 
+#: How often a push is judged again because an operation it refused had outlived another (``Judge.judge``): each time
+#: the whole batch, so a hostile chain of refusals is cut short.
+JUDGED_AGAIN_AT_MOST = 4
+
 #: Every rule code with what it means, for the docs and the tests.
 RULES = {
     "not_a_member": "the operation's author is not a member of the workspace",
@@ -168,6 +172,8 @@ RULES = {
     "control_characters": "text may not hold control characters",
     "out_of_range": "dates run from 1900-01-01 to 9998-12-31",
     "invalid_value": "the value is not valid for the field",
+    "outlived_refused": "in one push, the operations stamped after it on its field are refused, more of them in a chain "
+    "than the server judges again: push it again",
     "acting_local_only": "acting as another member happens on a shared host only",
     "result_key": "a result's post, campaign, platform and day need not be given (its id names them) and, when given, are the "
     "ones its id names; it holds only what its kind counts",
@@ -598,6 +604,8 @@ class Judge:
         self._outlived: frozenset[int] = frozenset()
         #: Indexes of the batch's operations that outlive another (``_changing_nothing``).
         self._outliving: set[int] = set()
+        #: An operation's index -> the index of the batch's operation that outlives it (``_changing_nothing``).
+        self._outlived_by: dict[int, int] = {}
         #: The stamps of a push's operations (``judge``): what tells its writes apart (``wentout.moves_of``).
         self._stamps: Sequence[str] | None = None
         #: The stored crises, read once for the batch's moves.
@@ -695,16 +703,27 @@ class Judge:
         only: one that outlived another and is refused is never stored, so
         the batch is judged again with it refused from the start.
         """
-        verdicts = self._judge_once(ops, preset, rows, stamps, made)
-        refused = [index for index in sorted(self._outliving) if verdicts[index] is not None]
-        if not refused:
-            return verdicts
-        again = Judge(self.state, local=self.local, appended=self._appended)
-        again._refused_members = self._refused_members
-        kept: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
-        for index in refused:
-            kept[index] = verdicts[index]
-        return again.judge(ops, kept, rows, stamps, made)
+        judge = self
+        for passes in range(JUDGED_AGAIN_AT_MOST + 1):
+            verdicts = judge._judge_once(ops, preset, rows, stamps, made)
+            refused = [index for index in sorted(judge._outliving) if verdicts[index] is not None]
+            if not refused:
+                return verdicts
+            if passes == JUDGED_AGAIN_AT_MOST:
+                break
+            again = Judge(self.state, local=self.local, appended=self._appended)
+            again._refused_members = judge._refused_members
+            kept: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
+            for index in refused:
+                kept[index] = verdicts[index]
+            judge, preset = again, kept
+        # A chain of refusals, each outliving the next (a hostile push stamps them so): judged again for each, the
+        # batch cost its size times their number, and the judge's recursion ended the server's answer in a 500.  Past
+        # the last pass, what a refused operation outlived is refused too: never judged as what the batch leaves.
+        for index, outliver in judge._outlived_by.items():
+            if verdicts[index] is None and verdicts[outliver] is not None:
+                verdicts[index] = Refusal("outlived_refused", RULES["outlived_refused"])
+        return verdicts
 
     def _judge_once(
         self,
@@ -956,6 +975,7 @@ class Judge:
                 outlived.add(index)
                 if held[1] is not None:
                     self._outliving.add(held[1])
+                    self._outlived_by[index] = held[1]
             else:
                 newest[key] = (stamps[index], index)
         return frozenset(outlived)
