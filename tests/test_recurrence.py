@@ -517,13 +517,19 @@ def test_two_replicas_completing_one_instance_make_one_next(tmp_path: Path) -> N
     b.close()
 
 
+def _standup_on_two_replicas(tmp_path: Path) -> tuple[Session, Store, str]:
+    """ana's session on the demo team and raj's replica (nothing exchanged yet), and the first instance of the weekday
+    stand-up ana added for raj, in Kolkata."""
+    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
+    first = ours.edits.quick_add("Standup @raj every:weekday 09:00 Asia/Kolkata", NOW).ops[0].row_id
+    return ours, fresh_store(tmp_path, "raj.db"), first
+
+
 def test_done_undone_then_done_again_on_two_replicas_brings_back_one_instance_with_a_teammates_edit(tmp_path: Path) -> None:
     """ana's done, undone, left the instance it made deleted; done again by ana and, offline, by raj, each replica made
     nothing (its id was taken), and the series had no open instance until a list made the one after it."""
-    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
-    theirs = fresh_store(tmp_path, "raj.db")
+    ours, theirs, first = _standup_on_two_replicas(tmp_path)
     ana, raj = Workspace(store_of(ours)), Workspace(theirs)
-    first = ours.edits.quick_add("Standup @raj every:weekday 09:00 Asia/Kolkata", NOW).ops[0].row_id
     ours.edits.set_fields([first], {"status": "done"}, "done")
     _exchange(ana.store, theirs)
     [made] = _open_instances(raj, first)
@@ -550,10 +556,8 @@ def test_done_undone_then_done_again_on_two_replicas_brings_back_one_instance_wi
 def test_a_teammates_done_made_offline_never_brings_back_an_instance_deleted_by_hand(tmp_path: Path) -> None:
     """ana's done, then her rm of the instance it made (that occurrence skipped); raj, offline since the task was added,
     does the same done later: his making of that instance brought it back over her rm, on every replica, unsaid."""
-    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
-    theirs = fresh_store(tmp_path, "raj.db")
+    ours, theirs, first = _standup_on_two_replicas(tmp_path)
     ana, raj = Workspace(store_of(ours)), Workspace(theirs)
-    first = ours.edits.quick_add("Standup @raj every:weekday 09:00 Asia/Kolkata", NOW).ops[0].row_id
     _exchange(ana.store, theirs)
     ours.edits.set_fields([first], {"status": "done"}, "done")
     [made] = _open_instances(ana, first)
@@ -573,10 +577,8 @@ def test_a_teammates_done_made_offline_never_brings_back_an_instance_deleted_by_
 def test_a_teammates_rm_after_an_undo_skips_the_occurrence_when_it_is_done_again(tmp_path: Path) -> None:
     """ana's done, synced, then undone; raj, not holding the undo, deletes the instance by hand (stamped after it): ana's
     second done read the instance as the undo's and made it again over raj's rm."""
-    ours = Session.open(demo_workspace(tmp_path / "ana.db"), "ana")
-    theirs = fresh_store(tmp_path, "raj.db")
+    ours, theirs, first = _standup_on_two_replicas(tmp_path)
     ana, raj = Workspace(store_of(ours)), Workspace(theirs)
-    first = ours.edits.quick_add("Standup @raj every:weekday 09:00 Asia/Kolkata", NOW).ops[0].row_id
     ours.edits.set_fields([first], {"status": "done"}, "done")
     _exchange(ana.store, theirs)
     [made] = _open_instances(raj, first)

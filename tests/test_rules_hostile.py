@@ -1803,14 +1803,19 @@ def test_a_campaign_ends_on_or_after_its_start_for_every_way_in(team: Team, raj:
         ana.http.close()
 
 
+def _launch_in_march(team: Team, ana: Hostile) -> tuple[str, list[dict[str, Any]]]:
+    """The team's campaign set by ana to run through March 2027: its id, and its operations as pulled then."""
+    launch = team.campaign
+    assert ana.push(("set", "campaign", launch, "start", "2027-03-01"), ("set", "campaign", launch, "end", "2027-03-31"))["stored"] == 2
+    return launch, _pulled(ana, launch)
+
+
 def test_a_refused_end_outlives_no_end_before_the_start(team: Team, raj: Hostile) -> None:
     """An end the rules refused, stamped after another end earlier in the push, counted as outliving it: that end, read as
     changing nothing, was never judged, and stored: the campaign ended before it started."""
     ana = _ana(team, raj)
     try:
-        launch = team.campaign
-        assert ana.push(("set", "campaign", launch, "start", "2027-03-01"), ("set", "campaign", launch, "end", "2027-03-31"))["stored"] == 2
-        before = _pulled(ana, launch)
+        launch, before = _launch_in_march(team, ana)
         now = wall_ms()
         answer = ana.push_from_nodes(
             ("a" * 16, now + 300, "set", "campaign", launch, "end", "2027-02-01"),
@@ -1831,9 +1836,7 @@ def test_a_long_chain_of_refused_ends_is_answered_with_nothing_before_the_start_
     limit), after seconds of judging, quadratic in the push's size (reviewer rt)."""
     ana = _ana(team, raj)
     try:
-        launch = team.campaign
-        assert ana.push(("set", "campaign", launch, "start", "2027-03-01"), ("set", "campaign", launch, "end", "2027-03-31"))["stored"] == 2
-        before = _pulled(ana, launch)
+        launch, before = _launch_in_march(team, ana)
         now = wall_ms()
         chain = 1_200
         answer = ana.push_from_nodes(
