@@ -12,48 +12,33 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 from harness import CREWDECK, WORK, Bench
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.syncsupport import Server
 
 
 def _crewdeck(*args: str) -> str:
     return subprocess.run([CREWDECK, *args], capture_output=True, text=True, check=True).stdout
 
 
-def _served_replica(directory: Path) -> tuple[subprocess.Popen[bytes], Path]:
-    """A team file served on 127.0.0.1, and ana's replica of it."""
+def _served_replica(directory: Path) -> tuple[Server, Path]:
+    """A team file served on 127.0.0.1 (the suite's own ``Server``, started once its health answers), and ana's replica
+    of it."""
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     team, replica = directory / "team.db", directory / "ana.db"
     _crewdeck("init", str(team), "--member", "ana", "--name", "Ana", "--tz", "Europe/Berlin")
     for n in range(20):
         _crewdeck("-w", str(team), "add", f"Caption {n}")
-    port = _free_port()
-    server = subprocess.Popen([CREWDECK, "serve", str(team), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/v1/health", timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                server.kill()
-                raise
-            time.sleep(0.1)
+    server = Server([str(team)]).start()
     token = _crewdeck("token", "create", "ana", "--workspace", str(team)).strip().splitlines()[-1]
-    subprocess.run([CREWDECK, "join", url, str(replica)], env={**os.environ, "CREWDECK_TOKEN": token}, capture_output=True, check=True)
+    subprocess.run(
+        [CREWDECK, "join", server.url, str(replica)], env={**os.environ, "CREWDECK_TOKEN": token}, capture_output=True, check=True
+    )
     return server, replica
 
 
@@ -92,8 +77,7 @@ def run(bench: Bench) -> None:
         seconds = 30.0 if bench.quick else 90.0
         share, written = _idle(replica, seconds)
     finally:
-        server.terminate()
-        server.wait(30)
+        server.stop()
     bench.record(
         "idle", f"an idle replica's app: CPU over {seconds:.0f} s once live (headless)", share * 100, "% of a core", "<= 1%", share <= 0.01
     )
