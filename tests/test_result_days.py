@@ -357,7 +357,9 @@ def test_the_migration_to_counts_per_metric_makes_both_roll_ups_again_from_the_r
 
 def test_a_sparkline_draws_no_bar_on_a_day_its_result_was_not_reported(ws: Path) -> None:  # noqa: F811
     """A campaign (and a post) reporting impressions and no conversions drew a bar of 0 ("▁") on each of its 30 days,
-    as if none had converted day after day; a count reported as 0 still draws one, on its day."""
+    as if none had converted day after day; a count reported as 0 still draws one, on its day.  One day reported as 0
+    drew "▁" on the 29 days not reported too, and once another day had a bar that day of 0 was blank, as if not
+    reported (a LinkedIn export's Conversions of 0 every day: a flat row over the month before the campaign)."""
     quiet, zero = _post(ws, "Quiet reel"), _post(ws, "Zero reel")
     crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", quiet[:8], "2026-11-20", "impressions=1000")
     ws_ = Workspace.open(ws)
@@ -365,7 +367,7 @@ def test_a_sparkline_draws_no_bar_on_a_day_its_result_was_not_reported(ws: Path)
         (launch,) = ws_.campaigns()
         week = dt.date(2026, 11, 20)
 
-        def series() -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+        def series() -> tuple[tuple[int | None, ...], dict[str, tuple[int | None, ...]]]:
             (campaign,) = pane_data.load(ws_, "week", week, today=week).lines
             posts = pane_data.load(ws_, "week", week, launch.id, today=week).lines
             return campaign.series, {line.label: line.series for line in posts}
@@ -373,9 +375,11 @@ def test_a_sparkline_draws_no_bar_on_a_day_its_result_was_not_reported(ws: Path)
         assert series() == ((), {"Quiet reel": ()})  # nothing to draw: no "▁" of results never given
         crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", zero[:8], "2026-11-19", "impressions=10", "conversions=0")
         campaign, posts = series()
-        assert campaign == posts["Zero reel"] == (0,) * 30 and posts["Quiet reel"] == ()  # reported as 0: drawn
+        # Reported as 0 on 2026-11-19, the 29th of the 30 days: drawn there, and there alone.
+        assert campaign == posts["Zero reel"] == (None,) * 28 + (0, None) and posts["Quiet reel"] == ()
+        assert sparkline(campaign) == " " * 28 + "▁ "
         crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", zero[:8], "2026-11-20", "conversions=4")
         campaign, posts = series()
-        assert sparkline(campaign)[-2:] == " █" and sparkline(posts["Zero reel"])[-2:] == " █" and posts["Quiet reel"] == ()
+        assert sparkline(campaign) == sparkline(posts["Zero reel"]) == " " * 28 + "▁█" and posts["Quiet reel"] == ()
     finally:
         ws_.close()

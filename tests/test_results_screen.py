@@ -100,8 +100,9 @@ async def _open_spring_posts(pilot: Any) -> ResultsScreen:
 
 
 def test_sparkline_scales_to_the_largest_day() -> None:
-    assert sparkline([0, 1, 2, 4, 8]) == " ▁▂▄█"
-    assert sparkline([0, 0]) == "▁▁" and sparkline([]) == ""
+    # A day not reported (None) is blank; a day reported as 0 lies at the foot, where it was blank as the day not reported.
+    assert sparkline([None, 0, 1, 2, 4, 8]) == " ▁▁▂▄█"
+    assert sparkline([0, 0]) == "▁▁" and sparkline([None, 0]) == " ▁" and sparkline([]) == ""
 
 
 async def test_4_opens_the_results_with_a_row_per_campaign_and_escape_closes(workspace: Path) -> None:
@@ -676,8 +677,9 @@ def test_over_a_run_still_going_the_sparkline_ends_on_the_last_day_with_results(
     assert spring.series == _conversions_by_day(workspace, campaigns["Spring Launch"], after - dt.timedelta(days=30), after)
 
 
-def _conversions_by_day(path: Path, campaign: str, first: dt.date, after: dt.date) -> tuple[int, ...]:
-    """The campaign's conversions on each day from ``first`` to before ``after``, summed from its posts' records."""
+def _conversions_by_day(path: Path, campaign: str, first: dt.date, after: dt.date) -> tuple[int | None, ...]:
+    """The campaign's conversions on each day from ``first`` to before ``after``, summed from its posts' records
+    (``None`` on a day none gave them)."""
     with Store(path) as store:
         counted = dict(
             store.conn.execute(
@@ -685,7 +687,7 @@ def _conversions_by_day(path: Path, campaign: str, first: dt.date, after: dt.dat
             )
         )
     days = ((first + dt.timedelta(days=i)).isoformat() for i in range((after - first).days))
-    return tuple(counted.get(day, 0) for day in days)
+    return tuple(counted.get(day) for day in days)
 
 
 def test_the_sparkline_is_the_30_days_to_the_end_of_the_period_whatever_its_kind(workspace: Path) -> None:
@@ -731,8 +733,8 @@ def test_the_change_compares_as_many_days_of_the_period_before_as_the_period_sti
     try:
         going = pane_data.load(ws, "week", today, today=today)
         assert going.before == "Week 2026-W47's first 4 days (as many as this week has had)"
-        now = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 23), dt.date(2026, 11, 27)))
-        before = sum(_conversions_by_day(workspace, spring, dt.date(2026, 11, 16), dt.date(2026, 11, 20)))
+        now = sum(n or 0 for n in _conversions_by_day(workspace, spring, dt.date(2026, 11, 23), dt.date(2026, 11, 27)))
+        before = sum(n or 0 for n in _conversions_by_day(workspace, spring, dt.date(2026, 11, 16), dt.date(2026, 11, 20)))
         assert next(line for line in going.lines if line.key == spring).change == _change(now, before)
         posts = pane_data.load(ws, "week", today, spring, today=today).lines
         sql = "SELECT sum(conversions) FROM result WHERE post = ? AND day >= ? AND day < ?"
@@ -1213,7 +1215,7 @@ def test_a_campaigns_own_results_on_a_platform_have_their_sparkline_among_its_po
         meta = next(line for line in pane_data.load(ws, "week", today, spring, today=today).lines if line.key == "/meta")
     finally:
         ws.close()
-    assert meta.results == "15" and len(meta.series) == 30 and meta.series[-3:] == (3, 5, 7) and sum(meta.series) == 15
+    assert meta.results == "15" and len(meta.series) == 30 and meta.series[-3:] == (3, 5, 7) and set(meta.series[:-3]) == {None}
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])

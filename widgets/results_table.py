@@ -45,17 +45,21 @@ class ResultRow(Protocol):
     @property
     def change(self) -> str: ...
     @property
-    def series(self) -> tuple[int, ...]: ...
+    def series(self) -> tuple[int | None, ...]: ...
     @property
     def mark(self) -> str: ...
 
 
-def sparkline(values: Sequence[int]) -> str:
-    """One block per value, scaled to the largest (integers only); blank for none."""
-    top = max(values, default=0)
-    if top <= 0:
-        return "▁" * len(values)
-    return "".join(_BLOCKS[min(len(_BLOCKS) - 1, value * (len(_BLOCKS) - 1) // top)] if value > 0 else " " for value in values)
+def sparkline(values: Sequence[int | None]) -> str:
+    """One block per value, scaled to the largest (integers only); a blank for ``None``, a day not reported.
+
+    A count of 0 is at the foot: a blank there would read as a day nothing was reported on.
+    """
+    top = max((value for value in values if value is not None), default=0)
+    return "".join(
+        " " if value is None else _BLOCKS[min(len(_BLOCKS) - 1, value * (len(_BLOCKS) - 1) // top)] if value > 0 else _BLOCKS[0]
+        for value in values
+    )
 
 
 def _sorted_stays(columns: Sequence[Column], best_first: str) -> tuple[Column, ...]:

@@ -63,9 +63,9 @@ class ResultLine:
     on_target: bool
     #: The change in results against the previous period (a day's: the day before): ``+12%``, ``−5%``, ``—``.
     change: str
-    #: Results per day over the ``SPARK_DAYS`` days up to the period's end (or today while it is going), oldest first;
-    #: ``()`` for a day of a post (the screen shows no such column there).
-    series: tuple[int, ...] = field(default=())
+    #: Results per day over the ``SPARK_DAYS`` days up to the period's end (or today while it is going), oldest first,
+    #: ``None`` on a day they were not reported on; ``()`` for a day of a post (the screen shows no such column there).
+    series: tuple[int | None, ...] = field(default=())
     #: The KPIs (codes) it shows "—" for because no ledger entry counts toward it (``report.no_spend``): unknown, not 0,
     #: and they meet or miss no target.
     no_spend: frozenset[str] = frozenset()
@@ -435,7 +435,7 @@ def _line(built: report.ResultsReport, g: report.Group, label: str, before: int 
         missed=tuple(f"{v.kpi.code} {shown(v, built.currency)} vs {t.text(built.currency)}" for t, v in g.missed),
         on_target=report.meets_all(built, g),
         change=MISSING if count is None else _change(count, before),
-        series=tuple(daily.get(day, 0) for day in days),
+        series=tuple(daily.get(day) for day in days),
         no_spend=report.noted(g, NO_SPEND),
         below_zero=report.noted(g, SPEND_BELOW_ZERO),
         result=result,
