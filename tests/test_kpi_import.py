@@ -602,6 +602,26 @@ def test_a_semicolon_sheet_with_decimal_commas_imports_as_its_comma_twin_with_de
     assert sorted((e[1], e[2], e[3]) for e in entries) == [("2026-11-20", 123450, "EUR"), ("2026-11-21", 30000, "EUR")]
 
 
+def test_under_decimal_mark_comma_counts_grouped_by_spaces_are_read_as_the_amounts_beside_them(ws: Path, tmp_path: Path) -> None:
+    """A sheet of a locale that groups thousands with a space (French Excel, a no-break space or a narrow one) writes
+    "12 500" beside "1 234,50": the amount was read, as ``ledger import --decimal-mark ,`` reads it, and the count on its
+    row refused ("not a count"), so the sheet was imported only once every count was retyped."""
+    text = "date;campaign;platform;impressions;clicks;reach;spend;currency\r\n"
+    text += "2026-11-20;Autumn;instagram;12 500;1\u00a0204;1\u202f000\u202f000;1 234,50;EUR\r\n"
+    text += "2026-11-21;Autumn;instagram;12 50;3;900;2,00;EUR\r\n"
+    source = _file(tmp_path, "fr.csv", text)
+    w = ["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend", "--decimal-mark", ","]
+    # A space that groups no thousands is no separator: refused, never read as 1250.
+    assert crewdeck_fails(*w).splitlines()[0] == f"{source}:3: impressions: '12 50' is not a count (a whole number)"
+    _file(tmp_path, "fr.csv", text.replace("12 50;", "1 250;"))
+    assert crewdeck(*w).strip() == "imported 2 rows: 2 changed, 0 unchanged; 2 spend entries added"
+    _, entries, _ = _state(ws)
+    with Store(ws) as store:
+        counted = store.conn.execute("SELECT day, impressions, clicks, reach FROM result ORDER BY day").fetchall()
+    assert counted == [("2026-11-20", 12500, 1204, 1000000), ("2026-11-21", 1250, 3, 900)]
+    assert sorted((e[1], e[2]) for e in entries) == [("2026-11-20", 123450), ("2026-11-21", 200)]
+
+
 def test_under_decimal_mark_comma_an_amount_with_a_decimal_dot_is_a_bad_row_never_a_hundred_times_more(ws: Path, tmp_path: Path) -> None:
     """Under ``--decimal-mark ,`` "12.50" is refused on its line and column, as ``ledger import`` refuses it (read with the
     dot grouping thousands it would be 1250); a mark other than '.' or ',' is refused before the file is read."""

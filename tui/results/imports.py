@@ -169,6 +169,9 @@ _GROUPED_COUNT = {mark: re.compile(rf"[1-9][0-9]{{0,2}}({re.escape(mark)}[0-9]{{
 #: What groups a count's thousands, by whether a comma marks the decimals (``--decimal-mark ,``: "12.500", as that
 #: sheet writes its amounts' thousands, "1.234,50").
 _COUNT_GROUPING = {False: ("a comma", ","), True: ("a dot", ".")}
+#: A count grouped by spaces, as a sheet with a decimal comma may write it ("12 500", French Excel's no-break or narrow
+#: no-break space), the spaces ``ledger import --decimal-mark ,`` takes out of its amounts ("1 234,50").
+_SPACE_GROUPED_COUNT = re.compile(r"[1-9][0-9]{0,2}([ \u00a0\u202f\u2009][0-9]{3})+\Z")
 
 
 def names_conversion(indicator: str) -> bool:
@@ -832,6 +835,8 @@ def _count(cell: _Cells, name: str, decimal_comma: bool) -> int | None:
     raw = text.replace(mark, "") if mark in text and _GROUPED_COUNT[mark].match(text) else text
     if raw == "":
         return None
+    if decimal_comma and not raw.isdigit() and _SPACE_GROUPED_COUNT.match(raw):
+        raw = "".join(raw.split())
     if not (raw.isascii() and raw.isdigit()):
         digits = text.replace(mark, "")
         # Said only of digits and marks: of "-1,000" the problem is the sign, not where its comma is.
