@@ -1342,6 +1342,9 @@ def test_a_meta_export_with_no_result_indicator_column_reads_its_results_as_conv
         ("actions:offsite_conversion.custom.123456789", True),
         ("actions:onsite_conversion.lead_grouped", True),
         ("actions:lead", True),
+        # A Leads campaign's instant forms, and leads from every source: their Results were left out as "names none".
+        ("actions:leadgen_grouped", True),
+        ("actions:omni_lead", True),
         ("actions:omni_purchase", True),
         ("actions:omni_complete_registration", True),
         ("Actions:Purchase", True),

@@ -150,9 +150,12 @@ _US_DAY_IN = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
 #: What to export instead, said once with the first row of a campaign and day already read.
 META_CAMPAIGN_LEVEL = "export it at the Campaigns level (Ads Manager: the Campaigns tab, Breakdown > By time > Day)"
 #: The result indicators, after Meta's ``actions:``, that name a conversion: its two conversion namespaces (pixel and
-#: Conversions API events with custom conversions; conversions on Meta, such as its lead forms) and these events.
+#: Conversions API events with custom conversions; conversions on Meta, such as its lead forms) and these events (a
+#: Leads campaign's instant forms count ``leadgen_grouped``; ``omni_``: the same event from every source).
 CONVERSION_NAMESPACES = ("offsite_conversion.", "onsite_conversion.")
-CONVERSION_EVENTS = frozenset({"lead", "purchase", "complete_registration", "omni_purchase", "omni_complete_registration"})
+CONVERSION_EVENTS = frozenset(
+    {"lead", "leadgen_grouped", "omni_lead", "purchase", "complete_registration", "omni_purchase", "omni_complete_registration"}
+)
 #: In a conversion namespace, yet engagement: a post saved on Meta is no conversion.
 NOT_CONVERSIONS = frozenset({"onsite_conversion.post_save"})
 #: Why a row of a platform's followers takes no spend: spend is a campaign's.
