@@ -1390,6 +1390,31 @@ def test_an_ad_set_or_ad_level_export_says_once_to_export_at_the_campaigns_level
     assert _state(ws)[:2] == ([], [])
 
 
+@pytest.mark.parametrize(
+    ("level", "said"),
+    [
+        ("Creative Name", 'the file has a row per ad (its "Creative Name" column)'),
+        ("Ad Name", 'the file has a row per ad (its "Ad Name" column)'),
+        ("Campaign Type", "if the file has a row per ad"),
+    ],
+)
+def test_an_ad_level_linkedin_export_says_once_to_export_the_campaign_performance_report(
+    ws: Path, tmp_path: Path, level: str, said: str
+) -> None:
+    # Campaign Manager's Ad performance report has a row per ad (creative), several per campaign and day: each row after
+    # the first was refused as "the same campaign and day as line N", with no word of what to export instead, as a Meta
+    # export at the ad set or ad level says it.
+    text = _linkedin_with("11/20/2026", "11/21/2026", level, ["11/21/2026,Ad A", "11/21/2026,Ad B", "11/21/2026,Ad C"])
+    source = _file(tmp_path, "ads.csv", text)
+    err = crewdeck_fails("-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "linkedin")
+    assert err.splitlines() == [
+        f"{source}:8: Start Date (in UTC): the same campaign and day as line 7: {said}, export the Campaign performance "
+        "report (Campaign Manager: Export, Report type: Campaign performance, Time breakdown: Daily)",
+        f"{source}:9: Start Date (in UTC): the same campaign and day as line 7",
+        f"crewdeck: error: nothing imported: 2 bad rows in {source} (listed above)",
+    ]
+
+
 def test_a_meta_export_by_day_may_give_every_row_the_whole_report_range(ws: Path, tmp_path: Path) -> None:
     # Some exports by day carry the report's range in Reporting starts and ends on every row: each row but the last was
     # refused as spanning several days, though its Day column makes it one day.

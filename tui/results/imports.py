@@ -142,13 +142,24 @@ LINKEDIN_CAMPAIGN_END = "Campaign End Date"
 #: A Meta export's columns that show it has a row per ad or ad set (Ads Manager's Ads and Ad sets tabs), finest first:
 #: several rows per campaign and day, which results key by campaign.
 META_LEVELS = (("Ad name", "ad"), ("Ad set name", "ad set"))
+#: A LinkedIn export's columns that show it has a row per ad (Campaign Manager's Ad performance report; its ads were
+#: named creatives before).
+LINKEDIN_LEVELS = (("Ad Name", "ad"), ("Creative Name", "ad"))
 #: How each vendor's export is broken down by day, said of a file whose rows hold more than a day's numbers.
 BY_DAY = {"meta": "Ads Manager: Breakdown > By time > Day", "linkedin": "Campaign Manager: Export, Time breakdown: Daily"}
 #: A LinkedIn preamble's line naming a bound of the report's range ("Report Start: 11/20/2026"): its bound and its text.
 _REPORT_BOUND = re.compile(r"\s*report (start|end)\s*:\s*(.*)", re.IGNORECASE)
 _US_DAY_IN = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")
-#: What to export instead, said once with the first row of a campaign and day already read.
-META_CAMPAIGN_LEVEL = "export it at the Campaigns level (Ads Manager: the Campaigns tab, Breakdown > By time > Day)"
+#: What to export instead, said once with the first row of a campaign and day already read: per format, the columns
+#: that show a finer level, the levels said when none of them is there, and the export at the campaigns' level.
+CAMPAIGN_LEVEL = {
+    "meta": (META_LEVELS, "ad set or ad", "export it at the Campaigns level (Ads Manager: the Campaigns tab, Breakdown > By time > Day)"),
+    "linkedin": (
+        LINKEDIN_LEVELS,
+        "ad",
+        "export the Campaign performance report (Campaign Manager: Export, Report type: Campaign performance, Time breakdown: Daily)",
+    ),
+}
 #: The result indicators, after Meta's ``actions:``, that name a conversion: its two conversion namespaces (pixel and
 #: Conversions API events with custom conversions; conversions on Meta, such as its lead forms) and these events (a
 #: Leads campaign's instant forms count ``leadgen_grouped``; ``omni_``: the same event from every source).
@@ -399,8 +410,8 @@ def _batches(
     first_accounts: dict[str, str] = {}
     account_lines: dict[tuple[str, str], int] = {}
     folded: dict[str, str] = {}  # each account's text as the file writes it, without case: one string per account
-    # Said with the first row of a campaign and day read before (a Meta file's): what to export instead, once.
-    again_hint = _meta_level_hint(header, columns) if fmt == "meta" else ""
+    # Said with the first row of a campaign and day read before (an ad platform's file): what to export instead, once.
+    again_hint = _level_hint(fmt, header, columns) if fmt in CAMPAIGN_LEVEL else ""
     wanted: list[Wanted] = []
     spend: list[SpendRow] = []
     row_accounts: dict[int, str] = {}  # the batch's rows' accounts, by line, where the account column names one
@@ -741,15 +752,16 @@ def _account_column(header: list[str], columns: dict[str, int]) -> int | None:
     return None
 
 
-def _meta_level_hint(header: list[str], columns: dict[str, int]) -> str:
-    """What a Meta file's second row of a campaign and day adds: that the file has a row per ad or ad set (the column
-    that shows it, when the file has one, and no field is read from it) and to export it at the Campaigns level."""
+def _level_hint(fmt: str, header: list[str], columns: dict[str, int]) -> str:
+    """What an ad platform's file's second row of a campaign and day adds: that the file has a row per ad or ad set (the
+    column that shows it, when the file has one, and no field is read from it) and what to export instead."""
+    levels, unsaid, export = CAMPAIGN_LEVEL[fmt]
     read = set(columns.values())
     lowered = [cell.strip().lower() for cell in header]
-    for column, level in META_LEVELS:
+    for column, level in levels:
         if column.lower() in lowered and lowered.index(column.lower()) not in read:
-            return f': the file has a row per {level} (its "{column}" column), {META_CAMPAIGN_LEVEL}'
-    return f": if the file has a row per ad set or ad, {META_CAMPAIGN_LEVEL}"
+            return f': the file has a row per {level} (its "{column}" column), {export}'
+    return f": if the file has a row per {unsaid}, {export}"
 
 
 def _unread(header: list[str], columns: dict[str, int]) -> tuple[str, ...]:
