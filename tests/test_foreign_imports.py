@@ -174,6 +174,17 @@ def test_a_newer_export_changes_only_untouched_fields_and_a_local_edit_wins(cli:
     assert op_count(cli.workspace) == count
 
 
+def test_a_priority_set_here_on_a_trello_card_is_no_local_edit_kept_as_trello_has_no_priority(cli: Cli, tmp_path: Path) -> None:
+    """A board says nothing of priorities: setting one here is no edit the board would undo, so a re-import neither
+    takes it away nor lists it as "kept" on every run."""
+    path = write(tmp_path, "board.json", trello_json(trello_board(cards=2, actions=0)))
+    cli.ok("import", "--from", "trello", str(path))
+    cli.ok("set", stable_id("trello-card", card_id(3))[:8], "priority=high")
+    again = cli.ok("import", "--from", "trello", str(path))
+    assert again.startswith("nothing new") and "keeps what was changed" not in again, again
+    assert tasks(cli)["Shipped"]["priority"] == "high"
+
+
 def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cli: Cli, tmp_path: Path) -> None:
     """An Asana task unassigned, its due date, tags, notes, project and priority cleared there: a newer export changed
     nothing here ("nothing new"), and the task still read as raj's, due on the old day."""

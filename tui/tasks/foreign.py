@@ -672,7 +672,10 @@ def build(
         for key, (handle, full) in people.known.items()
         if everyone or (named is not None and key in named)
     ]
-    head = Source(name, members, [], id_field=id_field, emptied=EMPTIED)
+    # A field the source has no word for (a Trello board's priority) is never taken away there: one set here is no edit
+    # of the source's field to keep and list on every import.
+    emptied = {entity: {f: empty for f, empty in given.items() if f in fields} for entity, given in EMPTIED.items()}
+    head = Source(name, members, [], id_field=id_field, emptied=emptied)
     built = Built(head, statuses, set(), iter(()))
     built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size, fields)
     return built
