@@ -543,6 +543,21 @@ def test_map_status_decides_lists_and_names_a_list_the_file_lacks(cli: Cli, tmp_
     assert tasks(cli)["Card 12"]["status"] == "review"  # the third plain card sits in Later
 
 
+def test_map_status_giving_one_list_two_statuses_is_refused_not_the_last_taken(cli: Cli, tmp_path: Path) -> None:
+    """Which one a manager meant is a guess: the later one silently won.  A status and a post state for one list are two
+    mappings (its plain cards', its posts'), and the same one twice is one."""
+    board = write(tmp_path, "board.json", trello_json(trello_board(cards=4, actions=0)))
+    before = op_count(cli.workspace)
+    bad = cli("import", "--from", "trello", str(board), "--map-status", "Later=done", "--map-status", "later=todo")
+    assert (bad.code, bad.err) == (2, "crewdeck: error: --map-status: Later is given twice (Later=done, later=todo): give one\n")
+    assert op_count(cli.workspace) == before
+    out = cli.ok(
+        "import", "--from", "trello", str(board), "--dry-run",
+        "--map-status", "Later=done", "--map-status", "Later=DONE", "--map-status", "Later=approved",
+    )  # fmt: skip
+    assert "  Later -> done (--map-status)" in out
+
+
 def test_every_bad_record_is_named_and_nothing_is_written(cli: Cli, tmp_path: Path) -> None:
     board = trello_board(cards=2, actions=0)
     board["cards"] += [trello_card(91, due="next tuesday"), trello_card(92, name="x" * 600 + "\x07"), trello_card(93, desc="\x07")]

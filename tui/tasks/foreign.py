@@ -195,19 +195,27 @@ class StatusMap:
         self.given_posts: dict[str, str] = {}
         #: A name as it is compared -> as ``--map-status`` spelled it (for the message naming one the file never uses).
         self.spelled: dict[str, str] = {}
+        #: How each mapping was typed, to name both of one name given two statuses (or two post states).
+        typed: dict[tuple[bool, str], str] = {}  # (a post state, the name compared) -> the mapping as typed
         for text in overrides:
             name, eq, status = text.rpartition("=")
             status = status.strip().lower()
             if not eq or not name.strip():
                 raise UserError(f'--map-status: {text!r} is not SOURCE=STATUS (like "Later=todo")')
-            self.spelled.setdefault(folded_name(name), name.strip())
+            key = folded_name(name)
+            self.spelled.setdefault(key, name.strip())
             if status in TASK_STATUSES:
-                self.given[folded_name(name)] = status
+                given = self.given
             elif posts and status in POST_STATES:
-                self.given_posts[folded_name(name)] = status
+                given = self.given_posts
             else:
                 states = f" or a post state ({', '.join(POST_STATES)})" if posts else ""
                 raise UserError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)}){states}")
+            # Which of two a manager meant is a guess: the last one given won, unsaid.
+            if given.get(key, status) != status:
+                raise UserError(f"--map-status: {self.spelled[key]} is given twice ({typed[status in POST_STATES, key]}, {text}): give one")
+            given[key] = status
+            typed[status in POST_STATES, key] = text
         self.usual = _by_words(USUAL_STATUS)
         self.usual_posts = _by_words(USUAL_POST_STATE)
         #: name as the file writes it -> (status, how it was decided: "given", "usual" or "guessed").
