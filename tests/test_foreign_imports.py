@@ -575,6 +575,22 @@ def test_every_bad_record_is_named_and_nothing_is_written(cli: Cli, tmp_path: Pa
     assert cli("import", "--from", "trello", str(write(tmp_path, "x.json", "[1, 2"))).err.startswith("crewdeck: error: nothing imported: ")
 
 
+def test_a_bad_list_or_checklist_and_the_bad_cards_are_named_in_one_run(cli: Cli, tmp_path: Path) -> None:
+    """A run that named only the board's bad list had the cards' problems come one fix later."""
+    board = trello_board(cards=2, actions=0)
+    board["lists"].append({"id": "l-odd", "closed": False})
+    board["cards"].append(trello_card(91, due="next tuesday"))
+    path = write(tmp_path, "board.json", trello_json(board))
+    before = op_count(cli.workspace)
+    result = cli("import", "--from", "trello", str(path))
+    assert result.err.splitlines() == [
+        f"{path}: list 5: name: missing",
+        f"{path}: card 8 (“Card 91”): due: 'next tuesday' is not a date and time (like 2026-03-02T17:00:00.000Z)",
+        f"crewdeck: error: nothing imported: 2 bad records in {path} (listed above)",
+    ]
+    assert result.code == 2 and op_count(cli.workspace) == before
+
+
 def test_a_manager_with_a_default_zone_brings_the_board_members(cli: Cli, tmp_path: Path) -> None:
     board = write(tmp_path, "board.json", trello_json(trello_board(cards=0, actions=10)))
     out = cli.ok("import", "--from", "trello", str(board), "--default-tz", "Europe/Stockholm")

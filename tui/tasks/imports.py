@@ -103,7 +103,7 @@ def run(
         if fmt == "trello":
             first, again = closing.enter_context(_twice(path))
             try:
-                board = trello.board(first, name)
+                board = trello.board(first, name, problems)
             except NotUtf8 as exc:
                 raise ImportProblems([not_utf8(name, path, exc)]) from None
             except EmptyFile:

@@ -124,9 +124,12 @@ class Board:
         return on
 
 
-def board(stream: Readable, source: str) -> Board:
-    """Everything but the cards (a first reading of the file): lists, labels, members, checklists, the actions cards need."""
-    problems: list[str] = []
+def board(stream: Readable, source: str, problems: list[str]) -> Board:
+    """Everything but the cards (a first reading of the file): lists, labels, members, checklists, the actions cards need.
+
+    A bad list, label, member, checklist or action goes into ``problems``, and the cards are read on (``cards``): one run
+    names every bad record of the file.  A file that is no board is ``ImportProblems``.
+    """
     found = Board(name="", id="")
     cards_seen = False
     parts = {
@@ -151,8 +154,6 @@ def board(stream: Readable, source: str) -> Board:
                 parts[key](found, entry, record_named(source, key.removesuffix("s"), index, entry.get("name")), problems)
     if not found.id or not cards_seen:
         raise ImportProblems([f'{source}: not a Trello board export (no "id" and "cards")'])
-    if problems:
-        raise ImportProblems(problems)
     for checklists in found.checklists.values():
         checklists.sort(key=_position)  # as the card shows them: the export lists them in an order of its own
     found.name = found.name or found.id
