@@ -1219,6 +1219,7 @@ def test_trello_fields_of_the_wrong_type_are_named_never_a_traceback(cli: Cli, t
         trello_card(8, due="0001-01-01T00:00:00+05:00"),
         trello_card(9, due="9999-12-31T23:00:00-05:00"),
         trello_card(10, labels="Urgent"),
+        trello_card(11, name=5),  # it was a card of no name, "(no name in Trello)"
     ]
     path = write(tmp_path, "board.json", trello_json(board))
     before = op_count(cli.workspace)
@@ -1237,8 +1238,9 @@ def test_trello_fields_of_the_wrong_type_are_named_never_a_traceback(cli: Cli, t
             f"{path}: card 8 (“Card 8”): due: 0001-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31",
             f"{path}: card 9 (“Card 9”): due: 9999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31",
             f"{path}: card 10 (“Card 10”): labels: expected a list, got 'Urgent'",
+            f"{path}: card 11: name: expected text, got 5",
         ]
-        assert lines[-1] == f"crewdeck: error: nothing imported: 10 bad records in {path} (listed above)"
+        assert lines[-1] == f"crewdeck: error: nothing imported: 11 bad records in {path} (listed above)"
     assert op_count(cli.workspace) == before
 
 

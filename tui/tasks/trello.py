@@ -318,6 +318,7 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     name = card.get("name")
     title = name if isinstance(name, str) else ""
     where = record_named(source, "card", index, title)
+    _typed(card, "name", str, "text", where)
     if not isinstance(card_id, str) or not card_id:
         raise ValueError(f"{where}: id: missing")
     item = Item(source_id=card_id, where=where, title=title, may_post=True, texts=[("name", title)])
