@@ -185,6 +185,20 @@ def test_a_priority_set_here_on_a_trello_card_is_no_local_edit_kept_as_trello_ha
     assert tasks(cli)["Shipped"]["priority"] == "high"
 
 
+def test_a_priority_set_here_is_no_local_edit_kept_for_an_asana_csv_with_no_priority_column(cli: Cli, tmp_path: Path) -> None:
+    """Asana's Priority is a project's own field: a project without one exports no such column, which says nothing of
+    priorities; one with the column that is empty there takes a priority away."""
+    header = [column for column in ASANA_HEADER if column != "Priority"]
+    path = write(tmp_path, "asana.csv", asana_csv(asana_rows(), header))
+    cli.ok("import", "--from", "asana", str(path))
+    cli.ok("set", stable_id("asana-task", "1203")[:8], "priority=high")
+    again = cli.ok("import", "--from", "asana", str(path))
+    assert again.startswith("nothing new") and "keeps what was changed" not in again, again
+    assert tasks(cli)["Ask Zoë"]["priority"] == "high"
+    out = cli.ok("import", "--from", "asana", str(write(tmp_path, "with.csv", asana_csv(asana_rows()))))
+    assert "(“Ask Zoë”, task 1203): priority" in out
+
+
 def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cli: Cli, tmp_path: Path) -> None:
     """An Asana task unassigned, its due date, tags, notes, project and priority cleared there: a newer export changed
     nothing here ("nothing new"), and the task still read as raj's, due on the old day."""

@@ -62,9 +62,11 @@ def items(
     unmatched: set[str],
     problems: list[str],
     statuses: StatusMap,
+    columns: set[str],
 ) -> Iterator[Item]:
-    """Each row as an ``Item``; every bad row goes into ``problems``, the section it names into ``statuses.named``."""
-    for where, row in read_csv(stream, source, REQUIRED, COLUMNS, problems, statuses):
+    """Each row as an ``Item``; every bad row goes into ``problems``, the section it names into ``statuses.named``, the
+    header's columns into ``columns`` once it is read."""
+    for where, row in read_csv(stream, source, REQUIRED, COLUMNS, problems, statuses, columns):
         statuses.saw(row.get("Section/Column", ""))
         task_id = row["Task ID"].strip()
         if not task_id:

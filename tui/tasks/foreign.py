@@ -69,7 +69,7 @@ import json
 import re
 import shlex
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -499,7 +499,13 @@ def _named(item: Item, source: str, kind: str) -> str:
 
 
 def read_csv(
-    stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str], statuses: StatusMap
+    stream: Iterable[str],
+    source: str,
+    required: tuple[str, ...],
+    known: tuple[str, ...],
+    problems: list[str],
+    statuses: StatusMap,
+    columns: set[str],
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
 
@@ -510,7 +516,7 @@ def read_csv(
     are left off, ``_left_off_unread``), goes into ``problems``, as does a row that is not CSV (a stray quote) or
     holds a cell longer than ``MAX_CELL``: the rows after it are read on, so that one run names every bad row (a
     quote left open runs to the end of the file).  A header that is not CSV is ``ImportProblems``.  A row not read
-    so tells ``statuses`` (``StatusMap.read_whole``).
+    so tells ``statuses`` (``StatusMap.read_whole``).  ``columns``: the header's, as the rows name them, once it is read.
     """
     lines = CsvLines(stream)
     # Blank lines before the header are passed over, as ledger import and kpi import pass them (a header of none was
@@ -545,6 +551,7 @@ def read_csv(
             found = [at for at, other in enumerate(header) if other == name]
             raise ImportProblems([f"{source}: {named_again(header, found, name)}"])
     reader.fieldnames = header
+    columns.update(header)
     # The csv reader's count of lines, not the DictReader's: that one stays where it was when a row is not CSV.
     start = skipped + reader.reader.line_num + 1  # the line the row being read starts on
     for row in _rows(reader):
@@ -655,6 +662,7 @@ def build(
     member_fields: Mapping[str, str] | None = None,
     named: set[str] | None = None,
     id_field: str = "id",
+    columns: Collection[str] | None = None,
     size: int = BATCH,
 ) -> Built:
     """The items as tasks (``kind`` names the id space: "trello-card"), for ``merging.merge_stream``, ``size`` at a time.
@@ -665,6 +673,7 @@ def build(
     everyone the file names.  ``id_field``: what the file calls an item's id.
     ``fields``: what the file calls each field a task takes from it (``{"title": "Name"}``), for the problems;
     ``member_fields``: a member's (``{"name": "fullName"}``).
+    ``columns``: a CSV's, once its header is read (``read_csv``; ``None``: the file gives every field ``fields`` names).
     """
     everyone = named is None or (default_tz is not None and me is not None and member_add_refused(me.facts()) is None)
     members = [
@@ -680,13 +689,20 @@ def build(
         for key, (handle, full) in people.known.items()
         if everyone or (named is not None and key in named)
     ]
-    # A field the source has no word for (a Trello board's priority) is never taken away there: one set here is no edit
-    # of the source's field to keep and list on every import.
-    emptied = {entity: {f: empty for f, empty in given.items() if f in fields} for entity, given in EMPTIED.items()}
-    head = Source(name, members, [], id_field=id_field, emptied=emptied)
+    head = Source(name, members, [], id_field=id_field)
     built = Built(head, statuses, set(), iter(()))
-    built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size, fields)
+    built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size, fields, columns)
     return built
+
+
+def _emptied(fields: Mapping[str, str], columns: Collection[str] | None) -> dict[str, dict[str, Any]]:
+    """``EMPTIED``, but for the fields the file has no word for (a Trello board's priority; an Asana project's without
+    a Priority field, which exports no such column): one set here is no edit of the source's to keep, listed on every
+    import, nor one a record that leaves it out took away."""
+    return {
+        entity: {f: empty for f, empty in given.items() if f in fields and (columns is None or fields[f] in columns)}
+        for entity, given in EMPTIED.items()
+    }
 
 
 def _batches(
@@ -700,6 +716,7 @@ def _batches(
     problems: list[str],
     size: int,
     fields: Mapping[str, str],
+    columns: Collection[str] | None,
 ) -> Iterator[Source]:
     campaigns = campaign_keys(ws.campaigns())
     platforms = {folded_name(p) for c in ws.campaigns() for p in c.platforms}
@@ -875,6 +892,7 @@ def _batches(
                 batch.named[part_id] = f"{named}: notes, part {number} of {total_here} (no longer)"
                 built.ids.add(part_id)
         if len(batch.records) >= size:
+            built.source.emptied = _emptied(fields, columns)  # a CSV's header is read by now
             yield batch
             batch = Source(built.source.name, [], [])
     if no_title:
@@ -913,6 +931,7 @@ def _batches(
     problems.extend(
         f"--map-status: {built.source.name} names no status {name!r}{built.statuses.meant(name)}" for name in built.statuses.unused()
     )
+    built.source.emptied = _emptied(fields, columns)
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
     built.source.notes.extend(went_on_notes(went_on, built.source.notes_left_alone))

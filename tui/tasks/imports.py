@@ -137,16 +137,21 @@ def run(
             priorities: Counter[str] = Counter()
             #: The open items with no section or status: inbox (an Asana subtask may have none).
             unplaced: list[int] = [0]
+            columns: set[str] = set()
             items = _read_so_far(
                 _homed(
-                    module.items(stream, name, ws_people, people, unmatched, problems, statuses), module.home, homes, priorities, unplaced
+                    module.items(stream, name, ws_people, people, unmatched, problems, statuses, columns),
+                    module.home,
+                    homes,
+                    priorities,
+                    unplaced,
                 ),
                 stream,
                 on_progress,
             )
             built = build(
                 items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems,
-                fields=module.FIELDS, id_field=module.REQUIRED[0],  # its id column
+                fields=module.FIELDS, id_field=module.REQUIRED[0], columns=columns,  # its id column; its header's
             )  # fmt: skip
         guard = Guard(ws.conn, key, runs_of)
         built.source.edited_here = guard.edited_here
