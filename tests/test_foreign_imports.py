@@ -616,6 +616,25 @@ def test_a_manager_with_a_default_zone_brings_the_board_members(cli: Cli, tmp_pa
     assert out.startswith("nothing new")
 
 
+def test_a_board_member_of_the_full_name_of_a_member_removed_here_is_not_added_again_under_their_username(cli: Cli, tmp_path: Path) -> None:
+    """Removed by hand, as one of their handle stays removed: a manager's import made them a member again, @noorh."""
+    cli.ok("member", "add", "noor", "--name", "Noor Haddad", "--tz", "Europe/London")
+    cli.ok("member", "rm", "noor")
+    board = trello_board(cards=1, actions=0)
+    board["members"].append({"id": "m-noor", "username": "noorh", "fullName": "Noor Haddad"})
+    (card,) = [c for c in board["cards"] if c["idShort"] == 10]
+    card["idMembers"] = ["m-noor"]
+    path = write(tmp_path, "board.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(path), "--default-tz", "Europe/Stockholm")
+    assert "left unassigned (removed from this workspace: crewdeck member add brings them back): noor;" in out, out
+    assert "noorh" not in members(cli) and tasks(cli)["Card 10"]["assignee"] is None
+    assert "assigned in Trello to: Noor Haddad (@noor)" in tasks(cli)["Card 10"]["notes"]
+    # Their handle given to someone new since: the board's Noor Haddad is not them.
+    cli.ok("member", "add", "noor", "--name", "Noor Ali", "--tz", "Europe/London")
+    out = cli.ok("import", "--from", "trello", str(path), "--default-tz", "Europe/Stockholm")
+    assert "1 member (@noorh)" in out and tasks(cli)["Card 10"]["assignee"] == members(cli)["noorh"]
+
+
 @pytest.mark.parametrize("fmt", ["asana", "linear"])
 def test_a_full_name_two_members_here_share_assigns_to_neither(cli: Cli, tmp_path: Path, fmt: str) -> None:
     """The task went to whichever of the two came last by handle, and the summary said nothing."""
