@@ -1210,6 +1210,19 @@ def test_a_due_date_taken_off_a_card_in_trello_takes_its_posts_slot_off_unless_m
     assert op_count(cli.workspace) == count
 
 
+def test_a_post_state_mapped_for_a_list_of_no_post_is_said_to_reach_no_card(cli: Cli, tmp_path: Path) -> None:
+    """ "To Do=approved" on a list whose cards have no platform label changed nothing, and the dry run said nothing of
+    it: a manager took it as done."""
+    path = write(tmp_path, "board.json", trello_json(trello_board(cards=4, actions=0)))
+    out = cli.ok("import", "--from", "trello", str(path), "--map-status", "To Do=approved", "--dry-run")
+    assert (
+        'post states of the cards labelled with a platform (--map-status "SOURCE=STATE" to change):\n'
+        "  Doing -> draft\n"
+        "  To Do -> approved (--map-status): no card of it is labelled with a platform, a post here, so none takes it\n"
+    ) in out, out
+    assert "  To Do -> todo\n" in out
+
+
 def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_keeps_drafts(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, "calendar.json", trello_json(_post_board()))
     out = cli.ok(

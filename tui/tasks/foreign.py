@@ -303,7 +303,15 @@ class StatusMap:
 
     def post_lines(self) -> list[str]:
         """The posts' mapping as ``--dry-run`` prints it, with what an import makes of a state it may not give."""
-        return self._lines(self.used_posts, "STATE", BECOMES, self.open_posts, ("published", "pulled", "published"))
+        out = self._lines(self.used_posts, "STATE", BECOMES, self.open_posts, ("published", "pulled", "published"))
+        # A state given for a list the file has, none of whose cards is a post: it changed nothing, which went unsaid.
+        reached = {folded_name(name) for name in self.used_posts}
+        out.extend(
+            f"  {self.in_file[key]} -> {state} (--map-status): no card of it is labelled with a platform, a post here, so none takes it"
+            for key, state in self.given_posts.items()
+            if key not in reached and key in self.in_file
+        )
+        return out
 
     @staticmethod
     def _lines(

@@ -60,9 +60,9 @@ class Planned:
         if dry_run:
             lines.append('statuses (--map-status "SOURCE=STATUS" to change):')
             lines.extend(self.built.statuses.lines() or ["  (none named)"])
-            if self.built.statuses.used_posts:
+            if post_lines := self.built.statuses.post_lines():
                 lines.append('post states of the cards labelled with a platform (--map-status "SOURCE=STATE" to change):')
-                lines.extend(self.built.statuses.post_lines())
+                lines.extend(post_lines)
         lines.append(self.merge.said(planned=dry_run))
         if self.missing:
             shown = ", ".join(self.missing[:10]) + (f" (and {len(self.missing) - 10:,} more)" if len(self.missing) > 10 else "")
