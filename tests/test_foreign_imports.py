@@ -635,6 +635,25 @@ def test_a_board_member_of_the_full_name_of_a_member_removed_here_is_not_added_a
     assert "1 member (@noorh)" in out and tasks(cli)["Card 10"]["assignee"] == members(cli)["noorh"]
 
 
+def test_a_comment_by_a_board_member_matched_by_full_name_names_the_member_here_once(cli: Cli, tmp_path: Path) -> None:
+    """Trello's "rajmehta7" is @raj here (Raj Mehta): their checklist items and the credit said @raj, their comments
+    "comment by @rajmehta7".  A board imported before they matched anyone keeps each comment once, not both spellings."""
+    board = trello_board(cards=0, actions=4)
+    for person in [*board["members"], *(a["memberCreator"] for a in board["actions"])]:
+        if person["id"] == "m-raj":
+            person["username"] = "rajmehta7"
+    path = write(tmp_path, "board.json", trello_json(board))
+    said = "comment by @{} on 2026-02-02: comment 1: « ça va »\nsecond line"
+    cli.ok("member", "set", "raj", "--name", "Raj M.")  # no member here is Raj Mehta: the comment is @rajmehta7's
+    cli.ok("import", "--from", "trello", str(path))
+    assert said.format("rajmehta7") in tasks(cli)["Archived idea"]["notes"]
+    cli.ok("member", "set", "raj", "--name", "Raj Mehta")
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("updated ")
+    notes = tasks(cli)["Archived idea"]["notes"]
+    assert said.format("raj") in notes and "@rajmehta7" not in notes, notes
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
+
+
 @pytest.mark.parametrize("fmt", ["asana", "linear"])
 def test_a_full_name_two_members_here_share_assigns_to_neither(cli: Cli, tmp_path: Path, fmt: str) -> None:
     """The task went to whichever of the two came last by handle, and the summary said nothing."""

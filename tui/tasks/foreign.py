@@ -425,6 +425,9 @@ class Item:
     may_post: bool = False
     #: Its comments (``comment_line``), oldest first, after everything else in the notes; ``None``: the source has none.
     comments: list[str] | None = None
+    #: The same comments as an earlier import may have written them otherwise (their author by the source's name, who
+    #: matches a member here now): taken out of the notes here as the file's own are, never kept beside them.
+    comments_written_as: list[str] = field(default_factory=list)
     #: The source's texts, each by the name of its field there ("Notes", "desc", "comment by @raj on 2026-03-02"): a
     #: problem in the task's text names the one that holds it, the field to fix in the source.
     texts: list[tuple[str, str]] = field(default_factory=list)
@@ -856,7 +859,9 @@ def _batches(
                 item.notes.insert(0, item.body)
         text = "\n".join(line for line in [*kept, *item.notes] if line)
         if item.comments is not None:
-            text = with_comments(text, [_line_breaks(c) for c in item.comments], notes_here)
+            text = with_comments(
+                text, [_line_breaks(c) for c in item.comments], notes_here, [_line_breaks(c) for c in item.comments_written_as]
+            )
         parts = notes_parts(text)
         if len(parts) > 1:
             text = f"{parts[0]}\n{going_on(values['title'], len(parts))}"
@@ -1164,7 +1169,7 @@ def comment_line(handle: str, day: str, text: str) -> str:
     return f"comment by @{handle}{f' on {day}' if day else ''}: {text}"
 
 
-def with_comments(notes: str, comments: list[str], here: str) -> str:
+def with_comments(notes: str, comments: list[str], here: str, written_as: Iterable[str] = ()) -> str:
     """``notes`` and then the comments: those an earlier import wrote into the task's notes (``here``) that the file no
     longer holds, then the file's.
 
@@ -1172,12 +1177,13 @@ def with_comments(notes: str, comments: list[str], here: str) -> str:
     stays (what anyone typed is never lost).  ``here`` holds the comments after ``notes`` as the file gives them now
     (the notes before them may have changed since: then they start at the first line that begins a comment).  What is
     left of them once the file's own are taken out is kept, as it is, before the file's: the same file again gives the
-    same notes.
+    same notes.  ``written_as``: the file's comments as an earlier import may have written them otherwise
+    (``Item.comments_written_as``): taken out too.
     """
     earlier = here[len(notes) + 1 :] if notes and here.startswith(notes + "\n") else here
     start = _COMMENT_START.search(earlier)
     earlier = earlier[start.start() :] if start else ""
-    for comment in comments:
+    for comment in chain(comments, written_as):
         earlier = _taken_out(earlier, comment)
     also = notes.rpartition("\n")[2]
     if also.startswith(_ALSO_ON_IT):  # an import's notes from before comments were kept named the people after them
