@@ -230,6 +230,17 @@ def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cl
     assert tasks(cli)["Brief"]["due"] == {"utc": "2027-03-05T11:30:00Z", "tz": "Asia/Kolkata"}
 
 
+def test_a_platform_label_taken_off_a_linear_issue_takes_its_platform_off_here(cli: Cli, tmp_path: Path) -> None:
+    """Its tags went with the labels, its platform stayed: the task still read as +spring-launch/tiktok."""
+    row = {"ID": "MKT-1", "Title": "Teaser", "Status": "Todo", "Project": "Spring Launch", "Labels": "TikTok, copy"}
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "a.csv", linear_csv([row]))))
+    assert (tasks(cli)["Teaser"]["platform"], tasks(cli)["Teaser"]["tags"]) == ("tiktok", ["copy"])
+    path = write(tmp_path, "b.csv", linear_csv([dict(row, Labels="")]))
+    assert cli.ok("import", "--from", "linear", str(path)).startswith("updated 1 task")
+    assert (tasks(cli)["Teaser"]["platform"], tasks(cli)["Teaser"]["tags"]) == (None, [])
+    assert cli.ok("import", "--from", "linear", str(path)).startswith("nothing new")
+
+
 def test_a_trello_card_whose_due_date_labels_members_and_description_went_keeps_none_of_them(cli: Cli, tmp_path: Path) -> None:
     board = trello_board(cards=0, actions=0)
     cli.ok("import", "--from", "trello", str(write(tmp_path, "old.json", trello_json(board))))

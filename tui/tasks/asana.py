@@ -47,7 +47,7 @@ NOT_TYPED = frozenset({"last modified"})
 #: What the columns a task's fields come from are called, for the problems ("Notes: text may not hold ...").
 FIELDS = {
     "title": "Name", "notes": "Notes", "status": "Section/Column", "due": "Due Date", "created_at": "Created At", "priority": "Priority",
-    "tags": "Tags", "campaign": "Tags", "project": "Projects", "assignee": "Assignee",
+    "tags": "Tags", "campaign": "Tags", "platform": "Tags", "project": "Projects", "assignee": "Assignee",
 }  # fmt: skip
 PRIORITY = {"high": "high", "medium": "med", "low": "low", "": None}
 #: A Task ID (16 digits) as a spreadsheet writes a number that long: 1.20123E+15 (a decimal comma in some locales).

@@ -142,7 +142,7 @@ SOURCE_NAMES = {"trello-card": "Trello", "asana-task": "Asana", "linear-issue": 
 #: A task's fields a card, task or issue gives only when it has them, and their empty value (``merging.Source.emptied``):
 #: a newer export that leaves one out took it away in the source.
 EMPTIED: dict[str, dict[str, Any]] = {
-    "task": {"due": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": ""}
+    "task": {"due": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "platform": None, "notes": ""}
 }
 
 #: The usual words for each status, as the sources write them (lower case).
@@ -191,6 +191,7 @@ class StatusMap:
     """
 
     def __init__(self, overrides: Iterable[str], *, posts: bool = False) -> None:
+        self.posts = posts
         self.given: dict[str, str] = {}
         self.given_posts: dict[str, str] = {}
         #: A name as it is compared -> as ``--map-status`` spelled it (for the message naming one the file never uses).
@@ -706,12 +707,17 @@ def build(
     return built
 
 
-def _emptied(fields: Mapping[str, str], columns: Collection[str] | None) -> dict[str, dict[str, Any]]:
+def _emptied(fields: Mapping[str, str], columns: Collection[str] | None, posts: bool) -> dict[str, dict[str, Any]]:
     """``EMPTIED``, but for the fields the file has no word for (a Trello board's priority; an Asana project's without
     a Priority field, which exports no such column): one set here is no edit of the source's to keep, listed on every
-    import, nor one a record that leaves it out took away."""
+    import, nor one a record that leaves it out took away.  Nor is a platform where a card of one is a post
+    (``posts``: Trello's): a post here is for one, whatever labels its card has now."""
     return {
-        entity: {f: empty for f, empty in given.items() if f in fields and (columns is None or fields[f] in columns)}
+        entity: {
+            f: empty
+            for f, empty in given.items()
+            if f in fields and (columns is None or fields[f] in columns) and not (posts and f == "platform")
+        }
         for entity, given in EMPTIED.items()
     }
 
@@ -905,7 +911,7 @@ def _batches(
                 batch.named[part_id] = f"{named}: notes, part {number} of {total_here} (no longer)"
                 built.ids.add(part_id)
         if len(batch.records) >= size:
-            built.source.emptied = _emptied(fields, columns)  # a CSV's header is read by now
+            built.source.emptied = _emptied(fields, columns, built.statuses.posts)  # a CSV's header is read by now
             yield batch
             batch = Source(built.source.name, [], [])
     if no_title:
@@ -944,7 +950,7 @@ def _batches(
     problems.extend(
         f"--map-status: {built.source.name} names no status {name!r}{built.statuses.meant(name)}" for name in built.statuses.unused()
     )
-    built.source.emptied = _emptied(fields, columns)
+    built.source.emptied = _emptied(fields, columns, built.statuses.posts)
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
     built.source.notes.extend(went_on_notes(went_on, built.source.notes_left_alone))

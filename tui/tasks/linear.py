@@ -45,7 +45,7 @@ COLUMNS = (
 #: What the columns an issue's fields come from are called, for the problems ("Description: text may not hold ...").
 FIELDS = {
     "title": "Title", "notes": "Description", "status": "Status", "due": "Due Date", "created_at": "Created", "priority": "Priority",
-    "tags": "Labels", "campaign": "Labels", "project": "Project", "assignee": "Assignee",
+    "tags": "Labels", "campaign": "Labels", "platform": "Labels", "project": "Project", "assignee": "Assignee",
 }  # fmt: skip
 PRIORITY = {"no priority": "none", "": "none", "urgent": "high", "high": "high", "medium": "med", "low": "low"}
 
