@@ -199,6 +199,18 @@ def test_a_priority_set_here_is_no_local_edit_kept_for_an_asana_csv_with_no_prio
     assert "(“Ask Zoë”, task 1203): priority" in out
 
 
+def test_a_project_taken_off_an_asana_task_takes_its_campaign_off_in_a_csv_with_no_tags_column(cli: Cli, tmp_path: Path) -> None:
+    """A campaign comes from a project as from a tag: a file of no Tags column still says when a task has none."""
+    header = [column for column in ASANA_HEADER if column != "Tags"]
+    row = {"Task ID": "1", "Name": "Brief", "Section/Column": "Doing", "Projects": "Summer Drop"}
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv([row], header))))
+    assert tasks(cli)["Brief"]["campaign"] is not None
+    assert cli.ok("import", "--from", "asana", str(write(tmp_path, "b.csv", asana_csv([dict(row, Projects="")], header)))).startswith(
+        "updated 1 task"
+    )
+    assert tasks(cli)["Brief"]["campaign"] is None
+
+
 def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cli: Cli, tmp_path: Path) -> None:
     """An Asana task unassigned, its due date, tags, notes, project and priority cleared there: a newer export changed
     nothing here ("nothing new"), and the task still read as raj's, due on the old day."""

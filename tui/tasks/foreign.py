@@ -707,19 +707,25 @@ def build(
     return built
 
 
+#: A task's field that also comes from another of the file's (``fields``' keys): a campaign from a project, as from a label.
+_ALSO_FROM = {"campaign": "project"}
+
+
 def _emptied(fields: Mapping[str, str], columns: Collection[str] | None, posts: bool) -> dict[str, dict[str, Any]]:
     """``EMPTIED``, but for the fields the file has no word for (a Trello board's priority; an Asana project's without
     a Priority field, which exports no such column): one set here is no edit of the source's to keep, listed on every
     import, nor one a record that leaves it out took away.  Nor is a platform where a card of one is a post
     (``posts``: Trello's): a post here is for one, whatever labels its card has now."""
     return {
-        entity: {
-            f: empty
-            for f, empty in given.items()
-            if f in fields and (columns is None or fields[f] in columns) and not (posts and f == "platform")
-        }
+        entity: {f: empty for f, empty in given.items() if f in fields and _given(f, fields, columns) and not (posts and f == "platform")}
         for entity, given in EMPTIED.items()
     }
+
+
+def _given(name: str, fields: Mapping[str, str], columns: Collection[str] | None) -> bool:
+    """Whether the file has a column the field ``name`` comes from (``columns``; ``None``: a file of no columns, whose
+    every field ``fields`` names is its own)."""
+    return columns is None or any(fields.get(f) in columns for f in (name, _ALSO_FROM.get(name, name)))
 
 
 def _batches(
