@@ -272,10 +272,16 @@ def cli(tmp_path: Path) -> Cli:
 
 
 def on_a_terminal(
-    cli: Cli, tmp_path: Path, columns: int, *args: str, env: dict[str, str] | None = None, with_stderr: bool = False
+    cli: Cli,
+    tmp_path: Path,
+    columns: int,
+    *args: str,
+    env: dict[str, str] | None = None,
+    with_stderr: bool = False,
+    code: int = 0,
 ) -> list[str]:
     """The lines ``crewdeck ARGS`` prints in a process of its own whose standard output is a terminal (a pty)
-    ``columns`` wide (and its standard error too, ``with_stderr``: its notes, say)."""
+    ``columns`` wide (and its standard error too, ``with_stderr``: its notes, say), ending with exit status ``code``."""
     reader, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     config = tmp_path / "config.toml"
@@ -296,7 +302,7 @@ def on_a_terminal(
             if not chunk:
                 break
             read += chunk
-        assert proc.wait(timeout=120) == 0
+        assert proc.wait(timeout=120) == code
     os.close(reader)
     return read.decode().replace("\r\n", "\n").splitlines()
 

@@ -174,6 +174,43 @@ def test_a_newer_export_changes_only_untouched_fields_and_a_local_edit_wins(cli:
     assert op_count(cli.workspace) == count
 
 
+def test_a_priority_set_here_on_a_trello_card_is_no_local_edit_kept_as_trello_has_no_priority(cli: Cli, tmp_path: Path) -> None:
+    """A board says nothing of priorities: setting one here is no edit the board would undo, so a re-import neither
+    takes it away nor lists it as "kept" on every run."""
+    path = write(tmp_path, "board.json", trello_json(trello_board(cards=2, actions=0)))
+    cli.ok("import", "--from", "trello", str(path))
+    cli.ok("set", stable_id("trello-card", card_id(3))[:8], "priority=high")
+    again = cli.ok("import", "--from", "trello", str(path))
+    assert again.startswith("nothing new") and "keeps what was changed" not in again, again
+    assert tasks(cli)["Shipped"]["priority"] == "high"
+
+
+def test_a_priority_set_here_is_no_local_edit_kept_for_an_asana_csv_with_no_priority_column(cli: Cli, tmp_path: Path) -> None:
+    """Asana's Priority is a project's own field: a project without one exports no such column, which says nothing of
+    priorities; one with the column that is empty there takes a priority away."""
+    header = [column for column in ASANA_HEADER if column != "Priority"]
+    path = write(tmp_path, "asana.csv", asana_csv(asana_rows(), header))
+    cli.ok("import", "--from", "asana", str(path))
+    cli.ok("set", stable_id("asana-task", "1203")[:8], "priority=high")
+    again = cli.ok("import", "--from", "asana", str(path))
+    assert again.startswith("nothing new") and "keeps what was changed" not in again, again
+    assert tasks(cli)["Ask Zoë"]["priority"] == "high"
+    out = cli.ok("import", "--from", "asana", str(write(tmp_path, "with.csv", asana_csv(asana_rows()))))
+    assert "(“Ask Zoë”, task 1203): priority" in out
+
+
+def test_a_project_taken_off_an_asana_task_takes_its_campaign_off_in_a_csv_with_no_tags_column(cli: Cli, tmp_path: Path) -> None:
+    """A campaign comes from a project as from a tag: a file of no Tags column still says when a task has none."""
+    header = [column for column in ASANA_HEADER if column != "Tags"]
+    row = {"Task ID": "1", "Name": "Brief", "Section/Column": "Doing", "Projects": "Summer Drop"}
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv([row], header))))
+    assert tasks(cli)["Brief"]["campaign"] is not None
+    assert cli.ok("import", "--from", "asana", str(write(tmp_path, "b.csv", asana_csv([dict(row, Projects="")], header)))).startswith(
+        "updated 1 task"
+    )
+    assert tasks(cli)["Brief"]["campaign"] is None
+
+
 def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cli: Cli, tmp_path: Path) -> None:
     """An Asana task unassigned, its due date, tags, notes, project and priority cleared there: a newer export changed
     nothing here ("nothing new"), and the task still read as raj's, due on the old day."""
@@ -203,6 +240,17 @@ def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cl
     assert cli.ok("import", "--from", "asana", str(path)).startswith("nothing new")
     cli.ok("import", "--from", "asana", str(write(tmp_path, "a.csv", asana_csv([full, second]))))
     assert tasks(cli)["Brief"]["due"] == {"utc": "2027-03-05T11:30:00Z", "tz": "Asia/Kolkata"}
+
+
+def test_a_platform_label_taken_off_a_linear_issue_takes_its_platform_off_here(cli: Cli, tmp_path: Path) -> None:
+    """Its tags went with the labels, its platform stayed: the task still read as +spring-launch/tiktok."""
+    row = {"ID": "MKT-1", "Title": "Teaser", "Status": "Todo", "Project": "Spring Launch", "Labels": "TikTok, copy"}
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "a.csv", linear_csv([row]))))
+    assert (tasks(cli)["Teaser"]["platform"], tasks(cli)["Teaser"]["tags"]) == ("tiktok", ["copy"])
+    path = write(tmp_path, "b.csv", linear_csv([dict(row, Labels="")]))
+    assert cli.ok("import", "--from", "linear", str(path)).startswith("updated 1 task")
+    assert (tasks(cli)["Teaser"]["platform"], tasks(cli)["Teaser"]["tags"]) == (None, [])
+    assert cli.ok("import", "--from", "linear", str(path)).startswith("nothing new")
 
 
 def test_a_trello_card_whose_due_date_labels_members_and_description_went_keeps_none_of_them(cli: Cli, tmp_path: Path) -> None:
@@ -532,6 +580,21 @@ def test_map_status_decides_lists_and_names_a_list_the_file_lacks(cli: Cli, tmp_
     assert tasks(cli)["Card 12"]["status"] == "review"  # the third plain card sits in Later
 
 
+def test_map_status_giving_one_list_two_statuses_is_refused_not_the_last_taken(cli: Cli, tmp_path: Path) -> None:
+    """Which one a manager meant is a guess: the later one silently won.  A status and a post state for one list are two
+    mappings (its plain cards', its posts'), and the same one twice is one."""
+    board = write(tmp_path, "board.json", trello_json(trello_board(cards=4, actions=0)))
+    before = op_count(cli.workspace)
+    bad = cli("import", "--from", "trello", str(board), "--map-status", "Later=done", "--map-status", "later=todo")
+    assert (bad.code, bad.err) == (2, "crewdeck: error: --map-status: Later is given twice (Later=done, later=todo): give one\n")
+    assert op_count(cli.workspace) == before
+    out = cli.ok(
+        "import", "--from", "trello", str(board), "--dry-run",
+        "--map-status", "Later=done", "--map-status", "Later=DONE", "--map-status", "Later=approved",
+    )  # fmt: skip
+    assert "  Later -> done (--map-status)" in out
+
+
 def test_every_bad_record_is_named_and_nothing_is_written(cli: Cli, tmp_path: Path) -> None:
     board = trello_board(cards=2, actions=0)
     board["cards"] += [trello_card(91, due="next tuesday"), trello_card(92, name="x" * 600 + "\x07"), trello_card(93, desc="\x07")]
@@ -549,6 +612,22 @@ def test_every_bad_record_is_named_and_nothing_is_written(cli: Cli, tmp_path: Pa
     assert cli("import", "--from", "trello", str(write(tmp_path, "x.json", "[1, 2"))).err.startswith("crewdeck: error: nothing imported: ")
 
 
+def test_a_bad_list_or_checklist_and_the_bad_cards_are_named_in_one_run(cli: Cli, tmp_path: Path) -> None:
+    """A run that named only the board's bad list had the cards' problems come one fix later."""
+    board = trello_board(cards=2, actions=0)
+    board["lists"].append({"id": "l-odd", "closed": False})
+    board["cards"].append(trello_card(91, due="next tuesday"))
+    path = write(tmp_path, "board.json", trello_json(board))
+    before = op_count(cli.workspace)
+    result = cli("import", "--from", "trello", str(path))
+    assert result.err.splitlines() == [
+        f"{path}: list 5: name: missing",
+        f"{path}: card 8 (“Card 91”): due: 'next tuesday' is not a date and time (like 2026-03-02T17:00:00.000Z)",
+        f"crewdeck: error: nothing imported: 2 bad records in {path} (listed above)",
+    ]
+    assert result.code == 2 and op_count(cli.workspace) == before
+
+
 def test_a_manager_with_a_default_zone_brings_the_board_members(cli: Cli, tmp_path: Path) -> None:
     board = write(tmp_path, "board.json", trello_json(trello_board(cards=0, actions=10)))
     out = cli.ok("import", "--from", "trello", str(board), "--default-tz", "Europe/Stockholm")
@@ -558,6 +637,44 @@ def test_a_manager_with_a_default_zone_brings_the_board_members(cli: Cli, tmp_pa
     # A member (not a manager) imports the same board again: the same tasks, whoever imports them.
     out = cli.ok("import", "--from", "trello", str(board), as_member="raj")
     assert out.startswith("nothing new")
+
+
+def test_a_board_member_of_the_full_name_of_a_member_removed_here_is_not_added_again_under_their_username(cli: Cli, tmp_path: Path) -> None:
+    """Removed by hand, as one of their handle stays removed: a manager's import made them a member again, @noorh."""
+    cli.ok("member", "add", "noor", "--name", "Noor Haddad", "--tz", "Europe/London")
+    cli.ok("member", "rm", "noor")
+    board = trello_board(cards=1, actions=0)
+    board["members"].append({"id": "m-noor", "username": "noorh", "fullName": "Noor Haddad"})
+    (card,) = [c for c in board["cards"] if c["idShort"] == 10]
+    card["idMembers"] = ["m-noor"]
+    path = write(tmp_path, "board.json", trello_json(board))
+    out = cli.ok("import", "--from", "trello", str(path), "--default-tz", "Europe/Stockholm")
+    assert "left unassigned (removed from this workspace: crewdeck member add brings them back): noor;" in out, out
+    assert "noorh" not in members(cli) and tasks(cli)["Card 10"]["assignee"] is None
+    assert "assigned in Trello to: Noor Haddad (@noor)" in tasks(cli)["Card 10"]["notes"]
+    # Their handle given to someone new since: the board's Noor Haddad is not them.
+    cli.ok("member", "add", "noor", "--name", "Noor Ali", "--tz", "Europe/London")
+    out = cli.ok("import", "--from", "trello", str(path), "--default-tz", "Europe/Stockholm")
+    assert "1 member (@noorh)" in out and tasks(cli)["Card 10"]["assignee"] == members(cli)["noorh"]
+
+
+def test_a_comment_by_a_board_member_matched_by_full_name_names_the_member_here_once(cli: Cli, tmp_path: Path) -> None:
+    """Trello's "rajmehta7" is @raj here (Raj Mehta): their checklist items and the credit said @raj, their comments
+    "comment by @rajmehta7".  A board imported before they matched anyone keeps each comment once, not both spellings."""
+    board = trello_board(cards=0, actions=4)
+    for person in [*board["members"], *(a["memberCreator"] for a in board["actions"])]:
+        if person["id"] == "m-raj":
+            person["username"] = "rajmehta7"
+    path = write(tmp_path, "board.json", trello_json(board))
+    said = "comment by @{} on 2026-02-02: comment 1: « ça va »\nsecond line"
+    cli.ok("member", "set", "raj", "--name", "Raj M.")  # no member here is Raj Mehta: the comment is @rajmehta7's
+    cli.ok("import", "--from", "trello", str(path))
+    assert said.format("rajmehta7") in tasks(cli)["Archived idea"]["notes"]
+    cli.ok("member", "set", "raj", "--name", "Raj Mehta")
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("updated ")
+    notes = tasks(cli)["Archived idea"]["notes"]
+    assert said.format("raj") in notes and "@rajmehta7" not in notes, notes
+    assert cli.ok("import", "--from", "trello", str(path)).startswith("nothing new")
 
 
 @pytest.mark.parametrize("fmt", ["asana", "linear"])
@@ -1135,6 +1252,19 @@ def test_a_due_date_taken_off_a_card_in_trello_takes_its_posts_slot_off_unless_m
     assert op_count(cli.workspace) == count
 
 
+def test_a_post_state_mapped_for_a_list_of_no_post_is_said_to_reach_no_card(cli: Cli, tmp_path: Path) -> None:
+    """ "To Do=approved" on a list whose cards have no platform label changed nothing, and the dry run said nothing of
+    it: a manager took it as done."""
+    path = write(tmp_path, "board.json", trello_json(trello_board(cards=4, actions=0)))
+    out = cli.ok("import", "--from", "trello", str(path), "--map-status", "To Do=approved", "--dry-run")
+    assert (
+        'post states of the cards labelled with a platform (--map-status "SOURCE=STATE" to change):\n'
+        "  Doing -> draft\n"
+        "  To Do -> approved (--map-status): no card of it is labelled with a platform, a post here, so none takes it\n"
+    ) in out, out
+    assert "  To Do -> todo\n" in out
+
+
 def test_map_status_gives_a_list_a_post_state_and_a_campaign_without_a_chain_keeps_drafts(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path, "calendar.json", trello_json(_post_board()))
     out = cli.ok(
@@ -1177,6 +1307,7 @@ def test_trello_fields_of_the_wrong_type_are_named_never_a_traceback(cli: Cli, t
         trello_card(8, due="0001-01-01T00:00:00+05:00"),
         trello_card(9, due="9999-12-31T23:00:00-05:00"),
         trello_card(10, labels="Urgent"),
+        trello_card(11, name=5),  # it was a card of no name, "(no name in Trello)"
     ]
     path = write(tmp_path, "board.json", trello_json(board))
     before = op_count(cli.workspace)
@@ -1195,8 +1326,9 @@ def test_trello_fields_of_the_wrong_type_are_named_never_a_traceback(cli: Cli, t
             f"{path}: card 8 (“Card 8”): due: 0001-01-01 is out of range: dates run from 1900-01-01 to 9998-12-31",
             f"{path}: card 9 (“Card 9”): due: 9999-12-31 is out of range: dates run from 1900-01-01 to 9998-12-31",
             f"{path}: card 10 (“Card 10”): labels: expected a list, got 'Urgent'",
+            f"{path}: card 11: name: expected text, got 5",
         ]
-        assert lines[-1] == f"crewdeck: error: nothing imported: 10 bad records in {path} (listed above)"
+        assert lines[-1] == f"crewdeck: error: nothing imported: 11 bad records in {path} (listed above)"
     assert op_count(cli.workspace) == before
 
 

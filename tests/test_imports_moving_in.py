@@ -120,6 +120,30 @@ def test_a_file_s_progress_meter_is_drawn_full_once(cli: Cli, tmp_path: Path, fm
     assert shown.count(full) == 1, shown
 
 
+@pytest.mark.parametrize("fmt", ["asana", "taskwarrior"])
+def test_a_bad_record_found_part_way_starts_a_line_of_its_own_under_the_progress_meter(cli: Cli, tmp_path: Path, fmt: str) -> None:
+    """The rules refuse a record (a member's import making a campaign) a few batches in: the meter's line was left open,
+    and the problem was written onto it ("importing [######....] 36,864/48,818asana.csv:2501: project ...")."""
+    if fmt == "asana":
+        out = io.StringIO()
+        rows = [(str(n), f"Task {n}", "Brand New" if n == 2500 else "") for n in range(1, 3001)]
+        csv.writer(out, lineterminator="\r\n").writerows([("Task ID", "Name", "Projects"), *rows])
+        text, where = out.getvalue(), ":2501: project 'Brand New'"
+    else:
+        uuid = "{:08x}-2222-3333-4444-555555555555"
+        records = [{"uuid": uuid.format(n), "description": f"T {n}", "status": "pending"} for n in range(1, 3001)]
+        records[2499]["project"] = "brandnew"
+        text, where = json.dumps(records), ": task 2500 (“T 2500”, uuid 000009c4): project"
+    path = tmp_path / f"{fmt}.file"
+    path.write_text(text, encoding="utf-8")
+    shown = on_a_terminal(cli, tmp_path, 80, "import", "--as", "raj", "--from", fmt, str(path), with_stderr=True, code=2)
+    assert shown[-2:] == [
+        f"{path}{where}: only a manager may change campaign records (@raj is a member) (rule managers_only)",
+        f"crewdeck: error: nothing imported: 1 bad {'row' if fmt == 'asana' else 'record'} in {path} (listed above)",
+    ], shown
+    assert shown[-3].startswith("importing [") and not shown[-3].startswith(f"importing [{'#' * 30}]"), shown
+
+
 def test_a_member_s_import_says_the_people_it_leaves_off_are_for_a_manager_to_add(cli: Cli, tmp_path: Path) -> None:
     """A member's import of a board left its people off cards as "no such member", as if the names matched no one:
     they are on the board, and only a manager's import adds them (``--default-tz`` or not)."""

@@ -245,8 +245,12 @@ def _restore(ctx: Context, me: Member | None) -> int:
     """A restore into a workspace with no data: it becomes the export, authors and all, read and written as the file is read
     (a dry run: into a private copy of the workspace)."""
     source = ctx.args.file
-    meter = Meter("importing")
-    with _rehearsed(ctx) as ws, open_input(source) as (stream, size), _streamed_import(source, CREWDECK_EXPORT):
+    with (
+        _rehearsed(ctx) as ws,
+        open_input(source) as (stream, size),
+        _streamed_import(source, CREWDECK_EXPORT),
+        Meter("importing") as meter,
+    ):
         # UTF-16 (an editor's, its byte order mark says so) read as UTF-8 as it goes, as a merge's whole reading reads it.
         planned = exchange.restore(
             ws.store, me.id if me else "", Utf8(stream), source_name(source), lambda: meter(stream.tell(), size) if size else None
@@ -286,12 +290,11 @@ def _import_taskwarrior(ctx: Context, me: Member | None, default_tz: str | None,
     guard = Guard(ctx.ws.conn, taskwarrior.SOURCE_KEY, runs_of)
     head = merging.Source(source_name(source), [], [], id_field="uuid", edited_here=guard.edited_here, emptied=taskwarrior.EMPTIED)
     problems: list[str] = []
-    meter = Meter("importing")
     with open_input(source) as (stream, size):
         # A UTF-16 export (a Windows tool's, its byte order mark says so) is read as UTF-8 a chunk at a time.
         records = taskwarrior.records(Utf8(stream))
         batches = taskwarrior.batches(records, ctx.ws, me, head, problems, ctx.args.project_prefix, ctx.now)
-        with _streamed_import(source, "a Taskwarrior export"):
+        with _streamed_import(source, "a Taskwarrior export"), Meter("importing") as meter:
             merge = merging.merge_stream(
                 ctx.ws,
                 me,
@@ -313,17 +316,18 @@ def _import_foreign(ctx: Context, me: Member | None, default_tz: str | None, run
 
     a = ctx.args
     try:
-        planned = imports.run(
-            a.source,
-            a.file,
-            ctx.ws,
-            me,
-            map_status=a.map_status,
-            default_tz=default_tz,
-            dry_run=a.dry_run,
-            on_progress=Meter("importing"),
-            runs_of=runs_of,
-        )
+        with Meter("importing") as meter:
+            planned = imports.run(
+                a.source,
+                a.file,
+                ctx.ws,
+                me,
+                map_status=a.map_status,
+                default_tz=default_tz,
+                dry_run=a.dry_run,
+                on_progress=meter,
+                runs_of=runs_of,
+            )
     except exchange.ImportProblems as exc:
         raise _nothing_imported(exc, a.file, "record" if a.source == "trello" else "row") from None
     for line in planned.summary(a.dry_run):

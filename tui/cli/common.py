@@ -706,17 +706,31 @@ class Meter:
     def __init__(self, label: str) -> None:
         self.label = label
         self.ended = False
+        self.drawn = False
 
     def __call__(self, done: int, total: int) -> None:
         if self.ended:
             return
         self.ended = done >= total > 0
+        self.drawn = self.drawn or _meter_shown(total)
         progress(done, total, self.label)
+
+    def __enter__(self) -> Meter:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        # Cut short (a bad record found part way): its line is ended, so that what is said next starts a line of its own.
+        if self.drawn and not self.ended:
+            sys.stderr.write("\n")
+
+
+def _meter_shown(total: int) -> bool:
+    return total > 0 and sys.stderr.isatty()
 
 
 def progress(done: int, total: int, label: str) -> None:
     """A one-line progress meter on stderr, only when stderr is a terminal."""
-    if not sys.stderr.isatty() or total <= 0:
+    if not _meter_shown(total):
         return
     width = 30
     filled = width * done // total

@@ -47,7 +47,7 @@ NOT_TYPED = frozenset({"last modified"})
 #: What the columns a task's fields come from are called, for the problems ("Notes: text may not hold ...").
 FIELDS = {
     "title": "Name", "notes": "Notes", "status": "Section/Column", "due": "Due Date", "created_at": "Created At", "priority": "Priority",
-    "tags": "Tags", "campaign": "Tags", "project": "Projects", "assignee": "Assignee",
+    "tags": "Tags", "campaign": "Tags", "platform": "Tags", "project": "Projects", "assignee": "Assignee",
 }  # fmt: skip
 PRIORITY = {"high": "high", "medium": "med", "low": "low", "": None}
 #: A Task ID (16 digits) as a spreadsheet writes a number that long: 1.20123E+15 (a decimal comma in some locales).
@@ -62,9 +62,11 @@ def items(
     unmatched: set[str],
     problems: list[str],
     statuses: StatusMap,
+    columns: set[str],
 ) -> Iterator[Item]:
-    """Each row as an ``Item``; every bad row goes into ``problems``, the section it names into ``statuses.named``."""
-    for where, row in read_csv(stream, source, REQUIRED, COLUMNS, problems, statuses):
+    """Each row as an ``Item``; every bad row goes into ``problems``, the section it names into ``statuses.named``, the
+    header's columns into ``columns`` once it is read."""
+    for where, row in read_csv(stream, source, REQUIRED, COLUMNS, problems, statuses, columns):
         statuses.saw(row.get("Section/Column", ""))
         task_id = row["Task ID"].strip()
         if not task_id:

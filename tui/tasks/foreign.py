@@ -69,7 +69,7 @@ import json
 import re
 import shlex
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -142,7 +142,7 @@ SOURCE_NAMES = {"trello-card": "Trello", "asana-task": "Asana", "linear-issue": 
 #: A task's fields a card, task or issue gives only when it has them, and their empty value (``merging.Source.emptied``):
 #: a newer export that leaves one out took it away in the source.
 EMPTIED: dict[str, dict[str, Any]] = {
-    "task": {"due": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "notes": ""}
+    "task": {"due": None, "assignee": None, "priority": "none", "tags": [], "campaign": None, "platform": None, "notes": ""}
 }
 
 #: The usual words for each status, as the sources write them (lower case).
@@ -191,23 +191,32 @@ class StatusMap:
     """
 
     def __init__(self, overrides: Iterable[str], *, posts: bool = False) -> None:
+        self.posts = posts
         self.given: dict[str, str] = {}
         self.given_posts: dict[str, str] = {}
         #: A name as it is compared -> as ``--map-status`` spelled it (for the message naming one the file never uses).
         self.spelled: dict[str, str] = {}
+        #: How each mapping was typed, to name both of one name given two statuses (or two post states).
+        typed: dict[tuple[bool, str], str] = {}  # (a post state, the name compared) -> the mapping as typed
         for text in overrides:
             name, eq, status = text.rpartition("=")
             status = status.strip().lower()
             if not eq or not name.strip():
                 raise UserError(f'--map-status: {text!r} is not SOURCE=STATUS (like "Later=todo")')
-            self.spelled.setdefault(folded_name(name), name.strip())
+            key = folded_name(name)
+            self.spelled.setdefault(key, name.strip())
             if status in TASK_STATUSES:
-                self.given[folded_name(name)] = status
+                given = self.given
             elif posts and status in POST_STATES:
-                self.given_posts[folded_name(name)] = status
+                given = self.given_posts
             else:
                 states = f" or a post state ({', '.join(POST_STATES)})" if posts else ""
                 raise UserError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)}){states}")
+            # Which of two a manager meant is a guess: the last one given won, unsaid.
+            if given.get(key, status) != status:
+                raise UserError(f"--map-status: {self.spelled[key]} is given twice ({typed[status in POST_STATES, key]}, {text}): give one")
+            given[key] = status
+            typed[status in POST_STATES, key] = text
         self.usual = _by_words(USUAL_STATUS)
         self.usual_posts = _by_words(USUAL_POST_STATE)
         #: name as the file writes it -> (status, how it was decided: "given", "usual" or "guessed").
@@ -295,7 +304,15 @@ class StatusMap:
 
     def post_lines(self) -> list[str]:
         """The posts' mapping as ``--dry-run`` prints it, with what an import makes of a state it may not give."""
-        return self._lines(self.used_posts, "STATE", BECOMES, self.open_posts, ("published", "pulled", "published"))
+        out = self._lines(self.used_posts, "STATE", BECOMES, self.open_posts, ("published", "pulled", "published"))
+        # A state given for a list the file has, none of whose cards is a post: it changed nothing, which went unsaid.
+        reached = {folded_name(name) for name in self.used_posts}
+        out.extend(
+            f"  {self.in_file[key]} -> {state} (--map-status): no card of it is labelled with a platform, a post here, so none takes it"
+            for key, state in self.given_posts.items()
+            if key not in reached and key in self.in_file
+        )
+        return out
 
     @staticmethod
     def _lines(
@@ -409,6 +426,9 @@ class Item:
     may_post: bool = False
     #: Its comments (``comment_line``), oldest first, after everything else in the notes; ``None``: the source has none.
     comments: list[str] | None = None
+    #: The same comments as an earlier import may have written them otherwise (their author by the source's name, who
+    #: matches a member here now): taken out of the notes here as the file's own are, never kept beside them.
+    comments_written_as: list[str] = field(default_factory=list)
     #: The source's texts, each by the name of its field there ("Notes", "desc", "comment by @raj on 2026-03-02"): a
     #: problem in the task's text names the one that holds it, the field to fix in the source.
     texts: list[tuple[str, str]] = field(default_factory=list)
@@ -491,7 +511,13 @@ def _named(item: Item, source: str, kind: str) -> str:
 
 
 def read_csv(
-    stream: Iterable[str], source: str, required: tuple[str, ...], known: tuple[str, ...], problems: list[str], statuses: StatusMap
+    stream: Iterable[str],
+    source: str,
+    required: tuple[str, ...],
+    known: tuple[str, ...],
+    problems: list[str],
+    statuses: StatusMap,
+    columns: set[str],
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """A CSV file's rows by header name (any column order), as they are read: ``(where, row)``; ``ImportProblems`` for a missing column.
 
@@ -502,7 +528,7 @@ def read_csv(
     are left off, ``_left_off_unread``), goes into ``problems``, as does a row that is not CSV (a stray quote) or
     holds a cell longer than ``MAX_CELL``: the rows after it are read on, so that one run names every bad row (a
     quote left open runs to the end of the file).  A header that is not CSV is ``ImportProblems``.  A row not read
-    so tells ``statuses`` (``StatusMap.read_whole``).
+    so tells ``statuses`` (``StatusMap.read_whole``).  ``columns``: the header's, as the rows name them, once it is read.
     """
     lines = CsvLines(stream)
     # Blank lines before the header are passed over, as ledger import and kpi import pass them (a header of none was
@@ -537,6 +563,7 @@ def read_csv(
             found = [at for at, other in enumerate(header) if other == name]
             raise ImportProblems([f"{source}: {named_again(header, found, name)}"])
     reader.fieldnames = header
+    columns.update(header)
     # The csv reader's count of lines, not the DictReader's: that one stays where it was when a row is not CSV.
     start = skipped + reader.reader.line_num + 1  # the line the row being read starts on
     for row in _rows(reader):
@@ -647,6 +674,7 @@ def build(
     member_fields: Mapping[str, str] | None = None,
     named: set[str] | None = None,
     id_field: str = "id",
+    columns: Collection[str] | None = None,
     size: int = BATCH,
 ) -> Built:
     """The items as tasks (``kind`` names the id space: "trello-card"), for ``merging.merge_stream``, ``size`` at a time.
@@ -657,6 +685,7 @@ def build(
     everyone the file names.  ``id_field``: what the file calls an item's id.
     ``fields``: what the file calls each field a task takes from it (``{"title": "Name"}``), for the problems;
     ``member_fields``: a member's (``{"name": "fullName"}``).
+    ``columns``: a CSV's, once its header is read (``read_csv``; ``None``: the file gives every field ``fields`` names).
     """
     everyone = named is None or (default_tz is not None and me is not None and member_add_refused(me.facts()) is None)
     members = [
@@ -672,10 +701,31 @@ def build(
         for key, (handle, full) in people.known.items()
         if everyone or (named is not None and key in named)
     ]
-    head = Source(name, members, [], id_field=id_field, emptied=EMPTIED)
+    head = Source(name, members, [], id_field=id_field)
     built = Built(head, statuses, set(), iter(()))
-    built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size, fields)
+    built.batches = _batches(built, items, people, ws, me, kind, default_tz, problems, size, fields, columns)
     return built
+
+
+#: A task's field that also comes from another of the file's (``fields``' keys): a campaign from a project, as from a label.
+_ALSO_FROM = {"campaign": "project"}
+
+
+def _emptied(fields: Mapping[str, str], columns: Collection[str] | None, posts: bool) -> dict[str, dict[str, Any]]:
+    """``EMPTIED``, but for the fields the file has no word for (a Trello board's priority; an Asana project's without
+    a Priority field, which exports no such column): one set here is no edit of the source's to keep, listed on every
+    import, nor one a record that leaves it out took away.  Nor is a platform where a card of one is a post
+    (``posts``: Trello's): a post here is for one, whatever labels its card has now."""
+    return {
+        entity: {f: empty for f, empty in given.items() if f in fields and _given(f, fields, columns) and not (posts and f == "platform")}
+        for entity, given in EMPTIED.items()
+    }
+
+
+def _given(name: str, fields: Mapping[str, str], columns: Collection[str] | None) -> bool:
+    """Whether the file has a column the field ``name`` comes from (``columns``; ``None``: a file of no columns, whose
+    every field ``fields`` names is its own)."""
+    return columns is None or any(fields.get(f) in columns for f in (name, _ALSO_FROM.get(name, name)))
 
 
 def _batches(
@@ -689,6 +739,7 @@ def _batches(
     problems: list[str],
     size: int,
     fields: Mapping[str, str],
+    columns: Collection[str] | None,
 ) -> Iterator[Source]:
     campaigns = campaign_keys(ws.campaigns())
     platforms = {folded_name(p) for c in ws.campaigns() for p in c.platforms}
@@ -820,7 +871,9 @@ def _batches(
                 item.notes.insert(0, item.body)
         text = "\n".join(line for line in [*kept, *item.notes] if line)
         if item.comments is not None:
-            text = with_comments(text, [_line_breaks(c) for c in item.comments], notes_here)
+            text = with_comments(
+                text, [_line_breaks(c) for c in item.comments], notes_here, [_line_breaks(c) for c in item.comments_written_as]
+            )
         parts = notes_parts(text)
         if len(parts) > 1:
             text = f"{parts[0]}\n{going_on(values['title'], len(parts))}"
@@ -864,6 +917,7 @@ def _batches(
                 batch.named[part_id] = f"{named}: notes, part {number} of {total_here} (no longer)"
                 built.ids.add(part_id)
         if len(batch.records) >= size:
+            built.source.emptied = _emptied(fields, columns, built.statuses.posts)  # a CSV's header is read by now
             yield batch
             batch = Source(built.source.name, [], [])
     if no_title:
@@ -902,6 +956,7 @@ def _batches(
     problems.extend(
         f"--map-status: {built.source.name} names no status {name!r}{built.statuses.meant(name)}" for name in built.statuses.unused()
     )
+    built.source.emptied = _emptied(fields, columns, built.statuses.posts)
     yield batch
     # Resumed once the last batch is merged: the merge has said which tasks it left as they are here.
     built.source.notes.extend(went_on_notes(went_on, built.source.notes_left_alone))
@@ -1126,7 +1181,7 @@ def comment_line(handle: str, day: str, text: str) -> str:
     return f"comment by @{handle}{f' on {day}' if day else ''}: {text}"
 
 
-def with_comments(notes: str, comments: list[str], here: str) -> str:
+def with_comments(notes: str, comments: list[str], here: str, written_as: Iterable[str] = ()) -> str:
     """``notes`` and then the comments: those an earlier import wrote into the task's notes (``here``) that the file no
     longer holds, then the file's.
 
@@ -1134,12 +1189,13 @@ def with_comments(notes: str, comments: list[str], here: str) -> str:
     stays (what anyone typed is never lost).  ``here`` holds the comments after ``notes`` as the file gives them now
     (the notes before them may have changed since: then they start at the first line that begins a comment).  What is
     left of them once the file's own are taken out is kept, as it is, before the file's: the same file again gives the
-    same notes.
+    same notes.  ``written_as``: the file's comments as an earlier import may have written them otherwise
+    (``Item.comments_written_as``): taken out too.
     """
     earlier = here[len(notes) + 1 :] if notes and here.startswith(notes + "\n") else here
     start = _COMMENT_START.search(earlier)
     earlier = earlier[start.start() :] if start else ""
-    for comment in comments:
+    for comment in chain(comments, written_as):
         earlier = _taken_out(earlier, comment)
     also = notes.rpartition("\n")[2]
     if also.startswith(_ALSO_ON_IT):  # an import's notes from before comments were kept named the people after them

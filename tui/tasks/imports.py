@@ -60,9 +60,9 @@ class Planned:
         if dry_run:
             lines.append('statuses (--map-status "SOURCE=STATUS" to change):')
             lines.extend(self.built.statuses.lines() or ["  (none named)"])
-            if self.built.statuses.used_posts:
+            if post_lines := self.built.statuses.post_lines():
                 lines.append('post states of the cards labelled with a platform (--map-status "SOURCE=STATE" to change):')
-                lines.extend(self.built.statuses.post_lines())
+                lines.extend(post_lines)
         lines.append(self.merge.said(planned=dry_run))
         if self.missing:
             shown = ", ".join(self.missing[:10]) + (f" (and {len(self.missing) - 10:,} more)" if len(self.missing) > 10 else "")
@@ -103,7 +103,7 @@ def run(
         if fmt == "trello":
             first, again = closing.enter_context(_twice(path))
             try:
-                board = trello.board(first, name)
+                board = trello.board(first, name, problems)
             except NotUtf8 as exc:
                 raise ImportProblems([not_utf8(name, path, exc)]) from None
             except EmptyFile:
@@ -137,16 +137,21 @@ def run(
             priorities: Counter[str] = Counter()
             #: The open items with no section or status: inbox (an Asana subtask may have none).
             unplaced: list[int] = [0]
+            columns: set[str] = set()
             items = _read_so_far(
                 _homed(
-                    module.items(stream, name, ws_people, people, unmatched, problems, statuses), module.home, homes, priorities, unplaced
+                    module.items(stream, name, ws_people, people, unmatched, problems, statuses, columns),
+                    module.home,
+                    homes,
+                    priorities,
+                    unplaced,
                 ),
                 stream,
                 on_progress,
             )
             built = build(
                 items, people, ws, me, name=name, kind=f"{fmt}-{NOUN[fmt]}", statuses=statuses, default_tz=default_tz, problems=problems,
-                fields=module.FIELDS, id_field=module.REQUIRED[0],  # its id column
+                fields=module.FIELDS, id_field=module.REQUIRED[0], columns=columns,  # its id column; its header's
             )  # fmt: skip
         guard = Guard(ws.conn, key, runs_of)
         built.source.edited_here = guard.edited_here
@@ -197,6 +202,7 @@ def _by_full_name(board: trello.Board, ws: Workspace) -> dict[str, str]:
     Returns the board's members (key -> full name) whose full name more than one member here has: which of them a card
     is for is a guess, and adding them would make one more of that name."""
     ws_people, shared = _people_here(ws)
+    removed = _removed_by_name(ws, ws_people)
     matched: dict[str, str] = {}
     ambiguous: dict[str, str] = {}
     for key, (handle, full) in list(board.people.known.items()):
@@ -204,13 +210,27 @@ def _by_full_name(board: trello.Board, ws: Workspace) -> dict[str, str]:
             if folded_name(full) in shared:
                 ambiguous[key] = full.strip()
                 continue
-            here = ws_people.get(folded_name(full))
+            here = ws_people.get(folded_name(full)) or removed.get(folded_name(full))
             if here is not None:
                 board.people.known[key] = (here, full)
                 matched[handle] = here
     for card, (author, day) in list(board.authors.items()):
         board.authors[card] = (matched.get(author, author), day)
     return ambiguous
+
+
+def _removed_by_name(ws: Workspace, ws_people: dict[str, str]) -> dict[str, str]:
+    """The members removed here by full name (``folded_name``) -> handle: a board's member of that name is them, and stays
+    removed as one of their handle does ("left unassigned (removed from this workspace ...)"), where a manager's import
+    added them again under their username.  Not one whose handle or name a member here has now, nor a name two share."""
+    rows = ws.conn.execute("SELECT handle, name FROM member WHERE deleted = 1 AND handle IS NOT NULL AND name IS NOT NULL")
+    named: Counter[str] = Counter()
+    by_name: dict[str, str] = {}
+    for handle, name in rows:
+        if handle not in ws_people and folded_name(name) not in ws_people:
+            named[folded_name(name)] += 1
+            by_name[folded_name(name)] = handle
+    return {name: handle for name, handle in by_name.items() if named[name] == 1}
 
 
 def _unmatched_notes(unmatched: set[str], shared: set[str]) -> list[str]:

@@ -45,7 +45,7 @@ COLUMNS = (
 #: What the columns an issue's fields come from are called, for the problems ("Description: text may not hold ...").
 FIELDS = {
     "title": "Title", "notes": "Description", "status": "Status", "due": "Due Date", "created_at": "Created", "priority": "Priority",
-    "tags": "Labels", "campaign": "Labels", "project": "Project", "assignee": "Assignee",
+    "tags": "Labels", "campaign": "Labels", "platform": "Labels", "project": "Project", "assignee": "Assignee",
 }  # fmt: skip
 PRIORITY = {"no priority": "none", "": "none", "urgent": "high", "high": "high", "medium": "med", "low": "low"}
 
@@ -63,9 +63,11 @@ def items(
     unmatched: set[str],
     problems: list[str],
     statuses: StatusMap,
+    columns: set[str],
 ) -> Iterator[Item]:
-    """Each row as an ``Item``; every bad row goes into ``problems``, the status it names into ``statuses.named``."""
-    for where, raw in read_csv(stream, source, REQUIRED, COLUMNS, problems, statuses):
+    """Each row as an ``Item``; every bad row goes into ``problems``, the status it names into ``statuses.named``, the
+    header's columns into ``columns`` once it is read."""
+    for where, raw in read_csv(stream, source, REQUIRED, COLUMNS, problems, statuses, columns):
         row = {name: unquoted(value) for name, value in raw.items()}
         statuses.saw(row.get("Status", ""))
         issue = row["ID"].strip()

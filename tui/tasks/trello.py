@@ -71,8 +71,9 @@ class Board:
     #: A card's checklists in their order on it (``pos``): {"name", "pos", "items" in order}, made lines with the card
     #: (``_checklist``): an item names its member by id, and the board's members may follow its checklists.
     checklists: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    #: A card's comments: (when, the notes' line, who and when as the line says it: "comment by @raj on 2026-03-02").
-    comments: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    #: A card's comments: (when, the author's key in ``people``, their username, the text), made lines with the card:
+    #: an author matched to a member here by full name is named by the handle here, as the credit names them.
+    comments: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     authors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     #: The board's custom fields by id: their name, and a list field's options (id -> text).
     custom: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
@@ -124,9 +125,12 @@ class Board:
         return on
 
 
-def board(stream: Readable, source: str) -> Board:
-    """Everything but the cards (a first reading of the file): lists, labels, members, checklists, the actions cards need."""
-    problems: list[str] = []
+def board(stream: Readable, source: str, problems: list[str]) -> Board:
+    """Everything but the cards (a first reading of the file): lists, labels, members, checklists, the actions cards need.
+
+    A bad list, label, member, checklist or action goes into ``problems``, and the cards are read on (``cards``): one run
+    names every bad record of the file.  A file that is no board is ``ImportProblems``.
+    """
     found = Board(name="", id="")
     cards_seen = False
     parts = {
@@ -151,8 +155,6 @@ def board(stream: Readable, source: str) -> Board:
                 parts[key](found, entry, record_named(source, key.removesuffix("s"), index, entry.get("name")), problems)
     if not found.id or not cards_seen:
         raise ImportProblems([f'{source}: not a Trello board export (no "id" and "cards")'])
-    if problems:
-        raise ImportProblems(problems)
     for checklists in found.checklists.values():
         checklists.sort(key=_position)  # as the card shows them: the export lists them in an order of its own
     found.name = found.name or found.id
@@ -281,8 +283,8 @@ def _action(found: Board, entry: dict[str, Any], where: str, problems: list[str]
     _person(found.people, author)
     when = str(entry.get("date") or "")
     if kind == "commentCard" and isinstance(data.get("text"), str):
-        said = comment_line(author["username"], when[:10], "").removesuffix(": ")
-        found.comments[card_id].append((when, comment_line(author["username"], when[:10], data["text"]), said))
+        key = author["id"] if isinstance(author.get("id"), str) else ""
+        found.comments[card_id].append((when, key, author["username"], data["text"]))
     elif kind == "createCard":
         found.authors[card_id] = (author["username"], when[:10] or None)
 
@@ -317,6 +319,7 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
     name = card.get("name")
     title = name if isinstance(name, str) else ""
     where = record_named(source, "card", index, title)
+    _typed(card, "name", str, "text", where)
     if not isinstance(card_id, str) or not card_id:
         raise ValueError(f"{where}: id: missing")
     item = Item(source_id=card_id, where=where, title=title, may_post=True, texts=[("name", title)])
@@ -384,9 +387,16 @@ def _card(card: dict[str, Any], found: Board, source: str, index: int) -> Item:
         if isinstance(attachment, dict) and isinstance(attachment.get("url"), str):
             item.notes.append(f"attachment: {attachment.get('name') or 'link'} {attachment['url']}".replace("\n", " "))
             item.texts.append(("attachments", item.notes[-1]))
-    comments = sorted(found.comments.get(card_id, ()))
-    item.comments = [text for _, text, _ in comments]
-    item.texts.extend((said, text) for _, text, said in comments)
+    comments = sorted(
+        (when, comment_line(username, when[:10], text), found.people.known.get(key, (username, None))[0], text)
+        for when, key, username, text in found.comments.get(card_id, ())
+    )  # in the order earlier imports wrote them: by time, then by the line they wrote
+    item.comments = [comment_line(handle, when[:10], text) for when, _, handle, text in comments]
+    # As an import wrote them before the author matched a member here by full name: read as the same comments.
+    item.comments_written_as = [line for (_, line, _, _), again in zip(comments, item.comments) if line != again]
+    item.texts.extend(
+        (comment_line(handle, when[:10], "").removesuffix(": "), line) for (when, _, handle, _), line in zip(comments, item.comments)
+    )
     if _OBJECT_ID.match(card_id):  # a Mongo ObjectId: its first 4 bytes are the card's creation time
         item.created_at = dt.datetime.fromtimestamp(int(card_id[:8], 16), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     item.author = found.authors.get(card_id)
