@@ -738,6 +738,32 @@ def test_a_session_left_unused_past_the_idle_timeout_ends_and_its_tab_and_page_s
     assert server.started == 1
 
 
+def _echo_server(team: Path, tmp_path: Path) -> WebServer:
+    """A server whose apps echo the keys they are sent (``ECHO_APP``), none started at a sign-in."""
+    app = tmp_path / "echo_app.py"
+    app.write_text(ECHO_APP)
+    return WebServer(
+        team, attempts=Attempts(limit=1000, window=MINUTE), ready_at_sign_in=False, command=lambda _: [sys.executable, str(app)]
+    )
+
+
+def test_a_binary_frame_from_the_page_is_passed_over_and_the_app_stays_up(team: Path, tmp_path: Path) -> None:
+    """textual.js sends text frames alone: a binary one (a page's script, any client of the websocket) ended its sender's
+    own app, where a text frame that is no message of the page's is passed over."""
+    server = _echo_server(team, tmp_path)
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with client(server) as c:
+        assert c.post("/signin", data={"token": token}, headers=JSON).status_code == 303
+        with c.websocket_connect("/ws?width=80&height=24") as page:
+            assert page.receive_bytes() == b"drawn"
+            page.send_bytes(b'["stdin", "q"]')
+            page.send_text("not json")
+            page.send_text(json.dumps(["stdin", "j"]))
+            assert page.receive_bytes() == b"j"
+            assert len(server.open) == 1
+    assert server.started == 1
+
+
 def test_a_page_opened_again_and_again_on_one_sign_in_starts_apps_up_to_a_limit_a_minute(team: Path, tmp_path: Path) -> None:
     """With sign-ins limited, one sign-in's websocket opened and closed in a loop still started an app process at each
     (each closed one's place free again once its process was gone), without end.  Past the member's limit a minute the
@@ -1314,3 +1340,35 @@ def test_a_paste_is_sent_on_as_text_whatever_its_characters_and_keys_as_they_are
     assert keys_as_sent("\x1b[A") == b"\x1b[A"
     assert keys_as_sent("\x1b") == b"\x1b"
     assert keys_as_sent("\x1b[200~\x1b[201~") == b"\x1b[200~\x1b[201~"
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        # Text as a phone's keyboard or an IME inserts it: its control characters left out, as a paste's are.
+        ("Shorter\x1b[201~\x1bya", b"Shorter[201~ya"),
+        ("caf\u00e9 \u009b1;2H\u0085ok\r\n\t", "caf\u00e9 1;2Hok\r\n\t".encode()),
+        ("\u009b", b""),
+        ("\x1b[200~", b"[200~"),
+        ("\x1b[1;5D" * 5, b"[1;5D" * 5),
+        # One key as the terminal makes it from a key press, or a click: as it came.
+        ("\x1b", b"\x1b"),
+        ("\x03", b"\x03"),
+        ("\x7f", b"\x7f"),
+        ("\x1b[A", b"\x1b[A"),
+        ("\x1b[1;5D", b"\x1b[1;5D"),
+        ("\x1bOP", b"\x1bOP"),
+        ("\x1b[15~", b"\x1b[15~"),
+        ("\x1bb", b"\x1bb"),
+        ("\x1b[<0;12;5M", b"\x1b[<0;12;5M"),
+        ("\x1b[?2026;2$y", b"\x1b[?2026;2$y"),
+        ("\u00e9", "\u00e9".encode()),
+    ],
+)
+def test_text_typed_in_the_page_is_sent_on_without_control_characters_and_a_key_as_it_came(typed: str, sent: bytes) -> None:
+    """Text the page's terminal takes as typed (a phone keyboard's paste, an IME's, an ``input`` event) went to the app
+    as it came, escapes and all, where a bracketed paste has its control characters left out: what followed an escape in
+    it acted as keys.  A key pressed (an arrow, ctrl+c, alt+b, escape) and a click's report still go on whole."""
+    from crewdeck.tui.web.bridge import keys_as_sent
+
+    assert keys_as_sent(typed) == sent

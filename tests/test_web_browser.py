@@ -498,6 +498,32 @@ def test_a_paste_into_a_note_is_text_even_where_it_holds_the_end_of_a_paste_and_
         assert "Traceback" not in web.stop()
 
 
+def test_text_a_phone_keyboard_inserts_into_a_note_is_text_and_keys_pressed_still_act(tmp_path: Path, browser: Browser) -> None:
+    """Text the page's terminal takes as typed (a phone keyboard's clipboard suggestion, an IME: an ``input`` event, no
+    paste) went to the app as it came: an escape in it closed the note's dialog, and what followed acted as keys (y to
+    discard the note, a to approve).  A client inserting feedback into their request for changes approved the post."""
+    team = make_posts_team(tmp_path)
+    web = WebProcess(team).start()
+    try:
+        _, url, _ = make_link(team, "acme", url=web.url)
+        tab = _open(browser)
+        _sign_in_with_link(tab, url)
+        tab.wait_for_text(r"a Approve +c Request changes", "the verdicts' keys in the footer")
+        tab.page.keyboard.press("c")
+        tab.wait_for_text(r"what to change", "the note's dialog")
+        tab.page.keyboard.insert_text("Shorter, please\x1b\x1b[Aya\u009b")
+        # Keys pressed, each its own message, still act: a word typed, one letter taken back with backspace, and enter.
+        tab.page.keyboard.type(" now!")
+        tab.page.keyboard.press("Backspace")
+        tab.page.keyboard.press("Enter")
+        tab.wait_for(lambda: _verdicts(team) != [], "the verdict in the store")
+        assert _verdicts(team) == [("reject", "Spring post 0", "acme")]
+        with Store(team) as store:
+            assert store.conn.execute("SELECT note FROM post_approval").fetchone()[0] == "Shorter, please[Aya now"
+    finally:
+        assert "Traceback" not in web.stop()
+
+
 def _verdicts(team: Path) -> list[tuple[str, str, str]]:
     with Store(team) as store:
         rows = store.conn.execute(

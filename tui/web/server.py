@@ -777,12 +777,15 @@ class WebServer:
 
     async def _relay(self, websocket: WebSocket, process: AppProcess, session_id: str) -> None:
         """What the browser sends, to the app, until the tab closes.  Keys and clicks are the session's use: a ping,
-        a resize or the page's focus come without anyone at the browser."""
+        a resize or the page's focus come without anyone at the browser.  What is no message of the page's is passed
+        over, a binary frame too (textual.js sends none): reading one as text raised, and ended its sender's app."""
         with contextlib.suppress(WebSocketDisconnect):
             while True:
-                text = await websocket.receive_text()
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
                 try:
-                    envelope: Any = json.loads(text)
+                    envelope: Any = json.loads(message.get("text") or "")
                 except ValueError:
                     continue
                 if not isinstance(envelope, list) or not envelope:
