@@ -641,7 +641,8 @@ def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
 
     def back(c: TestClient) -> str:
         page = c.get("/").text
-        assert 'action="/signin"' in page and 'id="terminal"' not in page
+        # A guest's page offers no token field: a guest signs in with a link alone.
+        assert ('action="/signin"' in page) != ("@gus" in page) and 'id="terminal"' not in page
         found = re.search(r'<p class="error" id="error">([^<]*)</p>', page)
         return found.group(1) if found else ""
 
@@ -674,6 +675,34 @@ def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
         c.post(f"/link/{_secret(url)}")
         crewdeck(*w, "member", "rm", "gus")
         assert back(c) == "Your session as @gus has ended: @gus is no longer a member of this workspace."
+
+
+def test_a_guest_signed_out_or_whose_session_ended_is_shown_the_way_a_guest_signs_in_not_a_token_field(
+    team: Path, server: WebServer
+) -> None:
+    """A guest signs in with a link a manager makes, never a token: signed out, or back after the session ended, they
+    were shown the sign-in page's token field ("Your token (crewdeck token create)"), and "sign in again to go on"."""
+    said = "Your session as @gus has ended: it was signed out in this browser: ask for a new sign-in link to go on."
+    with client(server) as c:
+        _, url, _ = make_link(team, "gus")
+        c.post(f"/link/{_secret(url)}")
+        cookie = c.cookies[COOKIE]
+        signed_out = c.post("/signout", headers={"accept": "text/html"})
+        assert COOKIE not in c.cookies
+        c.cookies.set(COOKIE, cookie)  # as another tab of the browser has it
+        for page in (signed_out.text, c.get("/").text):
+            assert 'name="token"' not in page and 'action="/signin"' not in page
+            assert f'<p class="error" id="error">{said}</p>' in page
+            assert "As a guest you sign in with a sign-in link: a manager of this workspace makes you one" in page
+    with client(server) as c:  # a member's page keeps the token field, and says a link's way on
+        _, url, _ = make_link(team, "raj")
+        c.post(f"/link/{_secret(url)}")
+        cookie = c.cookies[COOKIE]
+        assert c.post("/signout").status_code == 303
+        c.cookies.set(COOKIE, cookie)
+        page = c.get("/").text
+        assert 'name="token"' in page and "guest" not in page
+        assert "Your session as @raj has ended: it was signed out in this browser: ask for a new sign-in link to go on." in page
 
 
 #: An app process that draws once, then sends back each key it is sent, and quits when told to.

@@ -151,7 +151,8 @@ def test_a_revoked_token_or_link_ends_open_sessions(team: Path, web: WebProcess,
     )
     wait_until(lambda: web.apps == [], "its app ended")
     by_link.page.goto(web.url + "/")
-    assert by_link.page.is_visible("form[action='/signin']")
+    # A guest's: the way a guest signs in (a link), no token field.
+    assert by_link.page.is_visible("#guest-sign-in") and not by_link.page.is_visible("#token")
 
 
 def test_a_tab_whose_session_later_sign_ins_ended_says_why_and_so_does_the_page_it_opens(team: Path, browser: Browser) -> None:
@@ -404,7 +405,7 @@ def test_a_tab_left_unused_past_the_idle_timeout_ends_its_session_and_says_how_t
         assert tab.page.inner_text("#closed-why") == said
         wait_until(lambda: web.apps == [], "its app ended")
         tab.page.click("#closed a")
-        tab.page.wait_for_selector("form[action='/signin']")
+        tab.page.wait_for_selector("#guest-sign-in")
         assert tab.page.inner_text("#error") == said
     finally:
         assert "Traceback" not in web.stop()
