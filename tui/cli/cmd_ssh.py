@@ -131,7 +131,7 @@ def cmd_ssh_session(ctx: Context) -> int:
             return 0
         if not words[0].startswith("-"):
             check_command_word(words[0])
-        from crewdeck.tui.cli.main import parse, unusable_argument
+        from crewdeck.tui.cli.main import parse, run_inside, unusable_argument
 
         problem = unusable_argument(words)
         if problem:
@@ -147,7 +147,7 @@ def cmd_ssh_session(ctx: Context) -> int:
             inner.authenticated = member.handle
             try:
                 # As a command run here does, its change is the member's to take back with `undo` (``Context``).
-                result: int = args.func(inner)
+                result = run_inside(inner, args.func)
             finally:
                 inner.close()
             return result
