@@ -17,6 +17,7 @@ from crewdeck.tui.ssh import authorized
 from crewdeck.tui.ssh.keys import MemberKey, all_keys
 from crewdeck.tui.ssh.session import (
     ACCOUNT_SETTING,
+    APP_DRIVER,
     HELP_WORDS,
     SessionRefused,
     check_account,
@@ -165,6 +166,7 @@ def cmd_ssh_session(ctx: Context) -> int:
     if system is not None:
         # Read by Textual when it is imported, in launch().
         os.environ["TEXTUAL_COLOR_SYSTEM"] = system
+    os.environ["TEXTUAL_DRIVER"] = APP_DRIVER  # as the colours are
     ctx.authenticated = member.handle
     from crewdeck.tui.app.launch import launch
 

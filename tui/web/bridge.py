@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
 from crewdeck.sync.state.store import BUSY_TIMEOUT
+from crewdeck.tui.paste_text import PASTE_END, PASTE_START, text_only
 
 #: What the app writes first, before any packet.
 PRELUDE = b"__GANGLION__\n"
@@ -40,13 +41,6 @@ KILL_AFTER = BUSY_TIMEOUT + QUIT_GRACE
 DRIVER = "crewdeck.tui.app.web_driver:WebDriver"
 
 
-#: How the page's terminal (xterm.js) brackets a paste, for an app that asked for bracketed pastes (Textual does).
-PASTE_START = b"\x1b[200~"
-PASTE_END = b"\x1b[201~"
-#: What a terminal leaves out of a paste, the control characters but tab, line feed and carriage return, as UTF-8 holds
-#: them: C0 and DEL one byte each, never part of another character's; C1 two, 0xC2 (which leads no other) and 0x80-0x9F.
-_C0_AND_DEL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_C1 = [bytes([0xC2, low]) for low in range(0x80, 0xA0)]
 #: One key as xterm.js makes it from a key press, or one report of its own (a click, an answer to the app's query): a
 #: character (a C0 one from ctrl, escape), escape and one (alt), a CSI sequence (arrows, F5 and on, a click's SGR report,
 #: the answer to a mode's query) or an SS3 one (F1-F4, the arrows in the application mode).  Never a paste's bracket:
@@ -63,25 +57,15 @@ def keys_as_sent(keys: str) -> bytes:
     xterm.js sends each key pressed in a message of its own, and text in one message as it came, where a terminal leaves
     a paste's control characters out: a paste (bracketed) and text it takes as typed (a phone keyboard's paste, an IME's,
     an ``input`` event) that held an escape had what followed it act as keys (escape, y, a: a note discarded and the post
-    approved), and text that held the end of a paste ended it.  Taken out of the bytes, at C speed whatever the text: a
-    regular expression held the server's event loop over a second for 10 MB of control characters, a translation table
-    of ``str`` as long for 10 MB not ASCII.
+    approved), and text that held the end of a paste ended it.  Taken out as a terminal over SSH has them taken out
+    (``crewdeck.tui.paste_text``).
     """
     sent = keys.encode("utf-8", "replace")
     if len(keys) <= _KEY_MOST and _ONE_KEY.fullmatch(keys) and sent not in (PASTE_START, PASTE_END):
         return sent
     if len(sent) >= len(PASTE_START) + len(PASTE_END) and sent.startswith(PASTE_START) and sent.endswith(PASTE_END):
-        return PASTE_START + _text_only(sent[len(PASTE_START) : -len(PASTE_END)]) + PASTE_END
-    return _text_only(sent)
-
-
-def _text_only(sent: bytes) -> bytes:
-    """``sent`` without the control characters a terminal leaves out of a paste."""
-    text = sent.translate(None, _C0_AND_DEL)
-    if b"\xc2" in text:
-        for control in _C1:
-            text = text.replace(control, b"")
-    return text
+        return PASTE_START + text_only(sent[len(PASTE_START) : -len(PASTE_END)]) + PASTE_END
+    return text_only(sent)
 
 
 def packet(kind: bytes, payload: bytes) -> bytes:
