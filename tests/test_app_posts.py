@@ -198,6 +198,27 @@ async def test_the_approvals_view_at_80x24_gives_why_the_room_left_and_says_it_w
         assert copy.splitlines()[:2] == ["Spring post 0", "needs you: step 1 of 2 (copy), @mia, still open"], copy
 
 
+async def test_on_a_phones_width_the_approvals_view_says_when_the_post_goes_out_and_in_whose_time(team: Path) -> None:
+    """Below 37 columns SLOT gives way to POST: a client approving on a phone saw the post and why it waits for them,
+    and nowhere when it would go out.  Under the list, then, its slot; wider, the list has it (the copy keeps its room)."""
+    Cli(team).ok("member", "set", "mia", "--tz", "Asia/Kolkata", as_member="mia")
+    app = make_app(team, "mia")
+    said = "Slot: Sat 11-28 15:00 IST Kolkata, your time"
+
+    def under_the_list() -> str:
+        return " ".join(line.strip() for line in str(app.screen.query_one("#approvals-copy", Static).render()).splitlines())
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_approvals(app, pilot)
+        for width, listed in ((36, False), (40, True), (30, False), (80, True)):
+            await pilot.resize_terminal(width, 20)
+            await until(pilot, lambda width=width: screen.table.size.width == width and "Spring post 0" in under_the_list(), "the resize")
+            await settle(pilot)
+            assert ("Sat 11-28 15:00 IST" in screen.table.render_line(1).text) == listed, width
+            assert (said in under_the_list()) != listed, (width, under_the_list())
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 async def test_a_slot_in_a_zone_of_quarter_hours_is_shown_whole_with_its_zone(team: Path, size: tuple[int, int]) -> None:
     # SLOT was 20 cells: a reviewer in Kathmandu read "Sat 11-28 15:15 +05…", the zone that says whose time it is cut.

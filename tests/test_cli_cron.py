@@ -446,6 +446,40 @@ def test_a_command_sent_over_ssh_under_a_latin_1_locale_is_read_as_utf_8(cli: Cl
     assert [task["title"] for task in json.loads(cli.ok("tasks", "--json"))] == ["Café Ωmega"]
 
 
+@pytest.mark.parametrize("lost", ["client gone", "disk full"])
+def test_a_change_over_ssh_whose_output_is_lost_is_said_made_with_status_3_and_made_once(cli: Cli, tmp_path: Path, lost: str) -> None:
+    """``ssh team@host add X`` whose client went as the output was written (sshd's end of the session's output closed):
+    the task was added and the session ended in 0 with no word of it; with its output on a full disk, in 2 with "No
+    space left on device" alone, as a refusal ends: whoever heard either ran the command again, and had it twice."""
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9ZsmCpGqsH6jcsV4tJpC4Xd1Mu1nVkSgx4cYN1h0mo raj@laptop"
+    cli.ok("ssh", "account", running_account())
+    cli.ok("member", "set", "raj", "--ssh-key", key)
+    session = [sys.executable, *CREWDECK, "-w", str(cli.workspace), "ssh-session", "raj", "--key", parse_key(key).fingerprint]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "CREWDECK_NOW": NOW_TEXT}
+    if lost == "client gone":
+        reader, output = os.pipe()
+        os.close(reader)
+    else:
+        output = os.open("/dev/full", os.O_WRONLY)
+    try:
+        env["SSH_ORIGINAL_COMMAND"] = 'add "Brief the agency"'
+        ran = subprocess.run(session, stdout=output, stderr=subprocess.PIPE, cwd=ROOT, env=env, timeout=120, check=False)
+        env["SSH_ORIGINAL_COMMAND"] = "tasks"  # a reading, its output lost as well: nothing was made, nothing to say
+        read = subprocess.run(session, stdout=output, stderr=subprocess.PIPE, cwd=ROOT, env=env, timeout=120, check=False)
+    finally:
+        os.close(output)
+    (task,) = json.loads(cli.ok("tasks", "--json"))
+    problem = "the connection closed before the output was all written" if lost == "client gone" else "No space left on device"
+    assert (ran.returncode, ran.stderr.decode()) == (
+        3,
+        f"crewdeck: error: standard output: {problem}; the change was made all the same: task {task['id'][:8]}; "
+        "do not run the command again\n",
+    )
+    assert (read.returncode, read.stderr.decode()) == (
+        (0, "") if lost == "client gone" else (2, "crewdeck: error: standard output: No space left on device\n")
+    )
+
+
 def test_a_config_s_workspace_of_a_path_not_ascii_under_a_latin_1_locale_is_opened_and_said_as_written(
     cli: Cli, tmp_path: Path, latin_1_locale: dict[str, str]
 ) -> None:

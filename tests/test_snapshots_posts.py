@@ -28,13 +28,19 @@ def workspace(tmp_path: Path) -> Path:
     return path
 
 
-def test_approvals_view_160x48(snap_compare: Any, workspace: Path) -> None:
-    async def approvals(pilot: Any) -> None:
-        await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+async def _approvals(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("R")
+    await settle(pilot)
 
-    assert snap_compare(make_app(workspace, "kemi", watch=False), terminal_size=(160, 48), run_before=approvals)
+
+def test_approvals_view_160x48(snap_compare: Any, workspace: Path) -> None:
+    assert snap_compare(make_app(workspace, "kemi", watch=False), terminal_size=(160, 48), run_before=_approvals)
+
+
+def test_approvals_view_36x20(snap_compare: Any, workspace: Path) -> None:
+    """A phone's width: SLOT gives way to POST, and the line under the list says when the post goes out, in whose time."""
+    assert snap_compare(make_app(workspace, "kemi", watch=False), terminal_size=(36, 20), run_before=_approvals)
 
 
 def test_crisis_banner_160x48(snap_compare: Any, workspace: Path) -> None:

@@ -166,6 +166,68 @@ def test_a_guest_made_a_member_has_their_open_app_ended(host: Host, installed: S
         tmux.kill()
 
 
+def test_a_paste_holding_an_escape_over_ssh_is_text_and_approves_nothing(tmp_path: Path) -> None:
+    """Textual read a bracketed paste that held an escape out of order, the keys the escape started first (escape, y,
+    a) and the paste after: a client pasting feedback into their request for changes, from a terminal that sends a
+    paste as it came, discarded the note and approved the post, as the browser's paste once did."""
+    from .websupport import make_posts_team
+
+    account = TeamAccount()
+    try:
+        team = make_posts_team(account.directory)
+        w = ["-w", str(team), "--as", "ana"]
+        private, public = keypair(tmp_path, "acme")
+        crewdeck(*w, "member", "set", "acme", "--ssh-key", public)
+        crewdeck(*w, "ssh", "account", account.name)
+        account.give(team)
+        sshd = Sshd(account, team, keys_command=False)
+        try:
+            crewdeck(*w, "ssh", "install", "--file", str(sshd.authorized_keys), "--program", account.program)
+            tmux = Tmux(" ".join(sshd.ssh_command(private, tty=True)), 80, 24)
+            try:
+                tmux.wait_for(lambda s: "a Approve" in s and "Spring post 0" in s, "the guest's Approvals view")
+                tmux.keys("c")
+                tmux.wait_for(lambda s: "what to change" in s, "the note's dialog")
+                # As the terminal sends the paste: bracketed, the escapes in it as they came.
+                tmux.keys("-H", *(f"{byte:02x}" for byte in b"\x1b[200~Shorter, please\x1b\x1b[Aya\x1b[201~"))
+                tmux.wait_for(lambda s: "Shorter, please[Aya" in s, "the paste in the note")
+                tmux.keys("Enter")
+                wait_until(lambda: _verdicts(team) != [], "the verdict in the store")
+            finally:
+                tmux.kill()
+        finally:
+            sshd.stop()
+        assert _verdicts(team) == [("reject", "Shorter, please[Aya")]
+    finally:
+        account.remove()
+
+
+def test_a_paste_read_in_pieces_is_kept_to_text_and_keys_out_of_one_go_on_at_once() -> None:
+    """However the network cuts the terminal's input, a paste's control characters go and its end still ends it; a key
+    out of a paste (escape alone, an arrow) is passed on as it is read, never held for the next read."""
+    from crewdeck.tui.ssh.pastes import PasteFilter
+
+    sent = "\x1b[Ab\x1b[200~Zoë 漢字\x1b\x1b[Aya\x85\x00\t\r\x1b[201~\x1b".encode()
+    for size in (1, 2, 3, 5, 7, len(sent)):
+        pastes = PasteFilter()
+        pieces = [pastes.feed(sent[at : at + size]) for at in range(0, len(sent), size)]
+        assert b"".join(pieces) == "\x1b[Ab\x1b[200~Zoë 漢字[Aya\t\r\x1b[201~\x1b".encode(), size
+    pastes = PasteFilter()
+    assert [pastes.feed(key) for key in (b"\x1b", b"\x1b[A", b"\x1b[20", b"0~a\x1b", b"b\x1b[201", b"~\x1b")] == [
+        b"\x1b",
+        b"\x1b[A",
+        b"\x1b[20",
+        b"0~a",
+        b"b",
+        b"\x1b[201~\x1b",
+    ]
+
+
+def _verdicts(team: Path) -> list[tuple[str, str]]:
+    with Store(team) as store:
+        return [(str(v), str(n)) for v, n in store.conn.execute("SELECT verdict, note FROM post_approval").fetchall()]
+
+
 def test_notes_over_ssh_are_edited_in_the_app_never_in_an_editor(host: Host, installed: Sshd) -> None:
     command = " ".join(installed.ssh_command(host.keys["raj"], tty=True))
     # An EDITOR the session would run if it ran one: the app's own editor must open instead.

@@ -641,7 +641,8 @@ def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
 
     def back(c: TestClient) -> str:
         page = c.get("/").text
-        assert 'action="/signin"' in page and 'id="terminal"' not in page
+        # A guest's page offers no token field: a guest signs in with a link alone.
+        assert ('action="/signin"' in page) != ("@gus" in page) and 'id="terminal"' not in page
         found = re.search(r'<p class="error" id="error">([^<]*)</p>', page)
         return found.group(1) if found else ""
 
@@ -674,6 +675,34 @@ def test_a_browser_back_after_its_session_ended_is_told_why(team: Path) -> None:
         c.post(f"/link/{_secret(url)}")
         crewdeck(*w, "member", "rm", "gus")
         assert back(c) == "Your session as @gus has ended: @gus is no longer a member of this workspace."
+
+
+def test_a_guest_signed_out_or_whose_session_ended_is_shown_the_way_a_guest_signs_in_not_a_token_field(
+    team: Path, server: WebServer
+) -> None:
+    """A guest signs in with a link a manager makes, never a token: signed out, or back after the session ended, they
+    were shown the sign-in page's token field ("Your token (crewdeck token create)"), and "sign in again to go on"."""
+    said = "Your session as @gus has ended: it was signed out in this browser: ask for a new sign-in link to go on."
+    with client(server) as c:
+        _, url, _ = make_link(team, "gus")
+        c.post(f"/link/{_secret(url)}")
+        cookie = c.cookies[COOKIE]
+        signed_out = c.post("/signout", headers={"accept": "text/html"})
+        assert COOKIE not in c.cookies
+        c.cookies.set(COOKIE, cookie)  # as another tab of the browser has it
+        for page in (signed_out.text, c.get("/").text):
+            assert 'name="token"' not in page and 'action="/signin"' not in page
+            assert f'<p class="error" id="error">{said}</p>' in page
+            assert "As a guest you sign in with a sign-in link: a manager of this workspace makes you one" in page
+    with client(server) as c:  # a member's page keeps the token field, and says a link's way on
+        _, url, _ = make_link(team, "raj")
+        c.post(f"/link/{_secret(url)}")
+        cookie = c.cookies[COOKIE]
+        assert c.post("/signout").status_code == 303
+        c.cookies.set(COOKIE, cookie)
+        page = c.get("/").text
+        assert 'name="token"' in page and "guest" not in page
+        assert "Your session as @raj has ended: it was signed out in this browser: ask for a new sign-in link to go on." in page
 
 
 #: An app process that draws once, then sends back each key it is sent, and quits when told to.
@@ -735,6 +764,32 @@ def test_a_session_left_unused_past_the_idle_timeout_ends_and_its_tab_and_page_s
         assert closed["type"] == "websocket.close" and (closed["code"], closed["reason"]) == (4403, said)
         page_said = re.search(r'<p class="error" id="error">([^<]*)</p>', c.get("/").text)
         assert page_said is not None and page_said.group(1) == said
+    assert server.started == 1
+
+
+def _echo_server(team: Path, tmp_path: Path) -> WebServer:
+    """A server whose apps echo the keys they are sent (``ECHO_APP``), none started at a sign-in."""
+    app = tmp_path / "echo_app.py"
+    app.write_text(ECHO_APP)
+    return WebServer(
+        team, attempts=Attempts(limit=1000, window=MINUTE), ready_at_sign_in=False, command=lambda _: [sys.executable, str(app)]
+    )
+
+
+def test_a_binary_frame_from_the_page_is_passed_over_and_the_app_stays_up(team: Path, tmp_path: Path) -> None:
+    """textual.js sends text frames alone: a binary one (a page's script, any client of the websocket) ended its sender's
+    own app, where a text frame that is no message of the page's is passed over."""
+    server = _echo_server(team, tmp_path)
+    _, token = create_token("raj", "-w", str(team), "--as", "ana")
+    with client(server) as c:
+        assert c.post("/signin", data={"token": token}, headers=JSON).status_code == 303
+        with c.websocket_connect("/ws?width=80&height=24") as page:
+            assert page.receive_bytes() == b"drawn"
+            page.send_bytes(b'["stdin", "q"]')
+            page.send_text("not json")
+            page.send_text(json.dumps(["stdin", "j"]))
+            assert page.receive_bytes() == b"j"
+            assert len(server.open) == 1
     assert server.started == 1
 
 
@@ -1314,3 +1369,35 @@ def test_a_paste_is_sent_on_as_text_whatever_its_characters_and_keys_as_they_are
     assert keys_as_sent("\x1b[A") == b"\x1b[A"
     assert keys_as_sent("\x1b") == b"\x1b"
     assert keys_as_sent("\x1b[200~\x1b[201~") == b"\x1b[200~\x1b[201~"
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        # Text as a phone's keyboard or an IME inserts it: its control characters left out, as a paste's are.
+        ("Shorter\x1b[201~\x1bya", b"Shorter[201~ya"),
+        ("caf\u00e9 \u009b1;2H\u0085ok\r\n\t", "caf\u00e9 1;2Hok\r\n\t".encode()),
+        ("\u009b", b""),
+        ("\x1b[200~", b"[200~"),
+        ("\x1b[1;5D" * 5, b"[1;5D" * 5),
+        # One key as the terminal makes it from a key press, or a click: as it came.
+        ("\x1b", b"\x1b"),
+        ("\x03", b"\x03"),
+        ("\x7f", b"\x7f"),
+        ("\x1b[A", b"\x1b[A"),
+        ("\x1b[1;5D", b"\x1b[1;5D"),
+        ("\x1bOP", b"\x1bOP"),
+        ("\x1b[15~", b"\x1b[15~"),
+        ("\x1bb", b"\x1bb"),
+        ("\x1b[<0;12;5M", b"\x1b[<0;12;5M"),
+        ("\x1b[?2026;2$y", b"\x1b[?2026;2$y"),
+        ("\u00e9", "\u00e9".encode()),
+    ],
+)
+def test_text_typed_in_the_page_is_sent_on_without_control_characters_and_a_key_as_it_came(typed: str, sent: bytes) -> None:
+    """Text the page's terminal takes as typed (a phone keyboard's paste, an IME's, an ``input`` event) went to the app
+    as it came, escapes and all, where a bracketed paste has its control characters left out: what followed an escape in
+    it acted as keys.  A key pressed (an arrow, ctrl+c, alt+b, escape) and a click's report still go on whole."""
+    from crewdeck.tui.web.bridge import keys_as_sent
+
+    assert keys_as_sent(typed) == sent

@@ -151,7 +151,8 @@ def test_a_revoked_token_or_link_ends_open_sessions(team: Path, web: WebProcess,
     )
     wait_until(lambda: web.apps == [], "its app ended")
     by_link.page.goto(web.url + "/")
-    assert by_link.page.is_visible("form[action='/signin']")
+    # A guest's: the way a guest signs in (a link), no token field.
+    assert by_link.page.is_visible("#guest-sign-in") and not by_link.page.is_visible("#token")
 
 
 def test_a_tab_whose_session_later_sign_ins_ended_says_why_and_so_does_the_page_it_opens(team: Path, browser: Browser) -> None:
@@ -404,7 +405,7 @@ def test_a_tab_left_unused_past_the_idle_timeout_ends_its_session_and_says_how_t
         assert tab.page.inner_text("#closed-why") == said
         wait_until(lambda: web.apps == [], "its app ended")
         tab.page.click("#closed a")
-        tab.page.wait_for_selector("form[action='/signin']")
+        tab.page.wait_for_selector("#guest-sign-in")
         assert tab.page.inner_text("#error") == said
     finally:
         assert "Traceback" not in web.stop()
@@ -470,10 +471,9 @@ def test_a_guest_signs_in_with_a_link_sees_the_approvals_view_and_approves_a_pos
         assert "Traceback" not in web.stop()
 
 
-def test_a_paste_into_a_note_is_text_even_where_it_holds_the_end_of_a_paste_and_keys(tmp_path: Path, browser: Browser) -> None:
-    """The page's terminal sends a paste as it came, escapes and all: text copied from a page that held the sequence
-    that ends a paste ended it, and what came after acted as keys (escape, y to discard the note, a to approve).  A
-    client pasting feedback into their request for changes approved the post."""
+@contextlib.contextmanager
+def _guests_note(tmp_path: Path, browser: Browser) -> Iterator[tuple[Path, Tab]]:
+    """@acme, a guest, in the browser, with the dialog of their request for changes on the first post open."""
     team = make_posts_team(tmp_path)
     web = WebProcess(team).start()
     try:
@@ -483,6 +483,24 @@ def test_a_paste_into_a_note_is_text_even_where_it_holds_the_end_of_a_paste_and_
         tab.wait_for_text(r"a Approve +c Request changes", "the verdicts' keys in the footer")
         tab.page.keyboard.press("c")
         tab.wait_for_text(r"what to change", "the note's dialog")
+        yield team, tab
+    finally:
+        assert "Traceback" not in web.stop()
+
+
+def _note_given(team: Path, tab: Tab) -> str:
+    """The note of @acme's request for changes on the first post, once the store has it (and no other verdict)."""
+    tab.wait_for(lambda: _verdicts(team) != [], "the verdict in the store")
+    assert _verdicts(team) == [("reject", "Spring post 0", "acme")]
+    with Store(team) as store:
+        return str(store.conn.execute("SELECT note FROM post_approval").fetchone()[0])
+
+
+def test_a_paste_into_a_note_is_text_even_where_it_holds_the_end_of_a_paste_and_keys(tmp_path: Path, browser: Browser) -> None:
+    """The page's terminal sends a paste as it came, escapes and all: text copied from a page that held the sequence
+    that ends a paste ended it, and what came after acted as keys (escape, y to discard the note, a to approve).  A
+    client pasting feedback into their request for changes approved the post."""
+    with _guests_note(tmp_path, browser) as (team, tab):
         tab.page.evaluate(
             """text => { const data = new DataTransfer(); data.setData('text/plain', text);
                  document.querySelector('.xterm-helper-textarea').dispatchEvent(
@@ -490,12 +508,20 @@ def test_a_paste_into_a_note_is_text_even_where_it_holds_the_end_of_a_paste_and_
             "Shorter, please\x1b[201~\x1b\x1b[Aya",
         )
         tab.page.keyboard.press("Enter")
-        tab.wait_for(lambda: _verdicts(team) != [], "the verdict in the store")
-        assert _verdicts(team) == [("reject", "Spring post 0", "acme")]
-        with Store(team) as store:
-            assert store.conn.execute("SELECT note FROM post_approval").fetchone()[0] == "Shorter, please[201~[Aya"
-    finally:
-        assert "Traceback" not in web.stop()
+        assert _note_given(team, tab) == "Shorter, please[201~[Aya"
+
+
+def test_text_a_phone_keyboard_inserts_into_a_note_is_text_and_keys_pressed_still_act(tmp_path: Path, browser: Browser) -> None:
+    """Text the page's terminal takes as typed (a phone keyboard's clipboard suggestion, an IME: an ``input`` event, no
+    paste) went to the app as it came: an escape in it closed the note's dialog, and what followed acted as keys (y to
+    discard the note, a to approve).  A client inserting feedback into their request for changes approved the post."""
+    with _guests_note(tmp_path, browser) as (team, tab):
+        tab.page.keyboard.insert_text("Shorter, please\x1b\x1b[Aya\u009b")
+        # Keys pressed, each its own message, still act: a word typed, one letter taken back with backspace, and enter.
+        tab.page.keyboard.type(" now!")
+        tab.page.keyboard.press("Backspace")
+        tab.page.keyboard.press("Enter")
+        assert _note_given(team, tab) == "Shorter, please[Aya now"
 
 
 def _verdicts(team: Path) -> list[tuple[str, str, str]]:

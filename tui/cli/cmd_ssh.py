@@ -17,6 +17,7 @@ from crewdeck.tui.ssh import authorized
 from crewdeck.tui.ssh.keys import MemberKey, all_keys
 from crewdeck.tui.ssh.session import (
     ACCOUNT_SETTING,
+    APP_DRIVER,
     HELP_WORDS,
     SessionRefused,
     check_account,
@@ -131,7 +132,7 @@ def cmd_ssh_session(ctx: Context) -> int:
             return 0
         if not words[0].startswith("-"):
             check_command_word(words[0])
-        from crewdeck.tui.cli.main import parse, unusable_argument
+        from crewdeck.tui.cli.main import parse, run_inside, unusable_argument
 
         problem = unusable_argument(words)
         if problem:
@@ -147,7 +148,7 @@ def cmd_ssh_session(ctx: Context) -> int:
             inner.authenticated = member.handle
             try:
                 # As a command run here does, its change is the member's to take back with `undo` (``Context``).
-                result: int = args.func(inner)
+                result = run_inside(inner, args.func)
             finally:
                 inner.close()
             return result
@@ -165,6 +166,7 @@ def cmd_ssh_session(ctx: Context) -> int:
     if system is not None:
         # Read by Textual when it is imported, in launch().
         os.environ["TEXTUAL_COLOR_SYSTEM"] = system
+    os.environ["TEXTUAL_DRIVER"] = APP_DRIVER  # as the colours are
     ctx.authenticated = member.handle
     from crewdeck.tui.app.launch import launch
 

@@ -543,6 +543,29 @@ def _output_failed(problem: str, ctx: Context | None) -> int:
     return EXIT_CHANGE_MADE
 
 
+def run_inside(ctx: Context, func: Callable[[Context], int]) -> int:
+    """``func`` run for ``ctx``, a command run inside another (``ssh-session``'s), its output written while what it
+    changed can still be read: a lost output is said with that change (``_output_failed``), as a command run here says
+    it.  The output's reader is the session's client, gone when it closed: a change the member was not told of is said
+    made (where they may still hear it), not taken for a reader that stopped by choice (``| head``), whose status is 0.
+    The session's own flush and status came after the command's context was closed, and said no change."""
+    try:
+        code = func(ctx)
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.filename != STANDARD_OUTPUT:
+            raise  # another file's, said as a command run here says it
+        _drop(sys.stdout)
+        if isinstance(exc, BrokenPipeError):
+            made = ctx.changes_made()
+            if made is None:
+                return 0
+            error(output_lost(f"{STANDARD_OUTPUT}: the connection closed before the output was all written", made))
+            return EXIT_CHANGE_MADE
+        return _output_failed(f"{STANDARD_OUTPUT}: {exc.strerror or exc}", ctx)
+    return code
+
+
 def _drop(stream: TextIO) -> None:
     """What is left for ``stream`` goes nowhere: the interpreter's exit would try to write it again."""
     devnull = os.open(os.devnull, os.O_WRONLY)

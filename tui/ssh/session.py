@@ -37,6 +37,9 @@ MINUTE = 60.0
 #: The workspace setting that names the team account.
 ACCOUNT_SETTING = "ssh_account"
 
+#: The Textual driver of the app over SSH: a paste's escapes are text (``crewdeck.tui.ssh.pastes``).
+APP_DRIVER = "crewdeck.tui.app.ssh_driver:SshDriver"
+
 #: Commands a member may run over SSH: reading and changing the workspace
 #: through its rules.  Not: creating files (init, demo, join), serving,
 #: syncing, tokens, the team account's config, installing keys, doctor.

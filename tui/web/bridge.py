@@ -7,8 +7,9 @@ page's websocket comes.  Then it runs under Textual's web driver, which speaks o
 expects: after a line ``__GANGLION__``, packets of a type byte (``D``
 terminal output, ``M`` a JSON meta message, ``P`` a packed download
 chunk), a four-byte big-endian length and the payload; what it reads is
-packets of the same framing (``D`` keys as the terminal would send them, a
-paste's control characters left out as a terminal leaves them, ``M`` resize,
+packets of the same framing (``D`` keys as the terminal would send them, the
+control characters of a paste or other text left out as a terminal leaves a
+paste's, ``M`` resize,
 focus, blur, quit).  Downloads (``deliver_file``) are not
 offered: the app never delivers a file, and a route that serves files to
 a browser is one more thing to gate.
@@ -20,11 +21,13 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
 from crewdeck.sync.state.store import BUSY_TIMEOUT
+from crewdeck.tui.paste_text import PASTE_END, PASTE_START, text_only
 
 #: What the app writes first, before any packet.
 PRELUDE = b"__GANGLION__\n"
@@ -38,31 +41,31 @@ KILL_AFTER = BUSY_TIMEOUT + QUIT_GRACE
 DRIVER = "crewdeck.tui.app.web_driver:WebDriver"
 
 
-#: How the page's terminal (xterm.js) brackets a paste, for an app that asked for bracketed pastes (Textual does).
-PASTE_START = b"\x1b[200~"
-PASTE_END = b"\x1b[201~"
-#: What a terminal leaves out of a paste, the control characters but tab, line feed and carriage return, as UTF-8 holds
-#: them: C0 and DEL one byte each, never part of another character's; C1 two, 0xC2 (which leads no other) and 0x80-0x9F.
-_C0_AND_DEL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_C1 = [bytes([0xC2, low]) for low in range(0x80, 0xA0)]
+#: One key as xterm.js makes it from a key press, or one report of its own (a click, an answer to the app's query): a
+#: character (a C0 one from ctrl, escape), escape and one (alt), a CSI sequence (arrows, F5 and on, a click's SGR report,
+#: the answer to a mode's query) or an SS3 one (F1-F4, the arrows in the application mode).  Never a paste's bracket:
+#: the terminal sends one only around a paste.
+_ONE_KEY = re.compile(r"[^\x80-\x9f]|\x1b[^\x80-\x9f]|\x1b\[[0-?]*[ -/]*[@-~]|\x1bO[@-~]")
+#: The longest key or report above that a message can be (a click's at a 1000-column terminal is 16 characters): a longer
+#: message is text, not matched at all.
+_KEY_MOST = 32
 
 
 def keys_as_sent(keys: str) -> bytes:
-    """What the browser sent, in UTF-8 for the app, a paste in it (one message, as xterm.js sends one) kept to text.
+    """What the browser sent, in UTF-8 for the app: one key (``_ONE_KEY``) as it came, anything else kept to text.
 
-    xterm.js sends a paste as it came, where a terminal leaves its control characters out: text copied from a page
-    that held the end of a paste ended it, and what followed acted as keys (escape, y, a: a note discarded and the post
-    approved).  Taken out of the bytes, at C speed whatever the text: a regular expression held the server's event loop
-    over a second for 10 MB of control characters, a translation table of ``str`` as long for 10 MB not ASCII.
+    xterm.js sends each key pressed in a message of its own, and text in one message as it came, where a terminal leaves
+    a paste's control characters out: a paste (bracketed) and text it takes as typed (a phone keyboard's paste, an IME's,
+    an ``input`` event) that held an escape had what followed it act as keys (escape, y, a: a note discarded and the post
+    approved), and text that held the end of a paste ended it.  Taken out as a terminal over SSH has them taken out
+    (``crewdeck.tui.paste_text``).
     """
     sent = keys.encode("utf-8", "replace")
-    if len(sent) < len(PASTE_START) + len(PASTE_END) or not (sent.startswith(PASTE_START) and sent.endswith(PASTE_END)):
+    if len(keys) <= _KEY_MOST and _ONE_KEY.fullmatch(keys) and sent not in (PASTE_START, PASTE_END):
         return sent
-    text = sent[len(PASTE_START) : -len(PASTE_END)].translate(None, _C0_AND_DEL)
-    if b"\xc2" in text:
-        for control in _C1:
-            text = text.replace(control, b"")
-    return PASTE_START + text + PASTE_END
+    if len(sent) >= len(PASTE_START) + len(PASTE_END) and sent.startswith(PASTE_START) and sent.endswith(PASTE_END):
+        return PASTE_START + text_only(sent[len(PASTE_START) : -len(PASTE_END)]) + PASTE_END
+    return text_only(sent)
 
 
 def packet(kind: bytes, payload: bytes) -> bytes:
@@ -157,7 +160,8 @@ class AppProcess:
         await self._send(start_line(cookie, width, height))
 
     async def send_keys(self, text: str) -> None:
-        await self._send(packet(b"D", keys_as_sent(text)))
+        if sent := keys_as_sent(text):  # text of control characters alone is nothing to send
+            await self._send(packet(b"D", sent))
 
     async def send_meta(self, meta: Mapping[str, object]) -> None:
         await self._send(packet(b"M", json.dumps(meta).encode("utf-8")))

@@ -51,6 +51,17 @@ def sign_in_page(workspace: str, message: str | None = None) -> str:
     )
 
 
+def guest_sign_in_page(workspace: str, message: str) -> str:
+    """The sign-in page of a guest whose session ended (signed out too): why, and the way on, a link, where the sign-in
+    page asked for a token, which a guest never has."""
+    return _page(
+        f"Sign in · {workspace}",
+        f"<h1>crewdeck · {escape(workspace)}</h1>{_error(message)}"
+        '<p id="guest-sign-in">As a guest you sign in with a sign-in link: a manager of this workspace makes you one, '
+        "and you open it here.</p>",
+    )
+
+
 def reopen_page(workspace: str) -> str:
     """A link that opens ``/`` again from this server's own page: the session's cookie (SameSite=Strict) did not come
     with a link followed from another site, and comes with one followed from here.  Clicked, never followed by itself:

@@ -546,8 +546,7 @@ class WebServer:
             return self._headers(HTMLResponse(pages.reopen_page(self.name)))
         if found is None:
             # Back with the cookie of a session that ended under its app ("Open again"): the page says why.
-            why = signin.ended_why(self.conn, request.cookies.get(COOKIE, ""), self.now())
-            return self._headers(HTMLResponse(pages.sign_in_page(self.name, why)))
+            return self._headers(HTMLResponse(self._sign_in_again(request.cookies.get(COOKIE, ""))))
         # Past the limits the page says why instead of an app that would end at once ("The app ended").  Not when the
         # session has an app open: a reloaded tab's is, until its websocket closes; its websocket judges (and says why).
         session = found[1]
@@ -588,14 +587,25 @@ class WebServer:
         self.sign_ins.count(member)
         return await self._signed_in(request, cookie)
 
+    def _sign_in_again(self, cookie: str) -> str:
+        """The sign-in page for a browser with ``cookie``, a session's that is not live: why it ended, if it did, and for a
+        guest's the way on a guest has (a link), not the token field."""
+        why = signin.ended_why(self.conn, cookie, self.now())
+        if why is not None and signin.guests(self.conn, cookie):
+            return pages.guest_sign_in_page(self.name, why)
+        return pages.sign_in_page(self.name, why)
+
     async def sign_out(self, request: Request) -> Response:
         found = self._session(request)
+        response: Response = RedirectResponse("/", status_code=303)
         if found is not None:
             signin.end_session(self.conn, found[0], self.now())
             # Its app started at the sign-in, if no page took it: its member's place is free at once.
             if (ready := self._ready.pop(found[1].id, None)) is not None:
                 self._stop_aside(ready.member, ready.process)
-        response = RedirectResponse("/", status_code=303)
+            if found[1].access == "guest" and "text/html" in request.headers.get("accept", ""):
+                # The page a guest needs, here: the cookie goes, and with it what says the browser was a guest's.
+                response = HTMLResponse(self._sign_in_again(found[0]))
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
         return self._headers(response)
 
@@ -777,12 +787,15 @@ class WebServer:
 
     async def _relay(self, websocket: WebSocket, process: AppProcess, session_id: str) -> None:
         """What the browser sends, to the app, until the tab closes.  Keys and clicks are the session's use: a ping,
-        a resize or the page's focus come without anyone at the browser."""
+        a resize or the page's focus come without anyone at the browser.  What is no message of the page's is passed
+        over, a binary frame too (textual.js sends none): reading one as text raised, and ended its sender's app."""
         with contextlib.suppress(WebSocketDisconnect):
             while True:
-                text = await websocket.receive_text()
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
+                    raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
                 try:
-                    envelope: Any = json.loads(text)
+                    envelope: Any = json.loads(message.get("text") or "")
                 except ValueError:
                     continue
                 if not isinstance(envelope, list) or not envelope:

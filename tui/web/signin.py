@@ -453,21 +453,21 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
         return None
     ended_at, end_cause, expires_at, link, token, handle, deleted, revoked_at, link_expires, idle_until, idle_seconds = row
     who = f"@{handle}" if handle else "this member"
+    # A link signs in once: "sign in again" asked whoever it signed in (a guest above all) for a token they may never have had.
+    again = "ask for a new sign-in link" if link is not None else "sign in again"
     if handle is None or deleted:
         why = f"{who} is no longer a member of this workspace" if named else "you are no longer a member of this workspace"
     elif token is not None and revoked_at is not None:
         why = "the token it was signed in with was revoked: ask for a new one"
     elif ended_at is not None and end_cause == ENDED_BY_REMOVAL:
-        again = "ask for a new sign-in link" if link is not None else "sign in again"
         why = f"{who if named else 'you'} {'was' if named else 'were'} removed from this workspace since: {again} to go on"
     elif ended_at is not None and end_cause == ENDED_BY_SIGN_INS:
-        why = f"you signed in {SESSIONS_PER_MEMBER} more times elsewhere since ({SESSIONS_PER_MEMBER} at once at most): sign in again to go on"
+        why = f"you signed in {SESSIONS_PER_MEMBER} more times elsewhere since ({SESSIONS_PER_MEMBER} at once at most): {again} to go on"
     elif ended_at is not None and link is not None and link_expires is not None and link_expires <= ended_at:
         why = "a manager revoked the sign-in link it was opened with: ask for a new one"
     elif ended_at is not None:
-        why = "it was signed out in this browser: sign in again to go on"
+        why = f"it was signed out in this browser: {again} to go on"
     elif idle_until is not None and idle_until <= stamp(now) and idle_until < expires_at:
-        again = "ask for a new sign-in link" if link is not None else "sign in again"
         why = f"it was left unused for {length_words(int(idle_seconds or 0))}: {again} to go on"
     elif expires_at <= stamp(now):
         why = (
@@ -478,6 +478,18 @@ def ended_why(conn: sqlite3.Connection, cookie: str, now: dt.datetime, *, named:
     else:
         return None  # live
     return f"Your session as {who} has ended: {why}." if named else f"Your session has ended: {why}."
+
+
+def guests(conn: sqlite3.Connection, cookie: str) -> bool:
+    """Whether the session this cookie opened, live or ended, is a guest's (the member's access now): a guest signs in
+    with a link alone, and a page that asked them for a token asked for what they never had."""
+    if not cookie or len(cookie) > 100:
+        return False
+    ensure_tables(conn)
+    row = conn.execute(
+        "SELECT m.access FROM web_session s JOIN member m ON m.id = s.member WHERE s.hash = ?", (_digest(cookie),)
+    ).fetchone()
+    return row is not None and row[0] == "guest"
 
 
 def used(

@@ -42,6 +42,7 @@ from crewdeck.tui.posts.reading import PostView, needing, read_posts
 from crewdeck.tui.posts.review import CopyReview, copy_review, waiting_ids
 from crewdeck.tui.posts.states import VERDICTS, label
 from crewdeck.tui.session.read_scope import read_scope
+from crewdeck.tui.time.when import format_local
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.key_footer import KeyFooter
 from crewdeck.widgets.pane_bar import PaneBar
@@ -62,6 +63,8 @@ GUEST_APPROVALS_BINDINGS: list[BindingType] = [GUEST_CLOSE if b is CLOSE else b 
 #: The WHY of a post approved with my approval, not published yet (after its state: paused, say, where the view's
 #: STATE column gives way at 80 columns and a guest's never shows), what `w` may still take back.
 WITHDRAWABLE = "your approval among them: yours may be withdrawn until it is published"
+#: SLOT's place among ``POST_COLUMNS``.
+SLOT_COLUMN = 1
 #: Posts read first: a screenful, whatever its height.
 FIRST = 64
 #: Posts read per window after the first screen is drawn.
@@ -120,6 +123,8 @@ class ApprovalsScreen(Screen[None]):
         self._reviews = Latest(self, group="approvals-review")
         #: The post whose copy is shown under the list.
         self._shown: str | None = None
+        #: The post under the cursor and its copy as last read, shown under the list (again after a resize).
+        self._review_read: tuple[str, CopyReview] | None = None
 
     def compose(self) -> ComposeResult:
         yield CrisisBanner(self.services, known=self._crises, id="approvals-crisis-banner")
@@ -232,10 +237,26 @@ class ApprovalsScreen(Screen[None]):
             return
         self.offered = (post_id, verdicts)
         self.refresh_bindings()
+        self._review_read = (post_id, review)
+        self._show_review()
+
+    def on_resize(self) -> None:
+        # Once the list is laid out at the new width: the slot's line under it comes and goes with its SLOT column.
+        self.call_after_refresh(self._show_review)
+
+    def _show_review(self) -> None:
+        """The post under the cursor, under the list, as last read."""
+        row = self.table.cursor_row
+        if self._review_read is None or row is None or row.id != self._review_read[0]:
+            return
+        post_id, review = self._review_read
         lines = Lines()
         # The title and WHY, whole: their columns are cut on a narrow screen, and two titles may differ at their end.
         lines.add((row.cells[-2], "bold"))
         lines.add((row.cells[-1], "italic"))
+        if not self._slot_listed():
+            # Below 37 columns (a phone's) SLOT is left out, and a guest approved a post not knowing when it goes out.
+            lines.add(self._slot_line(post_id))
         if review.besides:
             # First: what a reviewer asked for may be a picture or a link, and the copy alone would read unchanged.
             lines.add(("Changed since you last saw it: " + ", ".join(f"the {c.name}" for c in review.besides), "bold"))
@@ -281,10 +302,29 @@ class ApprovalsScreen(Screen[None]):
             self.app.bell()
         return row
 
+    def _post(self, post_id: str) -> PostView | None:
+        return next((p for p in (*self.mine, *self.others) if p.id == post_id), None)
+
     def _post_name(self, post_id: str) -> str:
         """The post as a notice names it."""
-        post = next((p for p in (*self.mine, *self.others) if p.id == post_id), None)
+        post = self._post(post_id)
         return named_post(post.facts.title if post is not None else None, post_id)
+
+    def _slot_listed(self) -> bool:
+        """Whether the list has room for its SLOT column."""
+        table = self.table
+        return table.widths(table.scrollable_content_region.width, table.widest_on_screen())[SLOT_COLUMN] > 0
+
+    def _slot_line(self, post_id: str) -> str:
+        """The post's slot as the line under the list says it: in my time, the zone named (a city where its abbreviation
+        is shared)."""
+        post = self._post(post_id)
+        slot = post.facts.slot if post is not None else None
+        if slot is None:
+            return "No slot yet."
+        services = self.services
+        when = format_local(slot, services.viewer_tz, services.now(), clock24=services.config.clock24)
+        return f"Slot: {when}, your time"
 
     def _withdraw_verdicts(self, post_id: str) -> None:
         """A verdict on the post is given: its keys are not offered again until the post is read after it (a review
