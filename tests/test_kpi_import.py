@@ -1733,3 +1733,24 @@ def test_account_over_a_file_of_several_accounts_or_empty_is_refused(ws: Path, t
         'crewdeck: error: --account: the ad account\'s name, as its export names it (--account "Acme EU"), not empty'
     )
     assert "3 changed" in crewdeck(*raj)
+
+
+def test_without_decimal_mark_counts_and_amounts_grouped_by_spaces_are_read_as_ledger_import_reads_them(ws: Path, tmp_path: Path) -> None:
+    """A space groups thousands under either mark in ``ledger import`` ("12 000.00"): ``kpi import`` read "12 500" and
+    "1 234.50" only under ``--decimal-mark ,`` and refused both without it, the count with no hint at all."""
+    text = "date,campaign,platform,impressions,clicks,spend,currency\n"
+    text += "2026-11-20,Autumn,instagram,12 500,1\u00a0204,1 234.50,EUR\n2026-11-21,Autumn,instagram,900,3,1\u202f000 EUR,EUR\n"
+    text += "2026-11-22,Autumn,instagram,12 50,3,2.00,EUR\n"
+    source = _file(tmp_path, "spaced.csv", text)
+    w = ["-w", str(ws), "--as", "raj", "kpi", "import", source, "--format", "csv", "--spend"]
+    before = _state(ws)
+    # A space that groups no thousands is no separator: refused, never read as 1250.
+    assert crewdeck_fails(*w).splitlines()[0] == f"{source}:4: impressions: '12 50' is not a count (a whole number)"
+    assert _state(ws) == before
+    _file(tmp_path, "spaced.csv", text.replace("12 50,", "1 250,"))
+    assert crewdeck(*w).strip() == "imported 3 rows: 3 changed, 0 unchanged; 3 spend entries added"
+    _, entries, _ = _state(ws)
+    with Store(ws) as store:
+        counted = store.conn.execute("SELECT day, impressions, clicks FROM result ORDER BY day").fetchall()
+    assert counted == [("2026-11-20", 12500, 1204), ("2026-11-21", 900, 3), ("2026-11-22", 1250, 3)]
+    assert sorted((e[1], e[2]) for e in entries) == [("2026-11-20", 123450), ("2026-11-21", 100000), ("2026-11-22", 200)]

@@ -101,7 +101,9 @@ async def _open_spring_posts(pilot: Any) -> ResultsScreen:
 
 def test_sparkline_scales_to_the_largest_day() -> None:
     # A day not reported (None) is blank; a day reported as 0 lies at the foot, where it was blank as the day not reported.
-    assert sparkline([None, 0, 1, 2, 4, 8]) == " ▁▁▂▄█"
+    assert sparkline([None, 0, 1, 2, 4, 8]) == " ▁▂▃▅█"
+    # The foot is 0's alone: a day of a few beside a day of many is a step above it, not read as nothing.
+    assert sparkline([0, 1, 100]) == "▁▂█" and sparkline([0, 13, 100]) == "▁▂█" and sparkline([5, 5]) == "██"
     assert sparkline([0, 0]) == "▁▁" and sparkline([None, 0]) == " ▁" and sparkline([]) == ""
 
 

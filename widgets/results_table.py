@@ -53,13 +53,12 @@ class ResultRow(Protocol):
 def sparkline(values: Sequence[int | None]) -> str:
     """One block per value, scaled to the largest (integers only); a blank for ``None``, a day not reported.
 
-    A count of 0 is at the foot: a blank there would read as a day nothing was reported on.
+    A count of 0 is at the foot: a blank there would read as a day nothing was reported on.  The foot is 0's alone:
+    any count above it, however small beside the largest, is rounded up to the next block.
     """
     top = max((value for value in values if value is not None), default=0)
-    return "".join(
-        " " if value is None else _BLOCKS[min(len(_BLOCKS) - 1, value * (len(_BLOCKS) - 1) // top)] if value > 0 else _BLOCKS[0]
-        for value in values
-    )
+    steps = len(_BLOCKS) - 1
+    return "".join(" " if value is None else _BLOCKS[min(steps, -(-value * steps // top))] if value > 0 else _BLOCKS[0] for value in values)
 
 
 def _sorted_stays(columns: Sequence[Column], best_first: str) -> tuple[Column, ...]:

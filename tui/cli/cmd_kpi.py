@@ -70,8 +70,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
     p.add_argument(
         "--decimal-mark",
         metavar="MARK",
-        help="',' for conversion values and spend written 1.200,50 or 1 200,50 and counts 12.500 or 12 500 (dots or spaces "
-        "group thousands), as ledger import reads amounts; default '.'",
+        help="',' for conversion values and spend written 1.200,50 and counts 12.500 (dots group thousands), as ledger "
+        "import reads amounts; a space groups thousands under either mark (12 500, 1 234,50); default '.'",
     )
     p.set_defaults(func=_command("cmd_import"))
 

@@ -183,8 +183,8 @@ _GROUPED_COUNT = {mark: re.compile(rf"[1-9][0-9]{{0,2}}({re.escape(mark)}[0-9]{{
 #: What groups a count's thousands, by whether a comma marks the decimals (``--decimal-mark ,``: "12.500", as that
 #: sheet writes its amounts' thousands, "1.234,50").
 _COUNT_GROUPING = {False: ("a comma", ","), True: ("a dot", ".")}
-#: A count grouped by spaces, as a sheet with a decimal comma may write it ("12 500", French Excel's no-break or narrow
-#: no-break space), the spaces ``ledger import --decimal-mark ,`` takes out of its amounts ("1 234,50").
+#: A count grouped by spaces, as French, Nordic and Swiss sheets write it ("12 500", Excel's no-break or narrow no-break
+#: space), the spaces ``ledger import`` takes out of its amounts under either decimal mark ("1 234,50", "1 234.50").
 _SPACE_GROUPED_COUNT = re.compile(r"[1-9][0-9]{0,2}([ \u00a0\u202f\u2009][0-9]{3})+\Z")
 
 
@@ -850,7 +850,7 @@ def _count(cell: _Cells, name: str, decimal_comma: bool) -> int | None:
     raw = text.replace(mark, "") if mark in text and _GROUPED_COUNT[mark].match(text) else text
     if raw == "":
         return None
-    if decimal_comma and not raw.isdigit() and _SPACE_GROUPED_COUNT.match(raw):
+    if not raw.isdigit() and _SPACE_GROUPED_COUNT.match(raw):
         raw = "".join(raw.split())
     if not (raw.isascii() and raw.isdigit()):
         digits = text.replace(mark, "")
@@ -899,6 +899,14 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
             return None
     else:
         words = raw.split()
+        if len(words) > 2 or (len(words) == 2 and not words[1].isalpha()):
+            # Spaces in the number group its thousands, as ``ledger import`` reads them ("1 234.50 EUR"); else refused.
+            try:
+                raw = reading.amount(raw)
+            except UserError as exc:
+                cell.problem(name, _unnamed(str(exc)))
+                return None
+            words = raw.split()
         # The amount's currency: named beside it in the cell ("1,234.50 EUR"), or the row's.
         named = next((word.upper() for word in words if word.isalpha()), None) if len(words) == 2 else currency
         raw = " ".join(_grouping_dropped(word, named, fmt) for word in words)
