@@ -211,6 +211,26 @@ def test_a_project_taken_off_an_asana_task_takes_its_campaign_off_in_a_csv_with_
     assert tasks(cli)["Brief"]["campaign"] is None
 
 
+def test_a_field_a_csv_gives_from_another_column_is_still_taken_away_by_a_newer_file(cli: Cli, tmp_path: Path) -> None:
+    """An Asana file of no Assignee column names who a task is for by Assignee Email, and a Linear file of no
+    Description writes its Estimate into the notes: a newer file whose row holds neither took the assignee and the
+    note away, until a missing column was read as the file saying nothing of them ("nothing new", raj's still)."""
+    header = ("Task ID", "Name", "Section/Column", "Assignee Email")
+    row = {"Task ID": "1", "Name": "Shoot", "Section/Column": "Doing", "Assignee Email": "raj@example.com"}
+    cli.ok("import", "--from", "asana", str(write(tmp_path, "a1.csv", asana_csv([row], header))))
+    assert tasks(cli)["Shoot"]["assignee"] == members(cli)["raj"]
+    again = cli.ok("import", "--from", "asana", str(write(tmp_path, "a2.csv", asana_csv([dict(row, **{"Assignee Email": ""})], header))))
+    assert again.startswith("updated 1 task"), again
+    assert tasks(cli)["Shoot"]["assignee"] is None
+    header = ("ID", "Title", "Status", "Estimate")
+    issue = {"ID": "MKT-1", "Title": "Teaser", "Status": "Todo", "Estimate": "3"}
+    cli.ok("import", "--from", "linear", str(write(tmp_path, "l1.csv", linear_csv([issue], header))))
+    assert "Estimate: 3" in tasks(cli)["Teaser"]["notes"]
+    again = cli.ok("import", "--from", "linear", str(write(tmp_path, "l2.csv", linear_csv([dict(issue, Estimate="")], header))))
+    assert again.startswith("updated 1 task"), again
+    assert not tasks(cli)["Teaser"]["notes"]
+
+
 def test_what_a_newer_export_took_away_is_taken_away_here_unless_changed_here(cli: Cli, tmp_path: Path) -> None:
     """An Asana task unassigned, its due date, tags, notes, project and priority cleared there: a newer export changed
     nothing here ("nothing new"), and the task still read as raj's, due on the old day."""

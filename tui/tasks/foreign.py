@@ -212,7 +212,7 @@ class StatusMap:
             else:
                 states = f" or a post state ({', '.join(POST_STATES)})" if posts else ""
                 raise UserError(f"--map-status: {status!r} is not a status ({', '.join(TASK_STATUSES)}){states}")
-            # Which of two a manager meant is a guess: the last one given won, unsaid.
+            # Which of two a manager meant would be a guess.
             if given.get(key, status) != status:
                 raise UserError(f"--map-status: {self.spelled[key]} is given twice ({typed[status in POST_STATES, key]}, {text}): give one")
             given[key] = status
@@ -709,6 +709,12 @@ def build(
 
 #: A task's field that also comes from another of the file's (``fields``' keys): a campaign from a project, as from a label.
 _ALSO_FROM = {"campaign": "project"}
+#: Columns a field comes from besides the one ``fields`` names for the problems: an Asana file of no Assignee column
+#: still says who a task is for, by the email's local part.
+_OTHER_COLUMNS = {"assignee": ("Assignee Email",)}
+#: Written from whatever a row holds that no other field takes (a start date, a parent, an estimate, a custom field):
+#: every file gives it, emptied when a newer row holds none of it.
+_ALWAYS_GIVEN = frozenset({"notes"})
 
 
 def _emptied(fields: Mapping[str, str], columns: Collection[str] | None, posts: bool) -> dict[str, dict[str, Any]]:
@@ -725,7 +731,11 @@ def _emptied(fields: Mapping[str, str], columns: Collection[str] | None, posts: 
 def _given(name: str, fields: Mapping[str, str], columns: Collection[str] | None) -> bool:
     """Whether the file has a column the field ``name`` comes from (``columns``; ``None``: a file of no columns, whose
     every field ``fields`` names is its own)."""
-    return columns is None or any(fields.get(f) in columns for f in (name, _ALSO_FROM.get(name, name)))
+    if columns is None or name in _ALWAYS_GIVEN:
+        return True
+    return any(fields.get(f) in columns for f in (name, _ALSO_FROM.get(name, name))) or any(
+        column in columns for column in _OTHER_COLUMNS.get(name, ())
+    )
 
 
 def _batches(
