@@ -39,6 +39,7 @@ from crewdeck.tui.cli.common import (
     tls_files,
     tls_options,
 )
+from crewdeck.tui.cli.shown_once import shown_or_revoked
 from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError, home_path, stopped_by, workspace_refused
 from crewdeck.tui.workspace.words import counted
@@ -387,21 +388,30 @@ def cmd_token_create(ctx: Context) -> int:
             facts = pg.member_facts(name, members[handle])
             _may_hold_a_replica(handle, facts)
             token_id, token = pg.create_token(name, members[handle], a.label)
-        where = f"workspace {name} (PostgreSQL)"
-    else:
-        ws = _file_workspace(ctx, "create")
-        member = ws.member_by_handle(handle)
-        _may_hold_a_replica(handle, member.facts())
-        token_id, token = tokens.create(ws.store.conn, member.id, a.label)
-        # Named as serve and join name it (the file's name made a URL's), the file beside it as serve says it.
-        where = f"workspace {_url_name(None, ws.store.path)} ({typed_name(ws.store.path)})"
+            revoke_by_hand = f"crewdeck token revoke {token_id} --database URL --name {shlex.quote(name)}"
+            with shown_or_revoked(f"token {token_id}", lambda: pg.revoke_token(name, token_id), revoke_by_hand):
+                _show_token(token_id, token, handle, f"workspace {name} (PostgreSQL)", None)
+        return 0
+    ws = _file_workspace(ctx, "create")
+    member = ws.member_by_handle(handle)
+    _may_hold_a_replica(handle, member.facts())
+    token_id, token = tokens.create(ws.store.conn, member.id, a.label)
+    # Named as serve and join name it (the file's name made a URL's), the file beside it as serve says it.
+    where = f"workspace {_url_name(None, ws.store.path)} ({typed_name(ws.store.path)})"
+    revoke_by_hand = f"crewdeck --workspace {shlex.quote(typed_name(ws.store.path))} token revoke {token_id}"
+    with shown_or_revoked(f"token {token_id}", lambda: tokens.revoke(ws.store.conn, token_id), revoke_by_hand):
+        _show_token(token_id, token, handle, where, typed_name(ws.store.path) if Remote.of(ws.store) is not None else None)
+    return 0
+
+
+def _show_token(token_id: str, token: str, handle: str, where: str, replica: str | None) -> None:
+    """A new token, shown this once; ``replica``: the replica's file it signs in to ``crewdeck web`` on, and only there."""
     print(visible(f"token {token_id} for @{handle} in {where}"))
-    if not a.database and Remote.of(ws.store) is not None:
-        print(visible(f"shown only this once; give it to the member to sign in to: crewdeck web {typed_name(ws.store.path)}"))
+    if replica is not None:
+        print(visible(f"shown only this once; give it to the member to sign in to: crewdeck web {replica}"))
     else:
         print("shown only this once; give it to the member for: crewdeck join URL FILE (the token in $CREWDECK_TOKEN, or --token-file)")
     print(token)
-    return 0
 
 
 def cmd_token_list(ctx: Context) -> int:

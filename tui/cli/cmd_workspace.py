@@ -95,6 +95,7 @@ def cmd_init(ctx: Context) -> int:
                 {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": unix_user, "access": "manager"},
                 row_id=member_id,
             )
+    ctx.made(f"workspace {typed_name(path)} created")
     print(visible(f"created workspace {typed_name(path)}"))
     if a.member and unix_user:
         # On a shared file a member is whoever their Unix user is: an admin who sets it up for the team lead (as root,
