@@ -377,7 +377,7 @@ class Store:
         if target.exists():
             raise WorkspaceError(f"{typed_name(target)} already exists")
         if not target.parent.is_dir():
-            raise WorkspaceError(f"directory {target.parent} does not exist")
+            raise WorkspaceError(f"directory {typed_name(target.parent)} does not exist")
         if check_disk:
             try:
                 check_local_disk(target)
