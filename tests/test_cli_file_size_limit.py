@@ -9,30 +9,34 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import NOW_TEXT, ROOT, Cli, Result
 
 #: The ``-shm`` file SQLite makes as a workspace opens in WAL mode; a limit above it lets it open, and stops the WAL.
 SHM_BYTES = 32_768
 
 
-def limited(cli: Cli, tmp_path: Path, most: int, *args: str) -> Result:
-    """``crewdeck ARGS`` in a process that may write no file past ``most`` bytes, its output and errors to pipes."""
+def limited(cli: Cli, tmp_path: Path, most: int, *args: str, env: dict[str, str] | None = None, stdout: int = subprocess.PIPE) -> Result:
+    """``crewdeck ARGS`` in a process that may write no file past ``most`` bytes (and ``env``), its errors to a pipe, its
+    output to ``stdout``."""
     config = tmp_path / "config.toml"
     config.touch()
     # No bytecode written: Python's import writes a .pyc in one write(2), which the limit cuts short with no error, and
     # the next process to import that module read the cut file ("marshal data too short").
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    base = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config), "CREWDECK_NOW": NOW_TEXT}
+    environment = {**base, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", *args],
-        capture_output=True,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
         cwd=ROOT,
-        env=env,
+        env=environment,
         timeout=120,
         check=False,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (most, resource.RLIM_INFINITY)),
     )
-    return Result(done.returncode, done.stdout.decode(), done.stderr.decode())
+    return Result(done.returncode, done.stdout.decode() if done.stdout is not None else "", done.stderr.decode())
 
 
 def closed(workspace: Path) -> None:
@@ -62,3 +66,14 @@ def test_a_write_the_file_size_limit_stops_names_the_limit_and_writes_nothing(cl
         "(its file size limit: ulimit -f); nothing was written\n",
     )
     assert json.loads(cli.ok("tasks", "--json")) == []
+
+
+@pytest.mark.parametrize("unbuffered", ["0", "1"])
+def test_output_the_file_size_limit_cuts_short_is_an_error_buffered_or_not(cli: Cli, tmp_path: Path, unbuffered: str) -> None:
+    """``crewdeck tasks --help > help.txt`` under PYTHONUNBUFFERED=1 (as container images set it) and a limit of 1,000
+    bytes: the file held the first 1,000 bytes, the rest was lost, and the status was 0."""
+    out = tmp_path / "help.txt"
+    with open(out, "wb") as written:
+        ran = limited(cli, tmp_path, 1_000, "tasks", "--help", env={"PYTHONUNBUFFERED": unbuffered}, stdout=written.fileno())
+    assert (ran.code, ran.err) == (2, "crewdeck: error: standard output: File too large\n")
+    assert out.stat().st_size == 1_000
