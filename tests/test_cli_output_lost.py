@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from .conftest import Cli
+from .conftest import ROOT, Cli
+from .syncsupport import Server, make_team, new_token, token_file
 from .test_cli_cron import as_cron
 
 
@@ -102,3 +105,40 @@ def test_a_setting_whose_output_is_lost_is_said_saved_with_status_3(cli: Cli, tm
         "do not run the command again\n"
     )
     assert config.read_text(encoding="utf-8") == ('member = "ana"\ntheme = "nord"\n' if args[0] == "set" else "")
+
+
+def test_a_join_whose_output_is_lost_says_the_replica_made_with_status_3(tmp_path: Path) -> None:
+    """``crewdeck join URL ana.db > /dev/full`` made the replica and exited 2: joining again said it already exists."""
+    team = make_team(tmp_path)
+    server = Server([str(team)]).start()
+    try:
+        replica = tmp_path / "ana.db"
+        token = token_file(tmp_path, new_token("ana", "--workspace", str(team)))
+        with lost_output("full disk") as out:
+            done = subprocess.run(
+                [sys.executable, "-m", "crewdeck.tui.cli.main", "join", server.url, "--token-file", token, str(replica)],
+                stdout=out,
+                stderr=subprocess.PIPE,
+                cwd=ROOT,
+                timeout=120,
+                check=False,
+            )
+    finally:
+        assert server.stop() == ""
+    assert done.returncode == 3, done.stderr.decode()
+    assert done.stderr.decode().endswith(
+        f"crewdeck: error: standard output: No space left on device; the change was made all the same: replica {replica} joined; "
+        "do not run the command again\n"
+    )
+
+
+def test_a_demo_whose_output_is_lost_says_the_workspace_made_with_status_3(cli: Cli, tmp_path: Path) -> None:
+    made = tmp_path / "demo.db"
+    with lost_output("full disk") as out:
+        ran = as_cron(cli, tmp_path, out, "demo", str(made), "--tasks", "5")
+    assert made.exists()
+    assert (ran.code, ran.err) == (
+        3,
+        f"crewdeck: error: standard output: No space left on device; the change was made all the same: demo workspace {made} created; "
+        "do not run the command again\n",
+    )

@@ -393,6 +393,25 @@ def test_a_token_made_in_the_database_whose_output_is_lost_is_revoked(published:
     assert token[-4] == "revoked", token
 
 
+def test_a_publish_whose_output_is_lost_says_the_file_published_with_status_3(postgres: Postgres, tmp_path: Path) -> None:
+    """``publish team.db --database URL > /dev/full`` copied the file and exited 2: publishing again was refused."""
+    team = make_team(tmp_path)
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "crewdeck.tui.cli.main", "publish", str(team), "--database", postgres.database()],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 3, done.stderr.decode()
+    assert done.stderr.decode().endswith(
+        f"crewdeck: error: standard output: No space left on device; the change was made all the same: {team} published as "
+        "workspace team; do not run the command again\n"
+    )
+
+
 def test_a_database_that_refuses_a_token_command_or_a_publish_is_one_line(published: tuple[str, Path], tmp_path: Path) -> None:
     """`token create`, `token revoke` and `publish` against a database that takes no writes (a standby after a failover,
     or one made read-only) or that cancels a statement (`lock_timeout`, `statement_timeout`) ended in a traceback of the

@@ -530,6 +530,7 @@ def cmd_join(ctx: Context) -> int:
         if isinstance(exc, WorkspaceError):
             raise workspace_refused(exc) from None
         raise stopped_by(exc, f"cannot join {a.url}: {exc}") from None
+    ctx.made(f"replica {typed_name(path)} joined")
     ws = Workspace(store)
     member = ws.member(remote.member)
     ws.close()
@@ -692,6 +693,7 @@ def cmd_publish(ctx: Context) -> int:
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
     finally:
         source.close()
+    ctx.made(f"{typed_name(path)} published as workspace {name}")
     print(visible(f"published {typed_name(path)} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
     # The file is an old copy now: members on the host (SSH, a browser) and a server still on it are refused each write,

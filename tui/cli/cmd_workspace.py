@@ -152,6 +152,7 @@ def cmd_demo(ctx: Context) -> int:
     path = home_path(ctx.args.path)
     with Store.fresh(path) as store:
         summary = build_demo(store, now=ctx.now, tasks=ctx.args.tasks, seed=ctx.args.seed, unix_user=_os_user(), posts=True)
+    ctx.made(f"demo workspace {typed_name(path)} created")
     print(visible(f"created demo workspace {typed_name(path)}: {summary}"))
     return 0
 
