@@ -34,7 +34,11 @@ def lost_output(how: str) -> Iterator[int]:
 
 
 LOST = ["full disk", "reader gone"]
-PROBLEM = {"full disk": "No space left on device", "reader gone": "Broken pipe"}
+PROBLEM = {
+    "full disk": "standard output: No space left on device",
+    "reader gone": "standard output: Broken pipe",
+    "closed": "standard output is closed",
+}
 
 
 @pytest.mark.parametrize("how", LOST)
@@ -46,10 +50,7 @@ def test_a_token_whose_output_is_lost_is_revoked_and_the_command_refused(cli: Cl
     (token,) = [line.split() for line in cli.ok("token", "list").splitlines()[1:]]
     assert token[-1] != "live", token
     assert ran.code == 2
-    assert (
-        ran.err
-        == f"crewdeck: error: standard output: {PROBLEM[how]}; token {token[0]} was revoked, as nobody saw it: run the command again\n"
-    )
+    assert ran.err == f"crewdeck: error: {PROBLEM[how]}; token {token[0]} was revoked, as nobody saw it: run the command again\n"
 
 
 @pytest.mark.parametrize("how", LOST)
@@ -59,10 +60,7 @@ def test_a_sign_in_link_whose_output_is_lost_is_revoked_and_the_command_refused(
     (link,) = [line.split() for line in cli.ok("web", "links").splitlines()[1:]]
     assert link[-4] == "revoked", link
     assert ran.code == 2
-    assert (
-        ran.err
-        == f"crewdeck: error: standard output: {PROBLEM[how]}; link {link[0]} was revoked, as nobody saw it: run the command again\n"
-    )
+    assert ran.err == f"crewdeck: error: {PROBLEM[how]}; link {link[0]} was revoked, as nobody saw it: run the command again\n"
 
 
 def test_a_secret_whose_revoke_fails_too_is_said_live_with_how_to_revoke_it(cli: Cli, tmp_path: Path) -> None:
@@ -141,4 +139,24 @@ def test_a_demo_whose_output_is_lost_says_the_workspace_made_with_status_3(cli: 
         3,
         f"crewdeck: error: standard output: No space left on device; the change was made all the same: demo workspace {made} created; "
         "do not run the command again\n",
+    )
+
+
+def test_a_token_made_with_standard_output_closed_is_revoked(cli: Cli, tmp_path: Path) -> None:
+    """``crewdeck token create raj >&-``: its lines went to /dev/null put in for the closed stream, status 0, the token live."""
+    config = tmp_path / "config.toml"
+    config.touch()
+    crewdeck = [sys.executable, "-m", "crewdeck.tui.cli.main", "-w", str(cli.workspace), "--as", "ana", "token", "create", "raj"]
+    done = subprocess.run(
+        ["bash", "-c", 'exec "$@" >&-', "bash", *crewdeck],
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CREWDECK_CONFIG": str(config)},
+        timeout=120,
+        check=False,
+    )
+    (token,) = [line.split() for line in cli.ok("token", "list").splitlines()[1:]]
+    assert (done.returncode, done.stderr.decode()) == (
+        2,
+        f"crewdeck: error: {PROBLEM['closed']}; token {token[0]} was revoked, as nobody saw it: run the command again\n",
     )

@@ -7,6 +7,7 @@ refused, so that running it again is right."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,8 +23,11 @@ def shown_or_revoked(what: str, revoke: Callable[[], object], revoke_by_hand: st
     try:
         yield
         sys.stdout.flush()
+        # Closed by the caller (``>&-``): written to /dev/null in its place, as any command's output nobody reads is.
+        problem = "standard output is closed" if getattr(sys.stdout, "name", None) == os.devnull else None
     except OSError as exc:
         problem = f"standard output: {exc.strerror or exc}"
+    if problem is not None:
         try:
             revoke()
         except Exception as failed:
