@@ -560,6 +560,8 @@ def test_a_file_under_a_latin_1_locale_is_named_in_messages_as_typed(cli: Cli, t
     assert f"no member with that handle in {workspace} " in nobody.stderr.decode(), nobody.stderr.decode()
     homeless = under_a_locale(tmp_path, latin_1_locale, {"HOME": str(folder)}, "tasks")
     assert f"make the local one ({folder}/.local/share/crewdeck/workspace.db)" in homeless.stderr.decode(), homeless.stderr.decode()
+    nowhere = under_a_locale(tmp_path, latin_1_locale, {}, "init", str(folder / "gone" / "new.db"))
+    assert nowhere.stderr.decode() == f"crewdeck: error: directory {folder / 'gone'} does not exist\n"
     gone = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(folder / "gone.db"), "tasks")
     assert (
         gone.stderr.decode()
@@ -579,3 +581,35 @@ def test_an_ssh_line_under_a_latin_1_locale_names_the_workspace_as_typed(cli: Cl
     ran = under_a_locale(tmp_path, latin_1_locale, {}, "-w", str(folder / "team.db"), "--as", "ana", "ssh", "authorized-keys")
     assert ran.returncode == 0, ran.stderr.decode()
     assert f"--workspace {shlex.quote(str(folder / 'team.db'))} ssh-session raj" in ran.stdout.decode(), ran.stdout.decode()
+
+
+#: A draft kept in the default drafts directory, then dropped on a disk that takes nothing more (RLIMIT_FSIZE 0): the
+#: app's notice, as the app's ``dropped`` makes it, printed.
+DROPPED_ON_A_FULL_DISK = r"""
+import resource
+from pathlib import Path
+from crewdeck.tui.app.drafts import dropped
+from crewdeck.tui.workspace.drafts import DraftStore
+
+class Notices:
+    def notify(self, line, **options):
+        print(line)
+
+store = DraftStore.for_member(Path("team.db"), "m1")
+store.keep("notes:1", "the notes of 1", {"text": "Café"}, {"text": ""}, "UTC")
+resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
+dropped(Notices(), store, "notes:1")()
+"""
+
+
+def test_a_drafts_notice_under_a_latin_1_locale_names_the_file_as_typed(tmp_path: Path, latin_1_locale: dict[str, str]) -> None:
+    """A home in ~/Café Ωmega under a locale of ISO-8859-1: "the draft stays in /home/CafÃ© Î©mega/..."."""
+    home = tmp_path / "Café Ωmega"
+    home.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONIOENCODING": "utf-8", **latin_1_locale}
+    done = subprocess.run(
+        [sys.executable, "-c", DROPPED_ON_A_FULL_DISK], capture_output=True, cwd=tmp_path, env=env, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    (kept,) = home.joinpath(".local/state/crewdeck/drafts").glob("*.json")
+    assert done.stdout.decode() == f"the draft stays in {kept}: File too large\n"

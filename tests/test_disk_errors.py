@@ -105,7 +105,10 @@ def test_a_commit_the_disk_refuses_gives_the_real_reason_not_a_failed_rollback(t
         code=f"import resource\nresource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))",
     )
     assert done.returncode == 2
-    assert done.stderr == f"crewdeck: error: the disk failed while writing {path} (disk I/O error); nothing was written\n"
+    assert done.stderr == (
+        f"crewdeck: error: cannot write {path} (disk I/O error): this process may write no file past {limit:,} bytes "
+        "(its file size limit: ulimit -f); nothing was written\n"
+    )
     assert held.op_count() == before and integrity(held) == "ok"
     held.close()
 

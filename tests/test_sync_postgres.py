@@ -372,6 +372,46 @@ def test_revoking_a_token_in_a_workspace_the_database_does_not_have_says_so(publ
     assert crewdeck("token", "revoke", token_id, "--database", url, "--name", "team").startswith(f"revoked token {token_id}")
 
 
+def test_a_token_made_in_the_database_whose_output_is_lost_is_revoked(published: tuple[str, Path], tmp_path: Path) -> None:
+    """``token create raj --database URL > /dev/full`` left a live token in the database that nobody saw."""
+    url, _team = published
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "crewdeck.tui.cli.main", "token", "create", "raj", "--database", url, "--name", "team"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+    listed = [line.split() for line in crewdeck("token", "list", "--database", url, "--name", "team").splitlines()[1:]]
+    (token,) = [row for row in listed if row[1] == "@raj"]
+    assert (done.returncode, done.stderr.decode()) == (
+        2,
+        f"crewdeck: error: standard output: No space left on device; token {token[0]} was revoked, as nobody saw it: run the command again\n",
+    )
+    assert token[-4] == "revoked", token
+
+
+def test_a_publish_whose_output_is_lost_says_the_file_published_with_status_3(postgres: Postgres, tmp_path: Path) -> None:
+    """``publish team.db --database URL > /dev/full`` copied the file and exited 2: publishing again was refused."""
+    team = make_team(tmp_path)
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "crewdeck.tui.cli.main", "publish", str(team), "--database", postgres.database()],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 3, done.stderr.decode()
+    assert done.stderr.decode().endswith(
+        f"crewdeck: error: standard output: No space left on device; the change was made all the same: {team} published as "
+        "workspace team; do not run the command again\n"
+    )
+
+
 def test_a_database_that_refuses_a_token_command_or_a_publish_is_one_line(published: tuple[str, Path], tmp_path: Path) -> None:
     """`token create`, `token revoke` and `publish` against a database that takes no writes (a standby after a failover,
     or one made read-only) or that cancels a statement (`lock_timeout`, `statement_timeout`) ended in a traceback of the

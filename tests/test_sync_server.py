@@ -1180,7 +1180,8 @@ def test_a_join_whose_disk_fills_during_the_first_pull_says_the_replica_is_made_
     )
     assert done.returncode == 2
     assert done.stderr == (
-        f"crewdeck: error: the disk failed while writing {path} (disk I/O error); the replica {path} is "
+        f"crewdeck: error: cannot write {path} (disk I/O error): this process may write no file past {limit:,} bytes (its file "
+        f"size limit: ulimit -f); the replica {path} is "
         f"created, finish its first sync with: crewdeck --workspace {path} sync (join again would refuse it: the file exists)\n"
     )
     assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")  # room again

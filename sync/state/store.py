@@ -32,6 +32,7 @@ from urllib.parse import quote
 from crewdeck.sync.state import rollup_days, rollups, schema
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, HybridClock, Stamp, format_duration, wall_ms
 from crewdeck.sync.state.ids import new_id, new_node_id
+from crewdeck.sync.state.iotrouble import disk_full, io_trouble
 from crewdeck.sync.state.lockwait import LockWait, begin_immediate, clear_interrupt, gave_up_waiting
 from crewdeck.sync.state.oplog import APPEND, OP_COLUMNS, RECORD, WRITE_STAMP_CHARS, Op, row_entity_clash, same_write
 from crewdeck.sync.state.pathnames import typed_name
@@ -170,6 +171,13 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> str | None:
         return f"{typed_name(path)} is not a crewdeck workspace (not an SQLite database)"
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM):
         return f"cannot open workspace {typed_name(path)}: {access_problem(path) or exc}"
+    if code == sqlite3.SQLITE_IOERR:  # its -shm not made (a full disk, a file size limit): no word on what the file holds
+        trouble = io_trouble(path)
+        return (
+            f"cannot open workspace {typed_name(path)} ({exc}): {trouble}"
+            if trouble
+            else f"cannot open workspace {typed_name(path)}: {exc}"
+        )
     return None
 
 
@@ -377,7 +385,7 @@ class Store:
         if target.exists():
             raise WorkspaceError(f"{typed_name(target)} already exists")
         if not target.parent.is_dir():
-            raise WorkspaceError(f"directory {target.parent} does not exist")
+            raise WorkspaceError(f"directory {typed_name(target.parent)} does not exist")
         if check_disk:
             try:
                 check_local_disk(target)
@@ -1539,9 +1547,12 @@ def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
     SQLite rolls a transaction back on these errors: nothing was written.
     """
     code = _primary_code(exc)
-    if code == sqlite3.SQLITE_FULL:
+    if code == sqlite3.SQLITE_FULL or (code == sqlite3.SQLITE_IOERR and disk_full(path)):
         return DiskFull(f"disk full while writing {typed_name(path)}; nothing was written (free some space on its disk and try again)")
     if code == sqlite3.SQLITE_IOERR:
+        trouble = io_trouble(path)
+        if trouble is not None:
+            return WorkspaceError(f"cannot write {typed_name(path)} ({exc}): {trouble}; nothing was written")
         return WorkspaceError(f"the disk failed while writing {typed_name(path)} ({exc}); nothing was written")
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
         return WorkspaceError(f"cannot write {typed_name(path)}: {access_problem(path) or exc}; nothing was written")

@@ -191,7 +191,7 @@ def dropped(app: App[Any], store: DraftStore, key: str) -> Callable[[], None]:
 
 
 def _stays(app: App[Any], store: DraftStore, failure: OSError) -> None:
-    app.notify(f"the draft stays in {store.path}: {failure.strerror}", severity="warning", markup=False)
+    app.notify(f"the draft stays in {store.named}: {failure.strerror}", severity="warning", markup=False)
 
 
 def drafts_of(app: App[Any]) -> tuple[DraftStore, str] | None:

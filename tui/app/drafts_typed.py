@@ -195,7 +195,7 @@ def _written(screen: HoldsText, store: DraftStore, failure: OSError | None, foll
         after()
     if failure is not None and not state.failed and screen.draft_for is not None and not state.closed:
         why = failure.strerror or str(failure)
-        line = f"{screen.draft_for.what} is not kept as a draft in {store.path} while you type: {why}"
+        line = f"{screen.draft_for.what} is not kept as a draft in {store.named} while you type: {why}"
         screen.app.notify(line, severity="warning", timeout=8, markup=False)
     state.failed = failure is not None
     if state.again:

@@ -249,7 +249,7 @@ def _discard(app: App[Any], store: DraftStore, draft: DialogDraft) -> None:
     try:
         store.remove(draft.key)
     except OSError as exc:
-        app.notify(f"the draft stays in {store.path}: {exc.strerror}", severity="warning", markup=False)
+        app.notify(f"the draft stays in {store.named}: {exc.strerror}", severity="warning", markup=False)
         return
     drafts_removed(app, store)
     app.notify(f"discarded the draft of {draft.what}", timeout=4, markup=False)

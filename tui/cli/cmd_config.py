@@ -87,6 +87,7 @@ def cmd_config_set(ctx: Context) -> int:
 
         check_config(updated(config, {key: value}))
     path = save(config, {key: value})
+    ctx.made(f"{key} set in {typed_name(path)}")
     print(visible(f"{typed_name(path)}: {key} = {value!r}"))
     if key.startswith("keymap."):
         # Taken, as it works where the terminal speaks the kitty keyboard protocol; said where it does not.
@@ -106,6 +107,7 @@ def cmd_config_unset(ctx: Context) -> int:
             raise UserError(f"{key} is not a setting (the keys: {', '.join(known_keys())})")
         print(visible(f"{typed_name(path)}: {key} is not set there: nothing written (its default applies)"))
         return 0
+    ctx.made(f"{key} removed from {typed_name(removed)}")
     print(visible(f"{typed_name(removed)}: {key} removed (its default applies)"))
     return 0
 

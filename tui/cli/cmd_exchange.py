@@ -19,6 +19,7 @@ from crewdeck.sync.state.rules import Refused, task_change_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, Meter, bad_rows_listed, open_input, progress, read_input, stream_output, write_output
+from crewdeck.tui.cli.unwinding import unwound_on_stop
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError, bad_counted, empty_file, located, not_utf8, source_name, stopped_by
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
@@ -58,6 +59,15 @@ CREWDECK_EXPORT = "a crewdeck export"
 
 
 def cmd_import(ctx: Context) -> int:
+    if not ctx.args.dry_run:
+        return _import(ctx)
+    # A dry run killed (``timeout``, a service's stop) leaves no private copy of the workspace behind in a temporary
+    # directory; a real import is left to die at once, its transaction rolled back by SQLite, not after a lock wait.
+    with unwound_on_stop():
+        return _import(ctx)
+
+
+def _import(ctx: Context) -> int:
     # Imported here: ``export`` of a large workspace is often timed, and starts without the import's modules.
     from crewdeck.tui.workspace import merging
 

@@ -39,6 +39,7 @@ from crewdeck.tui.cli.common import (
     tls_files,
     tls_options,
 )
+from crewdeck.tui.cli.shown_once import shown_or_revoked
 from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError, home_path, stopped_by, workspace_refused
 from crewdeck.tui.workspace.words import counted
@@ -387,21 +388,30 @@ def cmd_token_create(ctx: Context) -> int:
             facts = pg.member_facts(name, members[handle])
             _may_hold_a_replica(handle, facts)
             token_id, token = pg.create_token(name, members[handle], a.label)
-        where = f"workspace {name} (PostgreSQL)"
-    else:
-        ws = _file_workspace(ctx, "create")
-        member = ws.member_by_handle(handle)
-        _may_hold_a_replica(handle, member.facts())
-        token_id, token = tokens.create(ws.store.conn, member.id, a.label)
-        # Named as serve and join name it (the file's name made a URL's), the file beside it as serve says it.
-        where = f"workspace {_url_name(None, ws.store.path)} ({typed_name(ws.store.path)})"
+            revoke_by_hand = f"crewdeck token revoke {token_id} --database URL --name {shlex.quote(name)}"
+            with shown_or_revoked(f"token {token_id}", lambda: pg.revoke_token(name, token_id), revoke_by_hand):
+                _show_token(token_id, token, handle, f"workspace {name} (PostgreSQL)", None)
+        return 0
+    ws = _file_workspace(ctx, "create")
+    member = ws.member_by_handle(handle)
+    _may_hold_a_replica(handle, member.facts())
+    token_id, token = tokens.create(ws.store.conn, member.id, a.label)
+    # Named as serve and join name it (the file's name made a URL's), the file beside it as serve says it.
+    where = f"workspace {_url_name(None, ws.store.path)} ({typed_name(ws.store.path)})"
+    revoke_by_hand = f"crewdeck --workspace {shlex.quote(typed_name(ws.store.path))} token revoke {token_id}"
+    with shown_or_revoked(f"token {token_id}", lambda: tokens.revoke(ws.store.conn, token_id), revoke_by_hand):
+        _show_token(token_id, token, handle, where, typed_name(ws.store.path) if Remote.of(ws.store) is not None else None)
+    return 0
+
+
+def _show_token(token_id: str, token: str, handle: str, where: str, replica: str | None) -> None:
+    """A new token, shown this once; ``replica``: the replica's file it signs in to ``crewdeck web`` on, and only there."""
     print(visible(f"token {token_id} for @{handle} in {where}"))
-    if not a.database and Remote.of(ws.store) is not None:
-        print(visible(f"shown only this once; give it to the member to sign in to: crewdeck web {typed_name(ws.store.path)}"))
+    if replica is not None:
+        print(visible(f"shown only this once; give it to the member to sign in to: crewdeck web {replica}"))
     else:
         print("shown only this once; give it to the member for: crewdeck join URL FILE (the token in $CREWDECK_TOKEN, or --token-file)")
     print(token)
-    return 0
 
 
 def cmd_token_list(ctx: Context) -> int:
@@ -520,6 +530,7 @@ def cmd_join(ctx: Context) -> int:
         if isinstance(exc, WorkspaceError):
             raise workspace_refused(exc) from None
         raise stopped_by(exc, f"cannot join {a.url}: {exc}") from None
+    ctx.made(f"replica {typed_name(path)} joined")
     ws = Workspace(store)
     member = ws.member(remote.member)
     ws.close()
@@ -682,6 +693,7 @@ def cmd_publish(ctx: Context) -> int:
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
     finally:
         source.close()
+    ctx.made(f"{typed_name(path)} published as workspace {name}")
     print(visible(f"published {typed_name(path)} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
     # The file is an old copy now: members on the host (SSH, a browser) and a server still on it are refused each write,

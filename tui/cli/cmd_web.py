@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.tui.cli.common import Context, check_port_free, log_level_option, number_in, table, tls_files, tls_options
+from crewdeck.tui.cli.shown_once import shown_or_revoked
 from crewdeck.tui.web import signin
 from crewdeck.tui.workspace.errors import UserError, home_path
 from crewdeck.tui.workspace.words import counted
@@ -178,10 +180,12 @@ def _link(ctx: Context) -> int:
         _check_base_url(a.url)
     link, secret, pin = signin.create_link(ctx.ws.conn, member.id, ctx.me.id, lasts, signin.wall_clock(), a.pin)
     base = (a.url or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/")
-    print(f"link {link.id} signs in @{member.handle} once, until {_on_your_clock(ctx, link.expires_at)}; shown only this once:")
-    print(f"{base}/link/{secret}")
-    if pin is not None:
-        print(f"PIN (send it another way): {pin}")
+    revoke_by_hand = f"crewdeck --workspace {shlex.quote(typed_name(ctx.ws.store.path))} web unlink {link.id}"
+    with shown_or_revoked(f"link {link.id}", lambda: signin.revoke_link(ctx.ws.conn, link.id, signin.wall_clock()), revoke_by_hand):
+        print(f"link {link.id} signs in @{member.handle} once, until {_on_your_clock(ctx, link.expires_at)}; shown only this once:")
+        print(f"{base}/link/{secret}")
+        if pin is not None:
+            print(f"PIN (send it another way): {pin}")
     if member.access == "guest":
         from crewdeck.tui.posts.reading import guest_campaigns
 

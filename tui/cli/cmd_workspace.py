@@ -95,6 +95,7 @@ def cmd_init(ctx: Context) -> int:
                 {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": unix_user, "access": "manager"},
                 row_id=member_id,
             )
+    ctx.made(f"workspace {typed_name(path)} created")
     print(visible(f"created workspace {typed_name(path)}"))
     if a.member and unix_user:
         # On a shared file a member is whoever their Unix user is: an admin who sets it up for the team lead (as root,
@@ -151,6 +152,7 @@ def cmd_demo(ctx: Context) -> int:
     path = home_path(ctx.args.path)
     with Store.fresh(path) as store:
         summary = build_demo(store, now=ctx.now, tasks=ctx.args.tasks, seed=ctx.args.seed, unix_user=_os_user(), posts=True)
+    ctx.made(f"demo workspace {typed_name(path)} created")
     print(visible(f"created demo workspace {typed_name(path)}: {summary}"))
     return 0
 

@@ -110,6 +110,8 @@ class Context:
         #: Each commit's first and last operation on the workspace (some may be rolled back after: a dry run's), for
         #: ``changes_made`` to say what a command changed when its output could not be written after it.
         self._commits: list[tuple[Op, Op]] = []
+        #: What the command changed outside the workspace's log (a workspace file made, a setting saved), said with it.
+        self._made_outside: list[str] = []
 
     @cached_property
     def config(self) -> Config:
@@ -259,13 +261,20 @@ class Context:
 
         self._change = history.remember(self.ws.store, me.id, first, last, self._change)
 
-    def changes_made(self) -> str | None:
-        """What the command's commits that stayed in the workspace changed (``changes_made.said``), ``None`` when none did."""
-        if self._ws is None or not self._commits:
-            return None
-        from crewdeck.tui.cli.changes_made import said
+    def made(self, words: str) -> None:
+        """The command changed what its log does not hold (``words``: "workspace team.db created"): said with what
+        ``changes_made`` reads there, where running it again would not do the same (init: "already exists")."""
+        self._made_outside.append(words)
 
-        return said(self._ws, self._commits, self.now)
+    def changes_made(self) -> str | None:
+        """What the command changed (``made``) and what its commits that stayed in the workspace changed
+        (``changes_made.said``), ``None`` when nothing was."""
+        logged = None
+        if self._ws is not None and self._commits:
+            from crewdeck.tui.cli.changes_made import said
+
+            logged = said(self._ws, self._commits, self.now)
+        return ", ".join([*self._made_outside, *([logged] if logged else [])]) or None
 
     def _committed(self, first: Op, last: Op) -> None:
         """A commit of the command's, in its transaction: what ``changes_made`` says, if asked for."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import errno
 import importlib
 import io
 import os
@@ -442,13 +443,25 @@ class _NamedStream(io.FileIO):
     said_as = STANDARD_OUTPUT
 
     def write(self, data: ReadableBuffer, /) -> int:
+        # All of it, or an error: a write cut short (a file size limit reached, a disk filling) returns what it took,
+        # and a stream with no buffer of its own (PYTHONUNBUFFERED=1, as container images set it) went on with the rest
+        # lost, ending in 0 with an export cut short.  The write after a short one says why.
+        view = memoryview(data).cast("B")
+        done = 0
         try:
-            return super().write(data)
+            while done < len(view):
+                written: int | None = super().write(view[done:])  # None: a non-blocking descriptor that is full
+                if written is None:
+                    if done:
+                        return done
+                    raise BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+                done += written
         except OSError as exc:
             if self.said_as == STANDARD_ERROR:
-                return memoryview(data).nbytes
+                return len(view)
             exc.filename = exc.filename or self.said_as
             raise
+        return done
 
 
 def _is_named(out: TextIO) -> bool:

@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crewdeck.sync.state.pathnames import typed_name
+
 #: The drafts a member keeps of a workspace: the oldest goes when one more is kept.
 MOST = 5
 #: The characters kept of each value (a task's notes, a post's copy are well under it).
@@ -121,6 +123,12 @@ class DraftStore:
     path: Path
     #: Drafts read from the file, oldest first.
     _drafts: list[DialogDraft] = field(default_factory=list, init=False)
+
+    @property
+    def named(self) -> str:
+        """The file as a notice names it: as typed under a locale not UTF-8 (``pathnames.typed_name``), where the app
+        said "CafÃ©" of a home in ~/Café."""
+        return typed_name(self.path)
 
     @classmethod
     def for_member(cls, workspace: Path, member_id: str, directory: Path | None = None) -> DraftStore:
