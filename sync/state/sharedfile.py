@@ -258,7 +258,7 @@ def access_problem(path: Path) -> str | None:
             missing.append(side.name)
             continue
         except OSError as exc:
-            return f"{side}: {exc.strerror}"
+            return f"{typed_name(side)}: {exc.strerror}"
         if not os.access(side, os.R_OK | os.W_OK):
             ungiven = _missing_write(side_st, st)
             if ungiven:
@@ -273,7 +273,7 @@ def access_problem(path: Path) -> str | None:
                 )
             else:
                 cause = f"ask its owner to run: chmod g+rw {shlex.quote(typed_name(side))}"
-            return f"{side} belongs to {_owner(side_st)} (mode {stat.filemode(side_st.st_mode)}) and you cannot write it: {cause}"
+            return f"{typed_name(side)} belongs to {_owner(side_st)} (mode {stat.filemode(side_st.st_mode)}) and you cannot write it: {cause}"
     if missing and not os.access(directory, os.W_OK | os.X_OK):
         return (
             f"the directory {typed_name(directory)} is not writable by you, and SQLite must create {' and '.join(missing)} there "
