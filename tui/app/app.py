@@ -386,7 +386,13 @@ class MainScreen(Screen[None]):
     def action_cycle_pane(self, step: int) -> None:
         self.crewdeck_app.cycle_pane(step)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.outer_size:
+            # Textual hands the screen every Resize the app is sent, of the size it has laid out too: three as the app
+            # starts in a terminal, each laying out and painting the whole screen again (and the footer's keys asked
+            # anew), some 40 ms of the UI thread after the first paint, before a key typed then was read.
+            event.prevent_default()
+            return
         self.crewdeck_app.update_layout()
         self.refresh_bindings()  # `z` is offered where the panes stand side by side
 
