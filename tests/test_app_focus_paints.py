@@ -12,6 +12,7 @@ from rich.segment import ControlType, Segment
 from rich.style import Style
 from textual import events
 from textual.color import Color
+from textual.dom import DOMNode
 from textual.geometry import Region, Size
 
 from crewdeck.tui.app.app import CrewdeckApp
@@ -172,3 +173,25 @@ async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out(workspace: P
         await pilot.resize_terminal(80, 24)
         await settle(pilot)
         assert Size(80, 24) in reflows and app.main_screen.has_class("-single")
+
+
+async def test_the_first_screens_widgets_are_styled_once_as_the_app_starts(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each widget is styled as it is mounted, and again at each change of its classes or focus; Textual styled the
+    whole screen once more as it first showed it, every widget's second styling (~18 ms before the first paint)."""
+    app = make_app(workspace)
+    terminal = Terminal(app, monkeypatch)
+    styled: list[DOMNode] = []
+    apply = app.stylesheet.apply
+
+    def counted(node: DOMNode, **options: Any) -> None:
+        styled.append(node)
+        apply(node, **options)
+
+    monkeypatch.setattr(app.stylesheet, "apply", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # Those whose classes and focus do not change as the app starts (the panes' do, the task table takes the focus).
+        unchanged = [*app.main_screen.query("WorkspaceHeader, KeyFooter, PaneBar, DeadlineGrid, BudgetTable, EntriesTable")]
+        assert len(unchanged) == 7
+        assert {type(node).__name__: styled.count(node) for node in unchanged} == {type(node).__name__: 1 for node in unchanged}
+        assert terminal.lines() == rendered(app)  # what the terminal shows is what the screen draws afresh

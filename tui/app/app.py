@@ -361,6 +361,8 @@ class MainScreen(Screen[None]):
     def __init__(self, crewdeck_app: CrewdeckApp) -> None:
         super().__init__()
         self.crewdeck_app = crewdeck_app
+        #: Shown once (``on_screen_resume``): the first time, its widgets were styled as they were mounted.
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         app = self.crewdeck_app
@@ -382,6 +384,14 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.crewdeck_app.main_ready()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._shown:
+            # Shown the first time, each widget was styled as it was mounted just before, and has been restyled at
+            # every change since (a class, the focus): Textual's restyle of the whole screen as it first shows it was
+            # every widget's second styling, some 18 ms of the UI thread before the first paint.
+            event.refresh_styles = False
+            self._shown = True
 
     def action_cycle_pane(self, step: int) -> None:
         self.crewdeck_app.cycle_pane(step)
