@@ -177,7 +177,8 @@ async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out(workspace: P
 
 async def test_the_first_screens_widgets_are_styled_once_as_the_app_starts(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each widget is styled as it is mounted, and again at each change of its classes or focus; Textual styled the
-    whole screen once more as it first showed it, every widget's second styling (~18 ms before the first paint)."""
+    whole screen once more as it first showed it, every widget's second styling (~18 ms before the first paint), and
+    each pane was styled before it was mounted, as its classes were set."""
     app = make_app(workspace)
     terminal = Terminal(app, monkeypatch)
     styled: list[DOMNode] = []
@@ -190,8 +191,8 @@ async def test_the_first_screens_widgets_are_styled_once_as_the_app_starts(works
     monkeypatch.setattr(app.stylesheet, "apply", counted)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        # Those whose classes and focus do not change as the app starts (the panes' do, the task table takes the focus).
-        unchanged = [*app.main_screen.query("WorkspaceHeader, KeyFooter, PaneBar, DeadlineGrid, BudgetTable, EntriesTable")]
-        assert len(unchanged) == 7
+        # All but the task table, which takes the focus; the panes are made with their classes.
+        unchanged = [*app.main_screen.query("WorkspaceHeader, KeyFooter, .pane, PaneBar, DeadlineGrid, BudgetTable, EntriesTable")]
+        assert len(unchanged) == 10
         assert {type(node).__name__: styled.count(node) for node in unchanged} == {type(node).__name__: 1 for node in unchanged}
         assert terminal.lines() == rendered(app)  # what the terminal shows is what the screen draws afresh

@@ -378,8 +378,9 @@ class MainScreen(Screen[None]):
             yield _pane_tabs(app.active_pane)
         with Container(id="panes"):
             for number, pane_type in enumerate(pane_types(), start=1):
-                pane = _framed(pane_type(services), number)
-                yield pane.set_class(pane.pane_name == app.active_pane, "-active")
+                pane = pane_type(services, active=pane_type.pane_name == app.active_pane)
+                pane.border_title = f"{number} {pane.pane_title}"
+                yield pane
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -420,12 +421,6 @@ def _pane_tabs(active: str) -> Tabs:
 
     tabs = (Tab(f"{n} {title}", id=f"tab-{name}") for n, (name, title) in enumerate(PANES, start=1))
     return Tabs(*tabs, active=f"tab-{active}", id="pane-tabs")
-
-
-def _framed(pane: Pane, number: int) -> Pane:
-    pane.add_class("pane")
-    pane.border_title = f"{number} {pane.pane_title}"
-    return pane
 
 
 #: The app's own actions a guest has: the keys, quitting, and f5 on a replica (the Approvals view's keys are the view's).
