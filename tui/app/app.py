@@ -49,7 +49,6 @@ from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.drafts import keep_drafts
 from crewdeck.tui.app.grid_pane import GridPane
-from crewdeck.tui.app.kept_drafts import has_kept_drafts, open_kept_drafts, say_kept_drafts
 from crewdeck.tui.app.keys_ahead import TOO_LONG, HeldRead, KeysAhead, dropped_line, escape_and_key, unfold_escape_and_digit
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
@@ -598,6 +597,8 @@ class CrewdeckApp(App[int]):
 
     def first_screen_ready(self) -> None:
         if "tasks" not in self._drawn:  # once: a list that failed to load says it again
+            from crewdeck.tui.app.kept_drafts import say_kept_drafts  # with its screen, once the first screen is drawn
+
             say_kept_drafts(self)  # after the first paint, read in a worker: a draft kept when the app last closed
         self.pane_drawn("tasks")
 
@@ -1022,6 +1023,8 @@ class CrewdeckApp(App[int]):
         self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def action_kept_drafts(self) -> None:
+        from crewdeck.tui.app.kept_drafts import open_kept_drafts
+
         open_kept_drafts(self)
 
     def action_help(self) -> None:
@@ -1157,6 +1160,8 @@ class CrewdeckApp(App[int]):
                 self.action_profile,
             ),
         )
+        from crewdeck.tui.app.kept_drafts import has_kept_drafts
+
         if has_kept_drafts(self):
             yield (
                 "kept_drafts",
