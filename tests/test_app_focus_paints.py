@@ -10,8 +10,10 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import ControlType, Segment
 from rich.style import Style
+from textual import events
 from textual.color import Color
-from textual.geometry import Region
+from textual.dom import DOMNode
+from textual.geometry import Region, Size
 
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.pane import Pane
@@ -147,3 +149,50 @@ async def test_a_move_of_the_focus_paints_the_panes_it_changes_not_the_others(wo
         assert app.focused is app.tasks_pane.table
         assert written_in(terminal, by_name["tasks"].region) and not written_in(terminal, ledger)
         assert not written_in(terminal, by_name["grid"].region)
+
+
+async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual hands the screen every Resize the app is sent, of the size it has too (three as the app starts in a
+    terminal); each laid out and painted the whole screen again, some 40 ms of the UI
+    thread after the first paint.  A resize to another size is still laid out."""
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        compositor = app.main_screen._compositor
+        reflow = compositor.reflow
+        reflows: list[Size] = []
+
+        def counted(parent: Any, size: Size) -> Any:
+            reflows.append(size)
+            return reflow(parent, size)
+
+        monkeypatch.setattr(compositor, "reflow", counted)
+        app.post_message(events.Resize(Size(*SIZE), Size(*SIZE)))
+        await settle(pilot)
+        assert reflows == []
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert Size(80, 24) in reflows and app.main_screen.has_class("-single")
+
+
+async def test_the_first_screens_widgets_are_styled_once_as_the_app_starts(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each widget is styled as it is mounted, and again at each change of its classes or focus; Textual styled the
+    whole screen once more as it first showed it, every widget's second styling (~18 ms before the first paint), and
+    each pane was styled before it was mounted, as its classes were set."""
+    app = make_app(workspace)
+    terminal = Terminal(app, monkeypatch)
+    styled: list[DOMNode] = []
+    apply = app.stylesheet.apply
+
+    def counted(node: DOMNode, **options: Any) -> None:
+        styled.append(node)
+        apply(node, **options)
+
+    monkeypatch.setattr(app.stylesheet, "apply", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # All but the task table, which takes the focus; the panes are made with their classes.
+        unchanged = [*app.main_screen.query("WorkspaceHeader, KeyFooter, .pane, PaneBar, DeadlineGrid, BudgetTable, EntriesTable")]
+        assert len(unchanged) == 10
+        assert {type(node).__name__: styled.count(node) for node in unchanged} == {type(node).__name__: 1 for node in unchanged}
+        assert terminal.lines() == rendered(app)  # what the terminal shows is what the screen draws afresh

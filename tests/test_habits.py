@@ -336,8 +336,8 @@ def test_start_up_settings_are_made_before_textual_is_imported(cli: Cli, tmp_pat
 #: changes and of expired posts, which come after the first paint; the activity log's words, said after a key, and what
 #: only they read (a task's detail, a post's voided rounds, the results' targets); what a write reads (quick-add and its
 #: estimates and series, the edits' rules, the ledger's over-budget notes), a task copied as text and the search of the
-#: picker of a duplicate's original.  Each costs the first screen milliseconds of CPU, its dataclasses above all
-#: (docs/design-notes.md, "Start-up").
+#: picker of a duplicate's original; the notice and screen of the drafts kept, said once the first screen is drawn.
+#: Each costs the first screen milliseconds of CPU, its dataclasses above all (docs/design-notes.md, "Start-up").
 NOT_ON_THE_FIRST_SCREEN = (
     "crewdeck.tui.session.notices",
     "crewdeck.tui.posts.expiry",
@@ -353,6 +353,7 @@ NOT_ON_THE_FIRST_SCREEN = (
     "crewdeck.tui.tasks.view",
     "crewdeck.tui.ledger.overbudget",
     "crewdeck.tui.session.task_search",
+    "crewdeck.tui.app.kept_drafts",
 )
 #: What the app's start leaves unimported until Textual is: the above; the sync client, which a replica's app alone
 #: starts; and the rules, which the app's keys ask (who may start a crisis) once it runs.

@@ -49,7 +49,6 @@ from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.drafts import keep_drafts
 from crewdeck.tui.app.grid_pane import GridPane
-from crewdeck.tui.app.kept_drafts import has_kept_drafts, open_kept_drafts, say_kept_drafts
 from crewdeck.tui.app.keys_ahead import TOO_LONG, HeldRead, KeysAhead, dropped_line, escape_and_key, unfold_escape_and_digit
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.lines import markup_literal
@@ -361,6 +360,8 @@ class MainScreen(Screen[None]):
     def __init__(self, crewdeck_app: CrewdeckApp) -> None:
         super().__init__()
         self.crewdeck_app = crewdeck_app
+        #: Shown once (``on_screen_resume``): the first time, its widgets were styled as they were mounted.
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         app = self.crewdeck_app
@@ -376,17 +377,32 @@ class MainScreen(Screen[None]):
             yield _pane_tabs(app.active_pane)
         with Container(id="panes"):
             for number, pane_type in enumerate(pane_types(), start=1):
-                pane = _framed(pane_type(services), number)
-                yield pane.set_class(pane.pane_name == app.active_pane, "-active")
+                pane = pane_type(services, active=pane_type.pane_name == app.active_pane)
+                pane.border_title = f"{number} {pane.pane_title}"
+                yield pane
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.crewdeck_app.main_ready()
 
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._shown:
+            # Shown the first time, each widget was styled as it was mounted just before, and has been restyled at
+            # every change since (a class, the focus): Textual's restyle of the whole screen as it first shows it was
+            # every widget's second styling, some 18 ms of the UI thread before the first paint.
+            event.refresh_styles = False
+            self._shown = True
+
     def action_cycle_pane(self, step: int) -> None:
         self.crewdeck_app.cycle_pane(step)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.outer_size:
+            # Textual hands the screen every Resize the app is sent, of the size it has laid out too: three as the app
+            # starts in a terminal, each laying out and painting the whole screen again (and the footer's keys asked
+            # anew), some 40 ms of the UI thread after the first paint, before a key typed then was read.
+            event.prevent_default()
+            return
         self.crewdeck_app.update_layout()
         self.refresh_bindings()  # `z` is offered where the panes stand side by side
 
@@ -404,12 +420,6 @@ def _pane_tabs(active: str) -> Tabs:
 
     tabs = (Tab(f"{n} {title}", id=f"tab-{name}") for n, (name, title) in enumerate(PANES, start=1))
     return Tabs(*tabs, active=f"tab-{active}", id="pane-tabs")
-
-
-def _framed(pane: Pane, number: int) -> Pane:
-    pane.add_class("pane")
-    pane.border_title = f"{number} {pane.pane_title}"
-    return pane
 
 
 #: The app's own actions a guest has: the keys, quitting, and f5 on a replica (the Approvals view's keys are the view's).
@@ -587,6 +597,8 @@ class CrewdeckApp(App[int]):
 
     def first_screen_ready(self) -> None:
         if "tasks" not in self._drawn:  # once: a list that failed to load says it again
+            from crewdeck.tui.app.kept_drafts import say_kept_drafts  # with its screen, once the first screen is drawn
+
             say_kept_drafts(self)  # after the first paint, read in a worker: a draft kept when the app last closed
         self.pane_drawn("tasks")
 
@@ -1011,6 +1023,8 @@ class CrewdeckApp(App[int]):
         self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def action_kept_drafts(self) -> None:
+        from crewdeck.tui.app.kept_drafts import open_kept_drafts
+
         open_kept_drafts(self)
 
     def action_help(self) -> None:
@@ -1146,6 +1160,8 @@ class CrewdeckApp(App[int]):
                 self.action_profile,
             ),
         )
+        from crewdeck.tui.app.kept_drafts import has_kept_drafts
+
         if has_kept_drafts(self):
             yield (
                 "kept_drafts",

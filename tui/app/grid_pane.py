@@ -87,8 +87,8 @@ class GridPane(Pane):
     GridPane.-calendar DeadlineGrid { display: none; }
     """
 
-    def __init__(self, services: Services) -> None:
-        super().__init__(services)
+    def __init__(self, services: Services, *, active: bool = False) -> None:
+        super().__init__(services, active=active)
         self.day: dt.date | None = None
         self.zone: str | None = None
         #: The grid on screen (the widget holds it too, as plain data).

@@ -149,8 +149,8 @@ class LedgerPane(Pane):
         matches: FilterMatches
         period: Period
 
-    def __init__(self, services: Services) -> None:
-        super().__init__(services)
+    def __init__(self, services: Services, *, active: bool = False) -> None:
+        super().__init__(services, active=active)
         self.period = Period.all()
         #: Today in the viewer's zone the period shown follows, as of the last read or the period's choosing: the clock's
         #: tick reads again when it changes.

@@ -37,8 +37,10 @@ class Pane(Vertical):
         """
         return []
 
-    def __init__(self, services: Services) -> None:
-        super().__init__(id=self.pane_name)
+    def __init__(self, services: Services, *, active: bool = False) -> None:
+        # Its classes made with it: set once it was made, each restyled the pane (and the task list's all of it) before
+        # it was mounted and styled anyway.
+        super().__init__(id=self.pane_name, classes="pane -active" if active else "pane")
         self.services = services
         self.started = False
 

@@ -149,8 +149,8 @@ class TasksPane(Pane):
             self.rows = rows
             self.generation = generation
 
-    def __init__(self, services: Services) -> None:
-        super().__init__(services)
+    def __init__(self, services: Services, *, active: bool = False) -> None:
+        super().__init__(services, active=active)
         #: The triage keys act on the marked tasks, else on the one under the cursor.
         self.triage = Triage(self, services, self.targets, self.after_write, self._title_of)
         self.previews = TaskPreviews(self)
