@@ -192,21 +192,7 @@ def test_who_changed_the_content_in_the_push_is_an_author_of_its_round(team: Tea
     post = team.posts["by tmp"]["raj"]
     writing.set_content(push.store, team.ids["raj"], post, NOW, copy="Raj's copy")
     writing.submit(push.store, team.ids["raj"], post, NOW)
-    with push.store.write(team.ids["raj"], judged=False) as w:
-        round_ = push.store.record("task", post)["post_round"]  # type: ignore[index]
-        w.append(
-            "post_approval",
-            {
-                "post": post,
-                "round": round_["id"],
-                "step": "review",
-                "hash": round_["hash"],
-                "verdict": "approve",
-                "note": "",
-                "approved_by": team.ids["raj"],
-                "approved_at": "2026-11-26T09:00:00Z",
-            },
-        )
+    _approve_unjudged(push.store, post, team.ids["raj"])
     assert judge(push.ops())[-1] == "round_author"
 
 
@@ -224,23 +210,25 @@ def _round(store: Store, post: str) -> dict[str, Any]:
     return store.record("task", post)["post_round"]  # type: ignore[index]
 
 
+def _verdict_on(store: Store, post: str, member: str, verdict: str = "approve") -> dict[str, Any]:
+    """``member``'s verdict on the first step of the post's round as it stands."""
+    round_ = _round(store, post)
+    return {
+        "post": post,
+        "round": round_["id"],
+        "step": "review",
+        "hash": round_["hash"],
+        "verdict": verdict,
+        "note": "",
+        "approved_by": member,
+        "approved_at": "2026-11-26T09:00:00Z",
+    }
+
+
 def _approve_unjudged(store: Store, post: str, member: str) -> None:
     """``member``'s approval of the post's round as it stands, written as a replica would push it (unjudged here)."""
     with store.write(member, judged=False) as w:
-        round_ = _round(store, post)
-        w.append(
-            "post_approval",
-            {
-                "post": post,
-                "round": round_["id"],
-                "step": "review",
-                "hash": round_["hash"],
-                "verdict": "approve",
-                "note": "",
-                "approved_by": member,
-                "approved_at": "2026-11-26T09:00:00Z",
-            },
-        )
+        w.append("post_approval", _verdict_on(store, post, member))
 
 
 def _approved_after(
@@ -401,23 +389,11 @@ def test_a_manager_whose_addition_the_push_refuses_leaves_no_workspace_without_o
 
 def _approve_and_withdraw(store: Store, post: str, member: str, times: int) -> None:
     """``member`` approves the post's first step and withdraws it again, ``times`` over, unjudged (a hostile replica's)."""
-    round_ = _round(store, post)
+    approval, withdrawal = (_verdict_on(store, post, member, verdict) for verdict in ("approve", "withdraw"))
     with store.write(member, judged=False) as w:
         for _ in range(times):
-            for verdict in ("approve", "withdraw"):
-                w.append(
-                    "post_approval",
-                    {
-                        "post": post,
-                        "round": round_["id"],
-                        "step": "review",
-                        "hash": round_["hash"],
-                        "verdict": verdict,
-                        "note": "",
-                        "approved_by": member,
-                        "approved_at": "2026-11-26T09:00:00Z",
-                    },
-                )
+            w.append("post_approval", approval)
+            w.append("post_approval", withdrawal)
 
 
 def test_a_verdict_is_judged_on_as_many_verdicts_however_many_its_post_holds_before_it(
