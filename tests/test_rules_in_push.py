@@ -20,6 +20,7 @@ import psycopg
 import pytest
 
 from crewdeck.sync.server.pgstore import PgRuleState
+from crewdeck.sync.state import rules
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.postround import PostChange
@@ -191,21 +192,7 @@ def test_who_changed_the_content_in_the_push_is_an_author_of_its_round(team: Tea
     post = team.posts["by tmp"]["raj"]
     writing.set_content(push.store, team.ids["raj"], post, NOW, copy="Raj's copy")
     writing.submit(push.store, team.ids["raj"], post, NOW)
-    with push.store.write(team.ids["raj"], judged=False) as w:
-        round_ = push.store.record("task", post)["post_round"]  # type: ignore[index]
-        w.append(
-            "post_approval",
-            {
-                "post": post,
-                "round": round_["id"],
-                "step": "review",
-                "hash": round_["hash"],
-                "verdict": "approve",
-                "note": "",
-                "approved_by": team.ids["raj"],
-                "approved_at": "2026-11-26T09:00:00Z",
-            },
-        )
+    _approve_unjudged(push.store, post, team.ids["raj"])
     assert judge(push.ops())[-1] == "round_author"
 
 
@@ -223,23 +210,25 @@ def _round(store: Store, post: str) -> dict[str, Any]:
     return store.record("task", post)["post_round"]  # type: ignore[index]
 
 
+def _verdict_on(store: Store, post: str, member: str, verdict: str = "approve") -> dict[str, Any]:
+    """``member``'s verdict on the first step of the post's round as it stands."""
+    round_ = _round(store, post)
+    return {
+        "post": post,
+        "round": round_["id"],
+        "step": "review",
+        "hash": round_["hash"],
+        "verdict": verdict,
+        "note": "",
+        "approved_by": member,
+        "approved_at": "2026-11-26T09:00:00Z",
+    }
+
+
 def _approve_unjudged(store: Store, post: str, member: str) -> None:
     """``member``'s approval of the post's round as it stands, written as a replica would push it (unjudged here)."""
     with store.write(member, judged=False) as w:
-        round_ = _round(store, post)
-        w.append(
-            "post_approval",
-            {
-                "post": post,
-                "round": round_["id"],
-                "step": "review",
-                "hash": round_["hash"],
-                "verdict": "approve",
-                "note": "",
-                "approved_by": member,
-                "approved_at": "2026-11-26T09:00:00Z",
-            },
-        )
+        w.append("post_approval", _verdict_on(store, post, member))
 
 
 def _approved_after(
@@ -396,3 +385,36 @@ def test_a_manager_whose_addition_the_push_refuses_leaves_no_workspace_without_o
     with push.write("ana") as w:
         w.set("member", team.ids["ana"], {"access": "member"})
     assert judge(push.ops()) == ["unique_handle"] * 4 + [None, "last_manager"]
+
+
+def _approve_and_withdraw(store: Store, post: str, member: str, times: int) -> None:
+    """``member`` approves the post's first step and withdraws it again, ``times`` over, unjudged (a hostile replica's)."""
+    approval, withdrawal = (_verdict_on(store, post, member, verdict) for verdict in ("approve", "withdraw"))
+    with store.write(member, judged=False) as w:
+        for _ in range(times):
+            w.append("post_approval", approval)
+            w.append("post_approval", withdrawal)
+
+
+def test_a_verdict_is_judged_on_as_many_verdicts_however_many_its_post_holds_before_it(
+    team: Team, judged: Callable[[], Judged], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """raj approves step 1 of “two for raj” and withdraws it, again and again, stored and in one push: each verdict was
+    judged on every one before it, each approval on every withdrawal, so a push of 2,000 took 45 s holding the workspace
+    (5,000, a push's most, hours).  A verdict taken back counts no more: each is judged on the few that still count."""
+    post = team.posts["two steps"]["raj"]
+    read: list[int] = []
+    evaluate = rules.evaluate
+
+    def counted(**status: Any) -> Any:
+        read.append(len(status["verdicts"]))
+        return evaluate(**status)
+
+    monkeypatch.setattr(rules, "evaluate", counted)
+    with Store(team.path) as store:
+        _approve_and_withdraw(store, post, team.ids["raj"], 30)
+    push = Push(team, tmp_path)
+    judge = judged()
+    _approve_and_withdraw(push.store, post, team.ids["raj"], 30)
+    assert judge(push.ops()) == [None] * 60
+    assert len(read) == 60 and max(read) == 1, read

@@ -581,8 +581,11 @@ class Judge:
         #: as a reviewer it changed (those, their access or removal), for the verdicts after.
         self._reviewer_sets: dict[str, dict[str, Any]] = {}
         self._reviewers_changed: set[str] = set()
-        #: Post verdicts and crises this batch added, for the verdicts and ends after them.
+        #: Post id -> its verdicts that still count, stored and this batch's (``verdicts_that_count``), for the verdicts
+        #: and moves after them; and how many verdicts this batch added, for their stamps.
         self._verdicts: dict[str, list[Verdict]] = {}
+        self._verdicts_added = 0
+        #: Crises this batch added, for the ends after them.
         self._crises: set[str] = set()
         #: Crises this batch started (their records), and those it ended (when).
         self._crisis_records: dict[str, Mapping[str, Any]] = {}
@@ -1017,6 +1020,13 @@ class Judge:
         if post_id not in self._stored_reviews:
             self._stored_reviews[post_id] = self.state.post_review(post_id)
         return self._stored_reviews[post_id]
+
+    def _verdicts_on(self, post_id: str, review: PostReview) -> list[Verdict]:
+        """The verdicts on the post that still count, stored (``review``'s, read once) and this batch's so far."""
+        found = self._verdicts.get(post_id)
+        if found is None:
+            found = self._verdicts[post_id] = verdicts_that_count(review.verdicts)
+        return found
 
     def _stored_changes(self, post_id: str) -> Sequence[PostChange]:
         """``RuleState.post_changes``, read once per post (as ``_stored_review``)."""
@@ -1820,10 +1830,9 @@ class Judge:
             review = self._review_as_left(post, review, given)
             if "post_state" in given:
                 review = replace(review, state=given["post_state"])  # published: its approvals stand
-        pending = self._verdicts.get(post, ())
         if review is not None:
-            review = self._with_reviewers(review)
-        refusal = verdict_refused(author, record, review, self._reviewer(author.id), pending)
+            review = replace(self._with_reviewers(review), verdicts=tuple(self._verdicts_on(post, review)))
+        refusal = verdict_refused(author, record, review, self._reviewer(author.id))
         note = record.get("note")
         if refusal is None and record["verdict"] == "reject" and not (isinstance(note, str) and note.strip()):
             # ``post reject`` and the app ask for one: the author, blocked until they submit again, is told what to change.
@@ -1831,7 +1840,7 @@ class Judge:
         actor = self._acted_by.get(author.id)
         if refusal is not None or actor is None or review is None:
             return refusal
-        return acting_verdict_refused(actor, self._member(actor), author, record, review, pending)
+        return acting_verdict_refused(actor, self._member(actor), author, record, review)
 
     def _frozen(self, entry: EntryFacts | None) -> bool:
         """Whether a crisis freezes this entry, with this batch on top: the entry as added (in the batch or before), the
@@ -2069,16 +2078,16 @@ class Judge:
 
     def _round_status(self, post_id: str, review: PostReview) -> RoundStatus:
         """Where the round of ``review`` stands with this batch's verdicts on the post on top."""
-        pending = self._verdicts.get(post_id, ())
+        verdicts = self._verdicts_on(post_id, review)
         people = {**review.reviewers}
-        for verdict in pending:
+        for verdict in verdicts:
             if verdict.by not in people and (found := self._reviewer(verdict.by)) is not None:
                 people[verdict.by] = found
         return evaluate(
             post_round=review.round,
             current_hash=review.hash,
             chain=review.chain,
-            verdicts=[*review.verdicts, *pending],
+            verdicts=verdicts,
             authors=review.authors,
             reviewers=people,
             campaign=review.campaign,
@@ -2189,16 +2198,69 @@ class Judge:
             self._approved.setdefault(record["entry"], record["approved_by"])
         elif kind == APPEND and entity == "post_approval":
             record = self._record(value)
-            # Not stamped yet, stamped after every stored one and in the batch's order: a withdrawal then a new approval
-            # in one push (an approver offline) reads so, where one stamp for all let the withdrawal take back nothing.
-            pending = self._verdicts.setdefault(record["post"], [])
-            pending.append(verdict_of("", f"~{len(pending):09d}", record))
+            review = self._stored_review(record["post"])  # read already: the verdict was judged on it
+            if review is not None:  # accepted, so there is
+                # Not stamped yet, stamped after every stored one and in the batch's order: a withdrawal then a new approval
+                # in one push (an approver offline) reads so, where one stamp for all let the withdrawal take back nothing.
+                add_verdict(self._verdicts_on(record["post"], review), verdict_of("", f"~{self._verdicts_added:09d}", record))
+                self._verdicts_added += 1
         elif kind == APPEND and entity == "crisis":
             self._crises.add(row_id)
             self._crisis_records.setdefault(row_id, self._record(value))
         elif kind == APPEND and entity == "crisis_end":
             record = self._record(value)
             self._ended.setdefault(record["crisis"], record["ended_at"])
+
+
+def _verdict_key(verdict: Verdict) -> tuple[str, str, str]:
+    """What a withdrawal takes back: its writer's approvals of the same round and step (``postround.standing``)."""
+    return (verdict.by, verdict.round, verdict.step)
+
+
+def verdicts_that_count(verdicts: Iterable[Verdict]) -> list[Verdict]:
+    """``verdicts`` less those no rule reads again, in their order: an approval a withdrawal took back, the withdrawal
+    itself, and a request for changes its writer made again since (a round's status reads the latest).  Each verdict
+    is judged on a post's verdicts: with every one kept, an approval and its withdrawal given again and again cost each
+    verdict all those before it (2,000 in one push took 45 s, holding the workspace).
+
+    The verdicts of one writer, round and step are kept whole where they name several hashes (stored before the rules
+    asked each to name its round's): a status counts only those of the content's hash, and a withdrawal of another
+    hash takes back nothing there."""
+    verdicts = list(verdicts)
+    hashes: dict[tuple[str, str, str], set[str]] = {}
+    withdrawn: dict[tuple[str, str, str], str] = {}
+    latest_change: dict[tuple[str, str, str], Verdict] = {}
+    for verdict in verdicts:
+        key = _verdict_key(verdict)
+        hashes.setdefault(key, set()).add(verdict.hash)
+        if verdict.verdict == "withdraw":
+            withdrawn[key] = max(withdrawn.get(key, verdict.op_id), verdict.op_id)
+        elif verdict.verdict == "reject" and (key not in latest_change or latest_change[key].op_id < verdict.op_id):
+            latest_change[key] = verdict
+
+    def counts(verdict: Verdict) -> bool:
+        key = _verdict_key(verdict)
+        if len(hashes[key]) > 1:
+            return True
+        if verdict.verdict == "approve":
+            return verdict.op_id >= withdrawn.get(key, "")  # no withdrawal stamped after it
+        return verdict.verdict == "reject" and latest_change[key] is verdict
+
+    return [verdict for verdict in verdicts if counts(verdict)]
+
+
+def add_verdict(verdicts: list[Verdict], verdict: Verdict) -> None:
+    """Add ``verdict``, stamped after every one of ``verdicts`` (those that count: ``verdicts_that_count``), keeping
+    only those that count."""
+    key = _verdict_key(verdict)
+    same = [other for other in verdicts if _verdict_key(other) == key]
+    if any(other.hash != verdict.hash for other in same):
+        verdicts.append(verdict)
+        return
+    taken_back = "approve" if verdict.verdict == "withdraw" else "reject" if verdict.verdict == "reject" else None
+    verdicts[:] = [other for other in verdicts if not (other.verdict == taken_back and _verdict_key(other) == key)]
+    if verdict.verdict != "withdraw":
+        verdicts.append(verdict)
 
 
 def withdrawal_closed(state: str | None) -> str | None:
@@ -2210,12 +2272,10 @@ def withdrawal_closed(state: str | None) -> str | None:
     return {"published": "is published: its approvals stand", "pulled": "is pulled: it does not go out"}.get(state or "")
 
 
-def verdict_refused(
-    author: MemberFacts, record: Mapping[str, Any], review: PostReview | None, reviewer: Reviewer | None, pending: Sequence[Verdict] = ()
-) -> Refusal | None:
+def verdict_refused(author: MemberFacts, record: Mapping[str, Any], review: PostReview | None, reviewer: Reviewer | None) -> Refusal | None:
     """Why ``author`` may not give the verdict ``record`` (a ``post_approval``: an approval or a request for changes on a
-    post's round, see ``postround``) on the post ``review`` describes (``None``: no such post), ``reviewer`` being what
-    decides which steps are theirs and ``pending`` the verdicts on it accepted before in the same batch; or ``None``.
+    post's round, see ``postround``) on the post ``review`` describes (``None``: no such post; its verdicts, a batch's
+    accepted before this one among them), ``reviewer`` being what decides which steps are theirs; or ``None``.
     The app asks it before it offers a post's approve and request-changes keys."""
     name = _name(author, author.id)
     post = record["post"]
@@ -2249,7 +2309,7 @@ def verdict_refused(
         post_round=review.round,
         current_hash=review.hash,
         chain=review.chain,
-        verdicts=[*review.verdicts, *pending],
+        verdicts=review.verdicts,
         authors=review.authors,
         reviewers={**review.reviewers, **({author.id: reviewer} if reviewer else {})},
         campaign=review.campaign,
@@ -2646,7 +2706,6 @@ def acting_verdict_refused(
     author: MemberFacts,
     record: Mapping[str, Any],
     review: PostReview,
-    pending: Sequence[Verdict] = (),
 ) -> Refusal | None:
     """Why the manager ``actor_id`` (``actor``: their facts), acting as ``author`` (``--as``), may not give the verdict
     ``record`` that ``verdict_refused`` lets ``author`` give, or ``None``: they are still who they are, so no author of
@@ -2657,7 +2716,7 @@ def acting_verdict_refused(
     if actor_id in review.authors:
         return Refusal("round_author", f"{who} changed the content of {review.named(post)} in this round: another reviewer takes it")
     # Standing: an approval they withdrew since is theirs to give again.
-    mine = (v for v in standing([*review.verdicts, *pending]) if v.by == actor_id and v.round == record["round"])
+    mine = (v for v in standing(review.verdicts) if v.by == actor_id and v.round == record["round"])
     if record["verdict"] == "approve" and any(v.hash == review.hash for v in mine):
         return Refusal("one_step_per_round", f"{who} approved a step of this round of {review.named(post)} already")
     return None
