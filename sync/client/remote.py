@@ -227,7 +227,9 @@ _MESSAGE_CHARS = 300
 def _kept(left: int, sent: str, path: str | Path) -> str:
     """What a refusal leaves in the replica: "3 edits made here were never sent and stay in team.db"."""
     one = left == 1
-    return f"{left:,} edit{'' if one else 's'} made here {'was' if one else 'were'} {sent} and stay{'s' if one else ''} in {typed_name(path)}"
+    return (
+        f"{left:,} edit{'' if one else 's'} made here {'was' if one else 'were'} {sent} and stay{'s' if one else ''} in {typed_name(path)}"
+    )
 
 
 def carried_over(writes: int) -> str:

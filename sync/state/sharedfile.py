@@ -273,7 +273,9 @@ def access_problem(path: Path) -> str | None:
                 )
             else:
                 cause = f"ask its owner to run: chmod g+rw {shlex.quote(typed_name(side))}"
-            return f"{typed_name(side)} belongs to {_owner(side_st)} (mode {stat.filemode(side_st.st_mode)}) and you cannot write it: {cause}"
+            return (
+                f"{typed_name(side)} belongs to {_owner(side_st)} (mode {stat.filemode(side_st.st_mode)}) and you cannot write it: {cause}"
+            )
     if missing and not os.access(directory, os.W_OK | os.X_OK):
         return (
             f"the directory {typed_name(directory)} is not writable by you, and SQLite must create {' and '.join(missing)} there "
