@@ -418,3 +418,40 @@ def test_a_verdict_is_judged_on_as_many_verdicts_however_many_its_post_holds_bef
     _approve_and_withdraw(push.store, post, team.ids["raj"], 30)
     assert judge(push.ops()) == [None] * 60
     assert len(read) == 60 and max(read) == 1, read
+
+
+def _stored_as(team: Team, tmp_path: Path, handle: str, stamp: str, record: dict[str, Any]) -> str:
+    """``handle``'s ledger entry ``record``, written on a replica of theirs and stored in the team's file under
+    ``stamp`` (its node the stamp's): a hostile replica's, which stamps what it likes."""
+    replica = tmp_path / f"{handle}.db"
+    shutil.copy(team.path, replica)
+    with Store(replica) as store:
+        start = store.conn.execute("SELECT max(seq) FROM ops").fetchone()[0]
+        with store.write(team.ids[handle], judged=False) as w:
+            entry = w.append("ledger_entry", record)
+        ops = [op for _, op in store.own_ops_after(start, 10**6)]
+    node = stamp.rsplit("-", 1)[1]
+    with Store(team.path) as store:
+        store.apply([op._replace(op_id=stamp, node=node, node_seq=1) for op in ops])
+    return entry
+
+
+def test_spend_stamped_by_another_node_inside_a_managers_acting_is_not_theirs(
+    team: Team, judged: Callable[[], Judged], push: Push, tmp_path: Path
+) -> None:
+    """ana adds a task on the shared host acting as raj (``--as``): her acting record covers the stamps of that write.
+    raj's replica stamps his pending spend inside that range (stamps sort by time first, whatever their node): both
+    stores read it as entered by ana acting as raj and refused her approval as ``self_approval``."""
+    raj, ana = team.ids["raj"], team.ids["ana"]
+    with Store(team.path) as store:
+        store.actor = ana
+        with store.write(raj) as w:
+            w.create("task", {"title": "Made by ana for raj", "tags": ["ops"], "priority": "high"})
+        first, last = store.conn.execute("SELECT first_op, last_op FROM acting ORDER BY op_id DESC LIMIT 1").fetchone()
+    inside = f"{first[:19]}{'f' * 32}"
+    assert first < inside < last
+    entry = _stored_as(team, tmp_path, "raj", inside, _entry(raj, team.campaign, needs_approval=True))
+    judge = judged()
+    with push.write("ana") as w:
+        w.append("approval", _approval(team, "ana", entry))
+    assert judge(push.ops()) == [None]

@@ -25,6 +25,7 @@ from urllib.parse import unquote
 import psycopg
 
 from crewdeck.sync.state import tokens
+from crewdeck.sync.state.acting import NODE_AT
 from crewdeck.sync.state.clock import HybridClock, Stamp
 from crewdeck.sync.state.naming import campaign_slug
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op, dump_value
@@ -497,8 +498,9 @@ class PgRuleState:
         # The acting record of the write on a shared host that appended it (a published file's): who entered it as its author.
         actor = self.conn.execute(
             "SELECT (value::jsonb) ->> 'actor' FROM crewdeck_op WHERE workspace = %s AND entity = 'acting' "
-            "AND ((value::jsonb) ->> 'member') = %s AND ((value::jsonb) ->> 'first_op') <= %s AND ((value::jsonb) ->> 'last_op') >= %s LIMIT 1",
-            (self.workspace, facts.entered_by, row[1], row[1]),
+            "AND ((value::jsonb) ->> 'member') = %s AND ((value::jsonb) ->> 'first_op') <= %s AND ((value::jsonb) ->> 'last_op') >= %s "
+            f"AND substr((value::jsonb) ->> 'first_op', {NODE_AT + 1}) = %s LIMIT 1",
+            (self.workspace, facts.entered_by, row[1], row[1], row[1][NODE_AT:]),
         ).fetchone()
         return replace(facts, acted_by=actor[0]) if actor else facts
 
@@ -595,6 +597,7 @@ class PgRuleState:
             "CASE WHEN o.field = 'post_round' THEN o.value::jsonb ->> 'hash' END, a.value::jsonb ->> 'actor' FROM crewdeck_op AS o "
             "LEFT JOIN crewdeck_op AS a ON o.field <> 'post_round' AND a.workspace = o.workspace AND a.entity = 'acting' "
             "AND (a.value::jsonb ->> 'member') = o.member AND o.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op') "
+            f"AND substr(a.value::jsonb ->> 'first_op', {NODE_AT + 1}) = o.node "
             "WHERE o.workspace = %s AND o.row_id = %s AND o.field = ANY(%s) ORDER BY o.seq",
             (self.workspace, post_id, [*CONTENT_FIELDS, "post_round"]),
         )
