@@ -887,13 +887,27 @@ class PgStore:
                 head += len(result.fresh)
                 self.conn.execute("UPDATE crewdeck_workspace SET head = %s WHERE name = %s", (head, workspace))
                 _keep_rule_state(self.conn, workspace, result.fresh)
-                for removed in removed_members((op.member, op.kind, op.entity, op.row_id, op.field, op.value) for op in result.fresh):
+                for removed in self._still_removed(
+                    workspace, removed_members((op.member, op.kind, op.entity, op.row_id, op.field, op.value) for op in result.fresh)
+                ):
                     self.conn.execute(
                         "UPDATE crewdeck_token SET revoked_at = %s WHERE workspace = %s AND member = %s AND revoked_at IS NULL",
                         (tokens.now_text(), workspace, removed),
                     )
                 self.conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{workspace} {head}"))
         return result, head
+
+    def _still_removed(self, workspace: str, named: list[str]) -> list[str]:
+        """Those of ``named`` (members a push removes) whom the log leaves removed: a removal stamped before the member's
+        return (last writer wins) leaves them a member, and their tokens live."""
+        if not named:
+            return []
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (row_id) row_id, value FROM crewdeck_op WHERE workspace = %s AND entity = 'member' AND field = 'deleted' "
+            "AND row_id = ANY(%s) ORDER BY row_id, op_id DESC",
+            (workspace, named),
+        ).fetchall()
+        return [str(row_id) for row_id, value in rows if json.loads(value) is True]
 
     def _check_mirror_nodes(self, workspace: str, member: str | None, nodes: list[str], heads: dict[str, NodeHead]) -> None:
         """A replica's push names no node of crewdeck web's copies (their operations are anyone's); a copy's push names
