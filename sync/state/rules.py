@@ -211,7 +211,8 @@ RULES = {
     "the crisis ends",
     "own_run": "an import's record of its run names operations before it of the node that writes it: a run claiming another's "
     "would let a newer export of the source overwrite their edits",
-    "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
+    "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it "
+    "(the same record again, stamped after it, changes nothing and is accepted)",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency, task and approval, and the opposite amount",
     "guest_assignee": "a task, and a series' next instances (its template), are assigned to a member or a manager, never to a "
     "guest: guests see no tasks, so a member is made a guest only by a change that unassigns their open tasks, and their "
