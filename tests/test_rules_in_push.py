@@ -481,3 +481,33 @@ def test_an_append_that_restates_the_stored_record_is_accepted_and_another_under
 
     assert judge(stamped(1_000)) == [None, "added_once"]
     assert judge(stamped(-1_000)) == ["added_once", "added_once"]
+
+
+def test_a_post_change_stamped_by_another_node_inside_a_managers_acting_leaves_them_no_author(
+    team: Team, judged: Callable[[], Judged], tmp_path: Path
+) -> None:
+    """As spend (above): raj's replica stamps his change of his post and its submission inside ana's acting range, and
+    both stores read ana as an author of the round and refused her approval as ``round_author``."""
+    raj, ana = team.ids["raj"], team.ids["ana"]
+    post = team.posts["by raj"]["ana"]
+    with Store(team.path) as store:
+        store.actor = ana
+        with store.write(raj) as w:
+            w.create("task", {"title": "Made by ana for raj", "tags": ["ops"], "priority": "high", "notes": "For the launch"})
+        first, last = store.conn.execute("SELECT first_op, last_op FROM acting ORDER BY op_id DESC LIMIT 1").fetchone()
+    replica = tmp_path / "raj.db"
+    shutil.copy(team.path, replica)
+    with Store(replica) as store:
+        start = store.conn.execute("SELECT max(seq) FROM ops").fetchone()[0]
+        writing.set_content(store, raj, post, NOW, copy="Raj's new copy")
+        writing.submit(store, raj, post, NOW)
+        ops = [op for _, op in store.own_ops_after(start, 10**6)]
+    node = "f" * 32
+    inside = [f"{first[:14]}{int(first[14:18], 16) + n:04x}-{node}" for n in range(len(ops))]
+    assert first < inside[0] and inside[-1] < last, (first, inside, last)
+    with Store(team.path) as store:
+        store.apply([op._replace(op_id=stamp, node=node, node_seq=n) for n, (op, stamp) in enumerate(zip(ops, inside), 1)])
+    push = Push(team, tmp_path)
+    judge = judged()
+    writing.approve(push.store, ana, post, NOW)
+    assert judge(push.ops()) == [None]
