@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crewdeck.sync.state import copylimits as limits
-from crewdeck.sync.state.postround import PostChange, Reviewer, Step, Verdict, content_hash, evaluate, round_authors, untakable
+from crewdeck.sync.state.postround import PostChange, Reviewer, Step, Verdict, content_hash, evaluate, round_authors, standing, untakable
 
 ROUND = {"id": "r" * 32, "hash": content_hash("Hello", "", [], ""), "at": "2026-12-01T09:00:00Z"}
 CHAIN = (Step("copy", None, "copy"), Step("legal", None, "legal"))
@@ -223,3 +224,66 @@ _PIECES = st.sampled_from(
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_x_s_count_in_one_pass_is_the_count_character_by_character(text: str) -> None:
     assert limits.weighted_length(text) == _weighted_by_each_character(text)
+
+
+def _standing_pair_by_pair(verdicts: list[Verdict]) -> list[Verdict]:
+    """``standing`` as it was, each approval held against every withdrawal: the answer it must still give."""
+    withdrawn = [v for v in verdicts if v.verdict == "withdraw"]
+    return [
+        v
+        for v in verdicts
+        if v.verdict == "approve"
+        and not any(w.by == v.by and w.round == v.round and w.step == v.step and w.op_id > v.op_id for w in withdrawn)
+    ]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.sampled_from(["mia", "lee"]),
+            st.sampled_from(["copy", "legal"]),
+            st.sampled_from(["approve", "withdraw", "reject"]),
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_standing_keeps_the_approvals_no_later_withdrawal_took_back_as_pair_by_pair_did(
+    made: list[tuple[int, str, str, str]], second_round: bool
+) -> None:
+    """Stamps given twice, in any order, of two writers, steps and (``second_round``) rounds."""
+    verdicts = [_v(op, by, step, verdict, round_id="s" * 32 if second_round and op % 3 == 0 else None) for op, by, step, verdict in made]
+    assert standing(verdicts) == _standing_pair_by_pair(verdicts)
+
+
+class _Stamp(str):
+    """An ``op_id`` that counts how often it is compared."""
+
+    compared = 0
+
+    def _count(self, other: object, compare: str) -> bool:
+        _Stamp.compared += 1
+        return bool(getattr(str, compare)(self, other))
+
+    def __lt__(self, other: str) -> bool:
+        return self._count(other, "__lt__")
+
+    def __le__(self, other: str) -> bool:
+        return self._count(other, "__le__")
+
+    def __gt__(self, other: str) -> bool:
+        return self._count(other, "__gt__")
+
+    def __ge__(self, other: str) -> bool:
+        return self._count(other, "__ge__")
+
+
+def test_standing_compares_each_verdict_a_few_times_however_many_its_writer_gave() -> None:
+    """A member stores thousands of approvals and withdrawals of one step (each accepted: the last is withdrawn each
+    time); each approval was compared with every withdrawal, 0.44 s per view of the post at 5,000."""
+    verdicts = [replace(_v(op, "mia", "copy", "approve" if op % 2 == 0 else "withdraw"), op_id=_Stamp(f"{op:06d}")) for op in range(2_000)]
+    _Stamp.compared = 0
+    assert standing(verdicts) == []
+    assert _Stamp.compared <= 3 * len(verdicts), _Stamp.compared

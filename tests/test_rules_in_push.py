@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 import pytest
@@ -36,6 +36,7 @@ from .test_rules import Team, _entry, _matrix_team, copy_of_team
 NOW = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
 
 Judged = Callable[[list[Op]], list[str | None]]
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -418,3 +419,96 @@ def test_a_verdict_is_judged_on_as_many_verdicts_however_many_its_post_holds_bef
     _approve_and_withdraw(push.store, post, team.ids["raj"], 30)
     assert judge(push.ops()) == [None] * 60
     assert len(read) == 60 and max(read) == 1, read
+
+
+#: A hostile replica's node, after every other in a stamp's text.
+LAST_NODE = "f" * 32
+
+
+def _ana_acts_as_raj(team: Team) -> tuple[str, str]:
+    """ana adds a task on the shared host acting as raj (``--as``): the first and last stamp her acting record covers."""
+    with Store(team.path) as store:
+        store.actor = team.ids["ana"]
+        with store.write(team.ids["raj"]) as w:
+            w.create("task", {"title": "Made by ana for raj", "tags": ["ops"], "priority": "high", "notes": "For the launch"})
+        first, last = store.conn.execute("SELECT first_op, last_op FROM acting ORDER BY op_id DESC LIMIT 1").fetchone()
+    return str(first), str(last)
+
+
+def _stored_inside(team: Team, tmp_path: Path, first: str, last: str, write: Callable[[Store], T]) -> T:
+    """What ``write`` writes on raj's replica, stored in the team's file stamped by ``LAST_NODE`` between ``first`` and
+    ``last`` (stamps sort by time first, whatever their node): a hostile replica's, which stamps what it likes."""
+    replica = tmp_path / "raj.db"
+    shutil.copy(team.path, replica)
+    with Store(replica) as store:
+        start = store.conn.execute("SELECT max(seq) FROM ops").fetchone()[0]
+        made = write(store)
+        ops = [op for _, op in store.own_ops_after(start, 10**6)]
+    inside = [f"{first[:14]}{int(first[14:18], 16) + n:04x}-{LAST_NODE}" for n in range(len(ops))]
+    assert first < inside[0] and inside[-1] < last, (first, inside, last)
+    with Store(team.path) as store:
+        store.apply([op._replace(op_id=stamp, node=LAST_NODE, node_seq=n) for n, (op, stamp) in enumerate(zip(ops, inside), 1)])
+    return made
+
+
+def test_spend_stamped_by_another_node_inside_a_managers_acting_is_not_theirs(
+    team: Team, judged: Callable[[], Judged], push: Push, tmp_path: Path
+) -> None:
+    """ana adds a task on the shared host acting as raj: her acting record covers the stamps of that write.  raj's
+    replica stamps his pending spend inside that range: both stores read it as entered by ana acting as raj and refused
+    her approval as ``self_approval``."""
+    raj = team.ids["raj"]
+
+    def spend(store: Store) -> str:
+        with store.write(raj, judged=False) as w:
+            return w.append("ledger_entry", _entry(raj, team.campaign, needs_approval=True))
+
+    entry = _stored_inside(team, tmp_path, *_ana_acts_as_raj(team), spend)
+    judge = judged()
+    with push.write("ana") as w:
+        w.append("approval", _approval(team, "ana", entry))
+    assert judge(push.ops()) == [None]
+
+
+def test_a_post_change_stamped_by_another_node_inside_a_managers_acting_leaves_them_no_author(
+    team: Team, judged: Callable[[], Judged], tmp_path: Path
+) -> None:
+    """As spend (above): raj's replica stamps his change of his post and its submission inside ana's acting range, and
+    both stores read ana as an author of the round and refused her approval as ``round_author``."""
+    post = team.posts["by raj"]["ana"]
+
+    def resubmit(store: Store) -> None:
+        writing.set_content(store, team.ids["raj"], post, NOW, copy="Raj's new copy")
+        writing.submit(store, team.ids["raj"], post, NOW)
+
+    _stored_inside(team, tmp_path, *_ana_acts_as_raj(team), resubmit)
+    push = Push(team, tmp_path)
+    judge = judged()
+    writing.approve(push.store, team.ids["ana"], post, NOW)
+    assert judge(push.ops()) == [None]
+
+
+def test_an_append_that_restates_the_stored_record_is_accepted_and_another_under_its_id_refused(
+    team: Team, judged: Callable[[], Judged], push: Push
+) -> None:
+    """raj imports spend on his replica offline (``kpi import FILE --spend``) that the server imported first, under the
+    same ids: his push restates each entry, and was refused as ``added_once`` though nothing changed.  Stamped after the
+    stored one it changes nothing (the first append stands); another record under the id, or the same stamped before the
+    stored one (which it would replace), is still refused."""
+    raj = team.ids["raj"]
+    entry = _spend(team, "raj", "2026-11-19")
+    record = _entry(raj, team.campaign, date="2026-11-19")
+    with Store(team.path) as store:
+        stored = store.conn.execute("SELECT op_id FROM ops WHERE row_id = ?", (entry,)).fetchone()[0]
+    judge = judged()
+    with push.write("raj") as w:
+        w.append("ledger_entry", record, row_id=entry)
+        w.append("ledger_entry", {**record, "amount": 501}, row_id=entry)
+    ops = push.ops()
+
+    def stamped(shift_ms: int) -> list[Op]:
+        ms = int(stored[:13]) + shift_ms
+        return [op._replace(op_id=f"{ms:013d}-{n:04x}-{'e' * 16}") for n, op in enumerate(ops)]
+
+    assert judge(stamped(1_000)) == [None, "added_once"]
+    assert judge(stamped(-1_000)) == ["added_once", "added_once"]

@@ -25,6 +25,7 @@ from urllib.parse import unquote
 import psycopg
 
 from crewdeck.sync.state import tokens
+from crewdeck.sync.state.acting import NODE_AT
 from crewdeck.sync.state.clock import HybridClock, Stamp
 from crewdeck.sync.state.naming import campaign_slug
 from crewdeck.sync.state.oplog import OP_COLUMNS, SET, Op, dump_value
@@ -487,6 +488,14 @@ class PgRuleState:
     def entities_of(self, row_ids: list[str]) -> dict[str, str]:
         return self.stored_rows(row_ids)
 
+    def first_appends(self, row_ids: list[str]) -> dict[str, tuple[str, str]]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (row_id) row_id, value, op_id FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) AND field = '*' "
+            "ORDER BY row_id, op_id",
+            (self.workspace, row_ids),
+        )
+        return {row_id: (value, op_id) for row_id, value, op_id in rows.fetchall()}
+
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
         row = self.conn.execute(
             "SELECT value, op_id FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)
@@ -497,8 +506,9 @@ class PgRuleState:
         # The acting record of the write on a shared host that appended it (a published file's): who entered it as its author.
         actor = self.conn.execute(
             "SELECT (value::jsonb) ->> 'actor' FROM crewdeck_op WHERE workspace = %s AND entity = 'acting' "
-            "AND ((value::jsonb) ->> 'member') = %s AND ((value::jsonb) ->> 'first_op') <= %s AND ((value::jsonb) ->> 'last_op') >= %s LIMIT 1",
-            (self.workspace, facts.entered_by, row[1], row[1]),
+            "AND ((value::jsonb) ->> 'member') = %s AND ((value::jsonb) ->> 'first_op') <= %s AND ((value::jsonb) ->> 'last_op') >= %s "
+            f"AND substr((value::jsonb) ->> 'first_op', {NODE_AT + 1}) = %s LIMIT 1",
+            (self.workspace, facts.entered_by, row[1], row[1], row[1][NODE_AT:]),
         ).fetchone()
         return replace(facts, acted_by=actor[0]) if actor else facts
 
@@ -595,6 +605,7 @@ class PgRuleState:
             "CASE WHEN o.field = 'post_round' THEN o.value::jsonb ->> 'hash' END, a.value::jsonb ->> 'actor' FROM crewdeck_op AS o "
             "LEFT JOIN crewdeck_op AS a ON o.field <> 'post_round' AND a.workspace = o.workspace AND a.entity = 'acting' "
             "AND (a.value::jsonb ->> 'member') = o.member AND o.op_id BETWEEN (a.value::jsonb ->> 'first_op') AND (a.value::jsonb ->> 'last_op') "
+            f"AND substr(a.value::jsonb ->> 'first_op', {NODE_AT + 1}) = o.node "
             "WHERE o.workspace = %s AND o.row_id = %s AND o.field = ANY(%s) ORDER BY o.seq",
             (self.workspace, post_id, [*CONTENT_FIELDS, "post_round"]),
         )
@@ -884,13 +895,27 @@ class PgStore:
                 head += len(result.fresh)
                 self.conn.execute("UPDATE crewdeck_workspace SET head = %s WHERE name = %s", (head, workspace))
                 _keep_rule_state(self.conn, workspace, result.fresh)
-                for removed in removed_members((op.member, op.kind, op.entity, op.row_id, op.field, op.value) for op in result.fresh):
+                for removed in self._still_removed(
+                    workspace, removed_members((op.member, op.kind, op.entity, op.row_id, op.field, op.value) for op in result.fresh)
+                ):
                     self.conn.execute(
                         "UPDATE crewdeck_token SET revoked_at = %s WHERE workspace = %s AND member = %s AND revoked_at IS NULL",
                         (tokens.now_text(), workspace, removed),
                     )
                 self.conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{workspace} {head}"))
         return result, head
+
+    def _still_removed(self, workspace: str, named: list[str]) -> list[str]:
+        """Those of ``named`` (members a push removes) whom the log leaves removed: a removal stamped before the member's
+        return (last writer wins) leaves them a member, and their tokens live."""
+        if not named:
+            return []
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (row_id) row_id, value FROM crewdeck_op WHERE workspace = %s AND entity = 'member' AND field = 'deleted' "
+            "AND row_id = ANY(%s) ORDER BY row_id, op_id DESC",
+            (workspace, named),
+        ).fetchall()
+        return [str(row_id) for row_id, value in rows if json.loads(value) is True]
 
     def _check_mirror_nodes(self, workspace: str, member: str | None, nodes: list[str], heads: dict[str, NodeHead]) -> None:
         """A replica's push names no node of crewdeck web's copies (their operations are anyone's); a copy's push names

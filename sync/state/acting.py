@@ -4,6 +4,11 @@ A write made so holds an ``acting`` record (``Store.commit_local``): the
 operations ``member`` wrote stamped ``first_op`` to ``last_op`` were the
 manager ``actor``'s.  The rules, the ledger's lists and filters, a post's
 round authors and the activity log all read it here, one way.
+
+A record covers only operations of the node that wrote it (the node its
+stamps name): stamps are ordered by time first, so another replica of the
+member's can stamp operations between ``first_op`` and ``last_op`` too, and
+they were not the manager's.
 """
 
 from __future__ import annotations
@@ -11,12 +16,18 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+#: Where a stamp's node starts in its text (``clock.Stamp``: 13 digits of time, 4 of counter, each with a dash after).
+NODE_AT = 19
+
 
 def covers(record: str, member: str, op_id: str) -> str:
     """SQL true when the acting record ``record`` (an alias of the ``acting`` table) covers the operation ``op_id`` written
     as ``member``: that operation was ``record.actor``'s.  ``member`` and ``op_id`` are SQL expressions, qualified by
     their table's alias (every record table has an ``op_id``, ``acting`` too)."""
-    return f"{record}.member = {member} AND {op_id} BETWEEN {record}.first_op AND {record}.last_op"
+    return (
+        f"{record}.member = {member} AND {op_id} BETWEEN {record}.first_op AND {record}.last_op "
+        f"AND substr({op_id}, {NODE_AT + 1}) = substr({record}.first_op, {NODE_AT + 1})"
+    )
 
 
 def actor_of(member: str, op_id: str) -> str:
@@ -37,7 +48,7 @@ def actors(conn: sqlite3.Connection) -> Callable[[str, str], str | None]:
 
     def actor(member: str, op_id: str) -> str | None:
         for who, as_member, first, last in acting:
-            if as_member == member and first <= op_id <= last:
+            if as_member == member and first <= op_id <= last and op_id[NODE_AT:] == first[NODE_AT:]:
                 return str(who)
         return None
 

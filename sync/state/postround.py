@@ -489,14 +489,14 @@ def unblocking(step: Step, campaign: str | None, guests: bool = False, guest: st
 
 def standing(verdicts: Sequence[Verdict]) -> list[Verdict]:
     """The approvals of ``verdicts`` that no withdrawal by their writer of the same round and step, stamped after them,
-    took back, in their order."""
-    withdrawn = [v for v in verdicts if v.verdict == "withdraw"]
-    return [
-        v
-        for v in verdicts
-        if v.verdict == "approve"
-        and not any(w.by == v.by and w.round == v.round and w.step == v.step and w.op_id > v.op_id for w in withdrawn)
-    ]
+    took back, in their order.  Each is held against the last withdrawal of its writer, round and step, found in one
+    pass: held against every withdrawal, thousands of approvals and withdrawals of one step took seconds per read."""
+    last_withdrawal: dict[tuple[str, str, str], str] = {}
+    for v in verdicts:
+        if v.verdict == "withdraw":
+            key = (v.by, v.round, v.step)
+            last_withdrawal[key] = max(last_withdrawal.get(key, v.op_id), v.op_id)
+    return [v for v in verdicts if v.verdict == "approve" and last_withdrawal.get((v.by, v.round, v.step), "") <= v.op_id]
 
 
 def _assign(steps: Sequence[Step], approvals: Sequence[Verdict]) -> tuple[Verdict | None, ...]:

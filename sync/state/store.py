@@ -939,15 +939,18 @@ class Store:
             self._rememberers.remove(hook)
 
     def _revoke_removed(self, ops: Iterable[tuple[str, str, str, str, str, str]]) -> None:
-        """A member removed by these operations loses every token in the same transaction."""
+        """A member removed by these operations loses every token in the same transaction, where they are removed once
+        they are stored: a removal stamped before the member's return (last writer wins) leaves them a member."""
         from crewdeck.sync.state.rules import removed_members
 
-        removed = removed_members(ops)
-        if removed:
-            from crewdeck.sync.state.tokens import revoke_member
+        named = removed_members(ops)
+        if not named:
+            return
+        from crewdeck.sync.state.tokens import revoke_member
 
-            for member_id in removed:
-                revoke_member(self.conn, member_id)
+        removed = "SELECT id FROM member WHERE deleted = 1 AND id IN (SELECT value FROM json_each(?))"
+        for (member_id,) in self.conn.execute(removed, (json.dumps(named),)).fetchall():
+            revoke_member(self.conn, member_id)
 
     def _grant_access(self) -> None:
         """Members' access, written once as operations when a file that predates it is opened.
