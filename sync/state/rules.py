@@ -2242,38 +2242,40 @@ class Judge:
             self._ended.setdefault(record["crisis"], record["ended_at"])
 
 
-def _verdict_key(verdict: Verdict) -> tuple[str, str, str]:
-    """What a withdrawal takes back: its writer's approvals of the same round and step (``postround.standing``)."""
-    return (verdict.by, verdict.round, verdict.step)
+def _verdict_key(verdict: Verdict) -> tuple[str, str, str, str]:
+    """Which verdicts a later one of the same kind supersedes: its writer's of the same round, step and hash."""
+    return (verdict.by, verdict.round, verdict.step, verdict.hash)
 
 
 def verdicts_that_count(verdicts: Iterable[Verdict]) -> list[Verdict]:
-    """``verdicts`` less those no rule reads again, in their order: an approval a withdrawal took back, the withdrawal
-    itself, and a request for changes its writer made again since (a round's status reads the latest).  Each verdict
-    is judged on a post's verdicts: with every one kept, an approval and its withdrawal given again and again cost each
-    verdict all those before it (2,000 in one push took 45 s, holding the workspace).
+    """``verdicts`` less those no rule reads again, in their order: an approval a withdrawal of the same writer, round,
+    step and hash took back, every withdrawal of those but the last, and a request for changes its writer made again
+    since (a round's status reads the latest).  Each verdict is judged on a post's verdicts: with every one kept, an
+    approval and its withdrawal given again and again cost each verdict all those before it (2,000 in one push took
+    45 s, holding the workspace).
 
-    The verdicts of one writer, round and step are kept whole where they name several hashes (stored before the rules
-    asked each to name its round's): a status counts only those of the content's hash, and a withdrawal of another
-    hash takes back nothing there."""
+    A round's status reads only the verdicts of the content's hash (``postround.evaluate``), while a manager acting as
+    another reads a withdrawal of any hash as taking back their approvals of its round and step
+    (``acting_verdict_refused``): the last withdrawal of each hash is kept, which says both, so a round whose id came
+    back with another hash costs no more than one of a single hash."""
     verdicts = list(verdicts)
-    hashes: dict[tuple[str, str, str], set[str]] = {}
-    withdrawn: dict[tuple[str, str, str], str] = {}
-    latest_change: dict[tuple[str, str, str], Verdict] = {}
+    last_withdrawal: dict[tuple[str, str, str, str], Verdict] = {}
+    latest_change: dict[tuple[str, str, str, str], Verdict] = {}
     for verdict in verdicts:
         key = _verdict_key(verdict)
-        hashes.setdefault(key, set()).add(verdict.hash)
         if verdict.verdict == "withdraw":
-            withdrawn[key] = max(withdrawn.get(key, verdict.op_id), verdict.op_id)
-        elif verdict.verdict == "reject" and (key not in latest_change or latest_change[key].op_id < verdict.op_id):
-            latest_change[key] = verdict
+            if key not in last_withdrawal or last_withdrawal[key].op_id < verdict.op_id:
+                last_withdrawal[key] = verdict
+        elif verdict.verdict == "reject" and (key not in latest_change or latest_change[key].op_id <= verdict.op_id):
+            latest_change[key] = verdict  # of two stamped alike, the later in order, as a status sorted by stamp reads
 
     def counts(verdict: Verdict) -> bool:
         key = _verdict_key(verdict)
-        if len(hashes[key]) > 1:
-            return True
         if verdict.verdict == "approve":
-            return verdict.op_id >= withdrawn.get(key, "")  # no withdrawal stamped after it
+            withdrawal = last_withdrawal.get(key)
+            return withdrawal is None or verdict.op_id >= withdrawal.op_id  # no withdrawal stamped after it
+        if verdict.verdict == "withdraw":
+            return last_withdrawal[key] is verdict
         return verdict.verdict == "reject" and latest_change[key] is verdict
 
     return [verdict for verdict in verdicts if counts(verdict)]
@@ -2283,14 +2285,15 @@ def add_verdict(verdicts: list[Verdict], verdict: Verdict) -> None:
     """Add ``verdict``, stamped after every one of ``verdicts`` (those that count: ``verdicts_that_count``), keeping
     only those that count."""
     key = _verdict_key(verdict)
-    same = [other for other in verdicts if _verdict_key(other) == key]
-    if any(other.hash != verdict.hash for other in same):
-        verdicts.append(verdict)
-        return
-    taken_back = "approve" if verdict.verdict == "withdraw" else "reject" if verdict.verdict == "reject" else None
-    verdicts[:] = [other for other in verdicts if not (other.verdict == taken_back and _verdict_key(other) == key)]
-    if verdict.verdict != "withdraw":
-        verdicts.append(verdict)
+    if verdict.verdict == "withdraw":
+        taken_back = ("approve", "withdraw")
+    elif verdict.verdict == "reject":
+        taken_back = ("reject",)
+    else:
+        taken_back = ()
+    if taken_back:
+        verdicts[:] = [other for other in verdicts if not (other.verdict in taken_back and _verdict_key(other) == key)]
+    verdicts.append(verdict)
 
 
 def withdrawal_closed(state: str | None) -> str | None:
