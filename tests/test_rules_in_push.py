@@ -513,29 +513,3 @@ def test_a_post_change_stamped_by_another_node_inside_a_managers_acting_leaves_t
     judge = judged()
     writing.approve(push.store, team.ids["ana"], post, NOW)
     assert judge(push.ops()) == [None]
-
-
-def test_an_append_that_restates_the_stored_record_is_accepted_and_another_under_its_id_refused(
-    team: Team, judged: Callable[[], Judged], push: Push
-) -> None:
-    """raj imports spend on his replica offline (``kpi import FILE --spend``) that the server imported first, under the
-    same ids: his push restates each entry, and was refused as ``added_once`` though nothing changed.  Stamped after the
-    stored one it changes nothing (the first append stands); another record under the id, or the same stamped before the
-    stored one (which it would replace), is still refused."""
-    raj = team.ids["raj"]
-    entry = _spend(team, "raj", "2026-11-19")
-    record = _entry(raj, team.campaign, date="2026-11-19")
-    with Store(team.path) as store:
-        stored = store.conn.execute("SELECT op_id FROM ops WHERE row_id = ?", (entry,)).fetchone()[0]
-    judge = judged()
-    with push.write("raj") as w:
-        w.append("ledger_entry", record, row_id=entry)
-        w.append("ledger_entry", {**record, "amount": 501}, row_id=entry)
-    ops = push.ops()
-
-    def stamped(shift_ms: int) -> list[Op]:
-        ms = int(stored[:13]) + shift_ms
-        return [op._replace(op_id=f"{ms:013d}-{n:04x}-{'e' * 16}") for n, op in enumerate(ops)]
-
-    assert judge(stamped(1_000)) == [None, "added_once"]
-    assert judge(stamped(-1_000)) == ["added_once", "added_once"]

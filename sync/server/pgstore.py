@@ -488,14 +488,6 @@ class PgRuleState:
     def entities_of(self, row_ids: list[str]) -> dict[str, str]:
         return self.stored_rows(row_ids)
 
-    def first_appends(self, row_ids: list[str]) -> dict[str, tuple[str, str]]:
-        rows = self.conn.execute(
-            "SELECT DISTINCT ON (row_id) row_id, value, op_id FROM crewdeck_op WHERE workspace = %s AND row_id = ANY(%s) AND field = '*' "
-            "ORDER BY row_id, op_id",
-            (self.workspace, row_ids),
-        )
-        return {row_id: (value, op_id) for row_id, value, op_id in rows.fetchall()}
-
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
         row = self.conn.execute(
             "SELECT value, op_id FROM crewdeck_state WHERE workspace = %s AND row_id = %s AND field = '*'", (self.workspace, entry_id)

@@ -10,7 +10,6 @@ from typing import Any
 from crewdeck.sync.client.metakeys import META_MEMBER, META_REMOVED
 from crewdeck.sync.state.acting import actor_of
 from crewdeck.sync.state.naming import campaign_slug
-from crewdeck.sync.state.oplog import RECORD
 from crewdeck.sync.state.postchanges import stored_changes
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
@@ -78,13 +77,6 @@ class FileRuleState:
 
     def entities_of(self, row_ids: list[str]) -> dict[str, str]:
         return stored_entities(self.conn, row_ids)
-
-    def first_appends(self, row_ids: list[str]) -> dict[str, tuple[str, str]]:
-        rows = self.conn.execute(
-            "SELECT row_id, value, min(op_id) FROM ops WHERE field = ? AND row_id IN (SELECT value FROM json_each(?)) GROUP BY row_id",
-            (RECORD, json.dumps(row_ids)),
-        )
-        return {row_id: (value, op_id) for row_id, value, op_id in rows}
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None:
         # The acting record of the write that appended it (``Store.commit_local``): who entered it as ``entered_by``.

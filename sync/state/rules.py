@@ -211,8 +211,7 @@ RULES = {
     "the crisis ends",
     "own_run": "an import's record of its run names operations before it of the node that writes it: a run claiming another's "
     "would let a newer export of the source overwrite their edits",
-    "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it "
-    "(the same record again, stamped after it, changes nothing and is accepted)",
+    "added_once": "a ledger entry, approval, verdict or crisis is added once: another under its id is refused, as it would replace it",
     "reversal_mirrors": "a reversal has its entry's date, campaign, category, payee, currency, task and approval, and the opposite amount",
     "guest_assignee": "a task, and a series' next instances (its template), are assigned to a member or a manager, never to a "
     "guest: guests see no tasks, so a member is made a guest only by a change that unassigns their open tasks, and their "
@@ -338,11 +337,6 @@ class RuleState(Protocol):
     def entities_of(self, row_ids: list[str]) -> dict[str, str]:
         """The entity of each of these row ids that the workspace holds, whatever the batch writes (the records a task
         names: those it waits for, the one it duplicates)."""
-        ...
-
-    def first_appends(self, row_ids: list[str]) -> dict[str, tuple[str, str]]:
-        """Of these row ids the workspace holds appended records under, each one's first append (the one that stands):
-        its value as stored, and its stamp."""
         ...
 
     def ledger_entry(self, entry_id: str) -> EntryFacts | None: ...
@@ -627,8 +621,6 @@ class Judge:
         self._approved: dict[str, str] = {}
         #: Ids of appended records the workspace holds, and those this batch appended so far.
         self._taken: set[str] = set()
-        #: Appends of the batch under taken ids that restate the stored record (``_restated_appends``).
-        self._restated: set[tuple[str, str]] = set()
         #: (Member id, field of ``OFF_TASKS``) -> the index of the accepted operation that took them off tasks (made them a
         #: guest, removed them), where it is their batch's last operation on that field.
         self._taken_off_tasks: dict[tuple[str, str], int] = {}
@@ -750,12 +742,12 @@ class Judge:
             first: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
             return [verdict or _first_handle_refused(op) for verdict, op in zip(first, ops, strict=True)]
         creating = self._creating = self._creations(ops, rows)
-        self._stamps = stamps
         if not preset and _only_results_and_entries(ops):
             # Such a batch holds no verdict or submission (dated), acting record, campaign run or crisis: the reads of
             # those below would find nothing in it.
             return self._judge_results(ops, creating)
         if stamps is not None:
+            self._stamps = stamps
             self._outlived = self._changing_nothing(ops, stamps, creating, preset)
         self._dated_ahead = _dated_ahead(ops, stamps, preset)
         self._not_own = _runs_not_own(ops, stamps if stamps is not None else made, preset)
@@ -1182,31 +1174,10 @@ class Judge:
                 added.setdefault(op[3], index)
         appended = [op[3] for op in ops if op[1] == APPEND]
         self._taken = set(self.state.stored_rows(appended)) if appended else set()
-        self._restated = self._restated_appends(ops) if self._taken else set()
         for row_id, index in added.items():
             if row_id not in self._taken:  # a stored entry stays what it is: the first append wins
                 self._entries[row_id] = entry_facts(self._record(ops[index][5]))
         return added
-
-    def _restated_appends(self, ops: Sequence[Proposal]) -> set[tuple[str, str]]:
-        """The appends of ``ops`` under an id the workspace holds (``_taken``) whose record is the one stored there, as
-        canonical JSON, stamped after it (a local write's are): ``(row id, value)``.  Each changes nothing (the first
-        append stands), so none is refused as ``added_once``: the same spend imported on a replica and on the server.
-        Stamped before it, it would stand instead, under its own stamp (who acted, a verdict's order)."""
-        stamps = self._stamps
-        taken = [(index, op) for index, op in enumerate(ops) if op[1] == APPEND and op[3] in self._taken]
-        stored = self.state.first_appends(sorted({op[3] for _, op in taken})) if taken else {}
-        restated: set[tuple[str, str]] = set()
-        for index, (_, _, _, row_id, _, value) in taken:
-            if row_id not in stored or (stamps is not None and stamps[index] <= stored[row_id][1]):
-                continue
-            try:
-                same = canonical_json(json.loads(value)) == canonical_json(json.loads(stored[row_id][0]))
-            except ValueError:
-                continue  # not a record: refused as such
-            if same:
-                restated.add((row_id, value))
-        return restated
 
     def _judge_results(self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> list[Refusal | None]:
         """A batch of result sets and the ledger entries it adds (``kpi import --spend``): the general loop's rules in
@@ -1652,7 +1623,7 @@ class Judge:
     def _decide_access(self, author: MemberFacts, op: Proposal, creating: Mapping[tuple[str, str], Collection[str]]) -> Refusal | None:
         member_id, kind, entity, row_id, field, value = op
         if kind == APPEND:
-            return self._decide_append(author, entity, self._record(value), row_id, value)
+            return self._decide_append(author, entity, self._record(value), row_id)
         if entity == "task":
             guest = task_change_refused(author)
             if guest is not None:
@@ -1804,15 +1775,14 @@ class Judge:
             )
         return None
 
-    def _decide_append(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str, value: str) -> Refusal | None:
+    def _decide_append(self, author: MemberFacts, entity: str, record: dict[str, Any], row_id: str) -> Refusal | None:
         """An added record: what its kind's rules say, then whether its id is free.
 
         The first append of an id wins wherever it arrives (``store``), so an append under a taken id,
-        stamped earlier, would replace the record: edit another's ledger entry, undo a verdict.  The stored record
-        again, stamped after it, changes nothing (``_restated_appends``).
+        stamped earlier, would replace the record: edit another's ledger entry, undo a verdict.
         """
         refusal = self._decide_record(author, entity, record, row_id)
-        if refusal is None and row_id in self._taken and (row_id, value) not in self._restated:
+        if refusal is None and row_id in self._taken:
             refusal = Refusal("added_once", f"{entity} {row_id[:8]} exists already: a {entity} is added once, never changed")
         self._taken.add(row_id)
         return refusal
