@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from crewdeck.sync.state import iotrouble
+
 from .conftest import NOW_TEXT, ROOT, Cli, Result
 
 #: The ``-shm`` file SQLite makes as a workspace opens in WAL mode; a limit above it lets it open, and stops the WAL.
@@ -77,3 +79,15 @@ def test_output_the_file_size_limit_cuts_short_is_an_error_buffered_or_not(cli: 
         ran = limited(cli, tmp_path, 1_000, "tasks", "--help", env={"PYTHONUNBUFFERED": unbuffered}, stdout=written.fileno())
     assert (ran.code, ran.err) == (2, "crewdeck: error: standard output: File too large\n")
     assert out.stat().st_size == 1_000
+
+
+def test_a_disk_error_is_blamed_on_the_file_size_limit_only_where_a_file_came_near_it(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any finite ``ulimit -f`` was named as the cause of a real disk error (an EIO on a disk with room), a limit of
+    100 GB of a workspace of a few kilobytes: the limit is the cause only where the file, its -wal or -shm reached it."""
+    monkeypatch.setattr(iotrouble, "file_size_limit", lambda: 100 * 2**30)
+    assert iotrouble.io_trouble(cli.workspace) is None
+    size = cli.workspace.stat().st_size
+    monkeypatch.setattr(iotrouble, "file_size_limit", lambda: size + 4096)
+    assert iotrouble.io_trouble(cli.workspace) == (
+        f"this process may write no file past {size + 4096:,} bytes (its file size limit: ulimit -f)"
+    )

@@ -27,7 +27,15 @@ class Stopped(BaseException):
 
 
 def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    # One stop is enough: a second (systemd's SIGHUP after its SIGTERM) raising inside the clean-up cut it short.  Not
+    # SIG_IGN: a second already pending would be said "ignored due to race condition" on stderr.
+    for other in STOPS:
+        signal.signal(other, _stopping_already)
     raise Stopped(signum)
+
+
+def _stopping_already(signum: int, frame: FrameType | None) -> None:
+    """A stop signal after the first: the block is unwinding already."""
 
 
 @contextmanager
@@ -39,10 +47,11 @@ def unwound_on_stop() -> Iterator[None]:
         yield
         return
     before = {signum: signal.getsignal(signum) for signum in STOPS}
-    for signum, handler in before.items():
-        if handler not in (signal.SIG_IGN, None):
-            signal.signal(signum, _raise_stopped)
     try:
+        # Set inside the try: a stop arriving between two of them unwinds too, where it escaped as a traceback.
+        for signum, handler in before.items():
+            if handler not in (signal.SIG_IGN, None):
+                signal.signal(signum, _raise_stopped)
         yield
     except Stopped as stop:
         signal.signal(stop.signum, signal.SIG_DFL)
