@@ -7,6 +7,8 @@ reads exactly the pieces the test sends, in order, whatever the timing.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import inspect
 import signal
 import socket
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 import pytest
 from textual import events
 from textual.app import App
+from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
 from crewdeck.tui.app.ssh_driver import SshDriver
@@ -75,3 +78,11 @@ def test_a_read_that_gives_the_app_nothing_yet_leaves_the_driver_reading() -> No
     member's terminal, the app left open to no key, and exit 0 when they closed it."""
     reads = [b"c", b"\xc3", b"\xa9", b"\x1b[200~ab", b"\x1b", b"cd", b"\x1b[201", b"~"]
     assert _as_read(_read_by_driver(reads)) == ["key c 'c'", "key é 'é'", "paste 'abcd'", "key f5 None"]
+
+
+def test_textuals_reading_of_the_terminal_is_the_one_the_ssh_driver_copies() -> None:
+    """``SshDriver.run_input_thread`` is Textual's ``LinuxDriver.run_input_thread`` (textual 8.2.8), each read put
+    through a ``PasteFilter``.  When Textual's changes, compare the two and carry over what it now does (how it reads,
+    decodes, what it does with a read that decodes to nothing, how it ends), then put the new source's hash here."""
+    source = inspect.getsource(LinuxDriver.run_input_thread)
+    assert hashlib.sha256(source.encode()).hexdigest() == "d796af6d69db337d6fa6bd463984f7d17188d991dbb22f60efb92a8a9619507c"

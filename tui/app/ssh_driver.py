@@ -18,7 +18,8 @@ _READ = 4096
 
 class SshDriver(LinuxDriver):
     def run_input_thread(self) -> None:
-        """Textual's reading of the terminal (``LinuxDriver.run_input_thread``), each read through a ``PasteFilter``."""
+        """Textual's reading of the terminal (``LinuxDriver.run_input_thread``, its source pinned by a test), each read
+        through a ``PasteFilter``."""
         selector = selectors.SelectSelector()
         selector.register(self.fileno, selectors.EVENT_READ)
         parser = XTermParser(self._debug)
