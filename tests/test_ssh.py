@@ -207,20 +207,43 @@ def test_a_paste_read_in_pieces_is_kept_to_text_and_keys_out_of_one_go_on_at_onc
     out of a paste (escape alone, an arrow) is passed on as it is read, never held for the next read."""
     from crewdeck.tui.ssh.pastes import PasteFilter
 
-    sent = "\x1b[Ab\x1b[200~Zoë 漢字\x1b\x1b[Aya\x85\x00\t\r\x1b[201~\x1b".encode()
+    sent = "\x1b[Ab\x1b[200~Zoë 漢字\x1b\x1b[Aya\x85\x00\t\r\x1b[201~".encode()
     for size in (1, 2, 3, 5, 7, len(sent)):
         pastes = PasteFilter()
         pieces = [pastes.feed(sent[at : at + size]) for at in range(0, len(sent), size)]
-        assert b"".join(pieces) == "\x1b[Ab\x1b[200~Zoë 漢字[Aya\t\r\x1b[201~\x1b".encode(), size
+        assert b"".join(pieces) == "\x1b[Ab\x1b[200~Zoë 漢字[Aya\t\r\x1b[201~".encode(), size
     pastes = PasteFilter()
-    assert [pastes.feed(key) for key in (b"\x1b", b"\x1b[A", b"\x1b[20", b"0~a\x1b", b"b\x1b[201", b"~\x1b")] == [
+    keys = (b"\x1b", b"\x1b[A", b"\x1b[20", b"0~a\x1b", b"b\x1b[201", b"~", b"\x1b", b"\x1b[200~\x1b[201~", b"\x1b")
+    assert [pastes.feed(key) for key in keys] == [
         b"\x1b",
         b"\x1b[A",
         b"\x1b[20",
         b"0~a",
         b"b",
-        b"\x1b[201~\x1b",
+        b"\x1b[201~",
+        b"\x1b",
+        b"\x1b[200~\x1b[201~",
+        b"\x1b",
     ]
+
+
+@pytest.mark.parametrize(
+    ("read", "sent"),
+    [
+        (b"\x1b[200~Shorter\x1b[201~\x1b\x1b[Aya\x1b[201~", b"\x1b[200~Shorter[201~[Aya\x1b[201~"),
+        (b"\x1b[200~Shorter\x1b[201~\rya", b"\x1b[200~Shorter[201~\rya\x1b[201~"),
+        (b"\x1b[200~Shorter\x1b[201~\x1b[201", b"\x1b[200~Shorter[201~[201\x1b[201~"),
+        (b"\x1b[200~a\x1b[201~\x1b[200~b\x1b[201~", b"\x1b[200~a[201~[200~b\x1b[201~"),
+    ],
+)
+def test_what_comes_after_a_pastes_end_in_the_same_read_is_the_pastes_text(read: bytes, sent: bytes) -> None:
+    """A paste holding the sequence that ends one ended there, and what followed it in the paste acted as keys (escape,
+    y, a: the note discarded and the post approved; enter, y, a: the note sent and the next post approved).  A terminal
+    sends a paste in one burst and keys pressed after it later: what came in the same read is the paste's text."""
+    from crewdeck.tui.ssh.pastes import PasteFilter
+
+    pastes = PasteFilter()
+    assert (pastes.feed(read), pastes.feed(b"\x1b")) == (sent, b"\x1b")
 
 
 def _verdicts(team: Path) -> list[tuple[str, str]]:

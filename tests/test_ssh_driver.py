@@ -80,6 +80,14 @@ def test_a_read_that_gives_the_app_nothing_yet_leaves_the_driver_reading() -> No
     assert _as_read(_read_by_driver(reads)) == ["key c 'c'", "key é 'é'", "paste 'abcd'", "key f5 None"]
 
 
+@pytest.mark.usefixtures("signals_kept")
+def test_a_paste_holding_a_pastes_end_gives_the_app_text_and_no_key() -> None:
+    """Over SSH a paste holding the sequence that ends one acted as keys after it: escape left the note's dialog and y
+    and a approved the post, where the browser's paste was text."""
+    reads = [b"\x1b[200~Shorter\x1b[201~\x1b\x1b[Aya\x1b[201~", b"y"]
+    assert _as_read(_read_by_driver(reads)) == ["paste 'Shorter[201~[Aya'", "key y 'y'", "key f5 None"]
+
+
 def test_textuals_reading_of_the_terminal_is_the_one_the_ssh_driver_copies() -> None:
     """``SshDriver.run_input_thread`` is Textual's ``LinuxDriver.run_input_thread`` (textual 8.2.8), each read put
     through a ``PasteFilter``.  When Textual's changes, compare the two and carry over what it now does (how it reads,
