@@ -166,10 +166,18 @@ def test_a_guest_made_a_member_has_their_open_app_ended(host: Host, installed: S
         tmux.kill()
 
 
-def test_a_paste_holding_an_escape_over_ssh_is_text_and_approves_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("pasted", "note"),
+    [
+        (b"\x1b[200~Shorter, please\x1b\x1b[Aya\x1b[201~", "Shorter, please[Aya"),
+        (b"\x1b[200~Shorter, please\x1b[201~\x1b\x1b[Aya\x1b[201~", "Shorter, please[201~[Aya"),
+    ],
+)
+def test_a_paste_holding_an_escape_over_ssh_is_text_and_approves_nothing(tmp_path: Path, pasted: bytes, note: str) -> None:
     """Textual read a bracketed paste that held an escape out of order, the keys the escape started first (escape, y,
     a) and the paste after: a client pasting feedback into their request for changes, from a terminal that sends a
-    paste as it came, discarded the note and approved the post, as the browser's paste once did."""
+    paste as it came, discarded the note and approved the post, as the browser's paste once did.  A paste holding the
+    end of a paste ended there, what followed it acting as keys alike."""
     from .websupport import make_posts_team
 
     account = TeamAccount()
@@ -189,15 +197,15 @@ def test_a_paste_holding_an_escape_over_ssh_is_text_and_approves_nothing(tmp_pat
                 tmux.keys("c")
                 tmux.wait_for(lambda s: "what to change" in s, "the note's dialog")
                 # As the terminal sends the paste: bracketed, the escapes in it as they came.
-                tmux.keys("-H", *(f"{byte:02x}" for byte in b"\x1b[200~Shorter, please\x1b\x1b[Aya\x1b[201~"))
-                tmux.wait_for(lambda s: "Shorter, please[Aya" in s, "the paste in the note")
+                tmux.keys("-H", *(f"{byte:02x}" for byte in pasted))
+                tmux.wait_for(lambda s: note in s, "the paste in the note")
                 tmux.keys("Enter")
                 wait_until(lambda: _verdicts(team) != [], "the verdict in the store")
             finally:
                 tmux.kill()
         finally:
             sshd.stop()
-        assert _verdicts(team) == [("reject", "Shorter, please[Aya")]
+        assert _verdicts(team) == [("reject", note)]
     finally:
         account.remove()
 
@@ -207,20 +215,43 @@ def test_a_paste_read_in_pieces_is_kept_to_text_and_keys_out_of_one_go_on_at_onc
     out of a paste (escape alone, an arrow) is passed on as it is read, never held for the next read."""
     from crewdeck.tui.ssh.pastes import PasteFilter
 
-    sent = "\x1b[Ab\x1b[200~Zoë 漢字\x1b\x1b[Aya\x85\x00\t\r\x1b[201~\x1b".encode()
+    sent = "\x1b[Ab\x1b[200~Zoë 漢字\x1b\x1b[Aya\x85\x00\t\r\x1b[201~".encode()
     for size in (1, 2, 3, 5, 7, len(sent)):
         pastes = PasteFilter()
         pieces = [pastes.feed(sent[at : at + size]) for at in range(0, len(sent), size)]
-        assert b"".join(pieces) == "\x1b[Ab\x1b[200~Zoë 漢字[Aya\t\r\x1b[201~\x1b".encode(), size
+        assert b"".join(pieces) == "\x1b[Ab\x1b[200~Zoë 漢字[Aya\t\r\x1b[201~".encode(), size
     pastes = PasteFilter()
-    assert [pastes.feed(key) for key in (b"\x1b", b"\x1b[A", b"\x1b[20", b"0~a\x1b", b"b\x1b[201", b"~\x1b")] == [
+    keys = (b"\x1b", b"\x1b[A", b"\x1b[20", b"0~a\x1b", b"b\x1b[201", b"~", b"\x1b", b"\x1b[200~\x1b[201~", b"\x1b")
+    assert [pastes.feed(key) for key in keys] == [
         b"\x1b",
         b"\x1b[A",
         b"\x1b[20",
         b"0~a",
         b"b",
-        b"\x1b[201~\x1b",
+        b"\x1b[201~",
+        b"\x1b",
+        b"\x1b[200~\x1b[201~",
+        b"\x1b",
     ]
+
+
+@pytest.mark.parametrize(
+    ("read", "sent"),
+    [
+        (b"\x1b[200~Shorter\x1b[201~\x1b\x1b[Aya\x1b[201~", b"\x1b[200~Shorter[201~[Aya\x1b[201~"),
+        (b"\x1b[200~Shorter\x1b[201~\rya", b"\x1b[200~Shorter[201~\rya\x1b[201~"),
+        (b"\x1b[200~Shorter\x1b[201~\x1b[201", b"\x1b[200~Shorter[201~[201\x1b[201~"),
+        (b"\x1b[200~a\x1b[201~\x1b[200~b\x1b[201~", b"\x1b[200~a[201~[200~b\x1b[201~"),
+    ],
+)
+def test_what_comes_after_a_pastes_end_in_the_same_read_is_the_pastes_text(read: bytes, sent: bytes) -> None:
+    """A paste holding the sequence that ends one ended there, and what followed it in the paste acted as keys (escape,
+    y, a: the note discarded and the post approved; enter, y, a: the note sent and the next post approved).  A terminal
+    sends a paste in one burst and keys pressed after it later: what came in the same read is the paste's text."""
+    from crewdeck.tui.ssh.pastes import PasteFilter
+
+    pastes = PasteFilter()
+    assert (pastes.feed(read), pastes.feed(b"\x1b")) == (sent, b"\x1b")
 
 
 def _verdicts(team: Path) -> list[tuple[str, str]]:

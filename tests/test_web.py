@@ -1380,6 +1380,8 @@ def test_a_paste_is_sent_on_as_text_whatever_its_characters_and_keys_as_they_are
         ("\u009b", b""),
         ("\x1b[200~", b"[200~"),
         ("\x1b[1;5D" * 5, b"[1;5D" * 5),
+        # A key of the kitty protocol with its alternates (':'), which xterm.js never sends: Textual read ctrl+s, ctrl+y, ctrl+a.
+        ("\x1b[1;5;115:121:97u", b"[1;5;115:121:97u"),
         # One key as the terminal makes it from a key press, or a click: as it came.
         ("\x1b", b"\x1b"),
         ("\x03", b"\x03"),

@@ -18,7 +18,8 @@ _READ = 4096
 
 class SshDriver(LinuxDriver):
     def run_input_thread(self) -> None:
-        """Textual's reading of the terminal (``LinuxDriver.run_input_thread``), each read through a ``PasteFilter``."""
+        """Textual's reading of the terminal (``LinuxDriver.run_input_thread``, its source pinned by a test), each read
+        through a ``PasteFilter``."""
         selector = selectors.SelectSelector()
         selector.register(self.fileno, selectors.EVENT_READ)
         parser = XTermParser(self._debug)
@@ -29,10 +30,12 @@ class SshDriver(LinuxDriver):
             ready = selector.select(0.1)
             for number, (_, mask) in enumerate(ready, start=1):
                 if mask & selectors.EVENT_READ:
-                    data = os.read(self.fileno, _READ)
-                    if not data:
+                    text = decode(pastes.feed(os.read(self.fileno, _READ)), final=final and number == len(ready))
+                    if not text:
+                        # Textual's parser takes "" for the end of the input, where a read may give nothing yet: a
+                        # character's first byte, an escape in a paste, the start of its end.
                         break
-                    for event in parser.feed(decode(pastes.feed(data), final=final and number == len(ready))):
+                    for event in parser.feed(text):
                         self.process_message(event)
             for event in parser.tick():
                 self.process_message(event)

@@ -7,8 +7,12 @@ for changes discarded the note and approved the post), where the terminal
 sends the paste as it came (many do: only some leave its control
 characters out).  Between a paste's brackets the control characters go,
 as a terminal that leaves them out sends them (``crewdeck.tui.paste_text``).
-The sequence that ends a paste, inside one, still ends it: a terminal sends
-the two alike, and only the terminal can leave it out.
+The sequence that ends a paste, inside one, is sent as the end of the
+paste is: what follows it in the same read (``\x1b[201~\x1b\x1b[Aya``
+approved the post) is taken for the paste's text, as a terminal sends a
+paste in one burst and a key pressed after it later.  The app may read a
+long paste in several reads: the sequence inside one that falls at a
+read's end still ends it there, and only the terminal can leave it out.
 """
 
 from __future__ import annotations
@@ -29,30 +33,30 @@ class PasteFilter:
         self._held = b""
 
     def feed(self, read: bytes) -> bytes:
-        kept: list[bytes] = []
-        while read:
-            if not self._pasting:
-                seen = self._seen + read
-                start = seen.find(PASTE_START)
-                if start < 0:
-                    kept.append(read)
-                    self._seen = seen[-(len(PASTE_START) - 1) :]
-                    break
-                # The start may begin in the end of the last read, kept in ``seen``: it ends in this one.
-                end = start + len(PASTE_START) - len(self._seen)
-                kept.append(read[:end])
-                read, self._seen, self._pasting = read[end:], b"", True
-                continue
-            read, self._held = self._held + read, b""
-            end = read.find(PASTE_END)
-            if end < 0:
-                waits = _unfinished(read)
-                kept.append(text_only(read[: len(read) - waits]))
-                self._held = read[len(read) - waits :]
-                break
-            kept.append(text_only(read[:end]) + PASTE_END)
-            read, self._pasting = read[end + len(PASTE_END) :], False
-        return b"".join(kept)
+        if self._pasting:
+            return self._pasted(read)
+        seen = self._seen + read
+        start = seen.find(PASTE_START)
+        if start < 0:
+            self._seen = seen[-(len(PASTE_START) - 1) :]
+            return read
+        # The start may begin in the end of the last read, kept in ``seen``: it ends in this one.
+        end = start + len(PASTE_START) - len(self._seen)
+        self._seen, self._pasting = b"", True
+        return read[:end] + self._pasted(read[end:])
+
+    def _pasted(self, read: bytes) -> bytes:
+        """``read`` in a paste: its text, and the paste's end if it came."""
+        read, self._held = self._held + read, b""
+        end = read.rfind(PASTE_END)
+        if end < 0:
+            waits = _unfinished(read)
+            self._held = read[len(read) - waits :]
+            return text_only(read[: len(read) - waits])
+        self._pasting = False
+        # A terminal sends a paste in one burst, and keys pressed after it come after it: what came in the same read
+        # as the paste's end is the paste's, and the paste ends with the read.
+        return text_only(read[:end] if end + len(PASTE_END) == len(read) else read) + PASTE_END
 
 
 def _unfinished(read: bytes) -> int:

@@ -44,8 +44,9 @@ DRIVER = "crewdeck.tui.app.web_driver:WebDriver"
 #: One key as xterm.js makes it from a key press, or one report of its own (a click, an answer to the app's query): a
 #: character (a C0 one from ctrl, escape), escape and one (alt), a CSI sequence (arrows, F5 and on, a click's SGR report,
 #: the answer to a mode's query) or an SS3 one (F1-F4, the arrows in the application mode).  Never a paste's bracket:
-#: the terminal sends one only around a paste.
-_ONE_KEY = re.compile(r"[^\x80-\x9f]|\x1b[^\x80-\x9f]|\x1b\[[0-?]*[ -/]*[@-~]|\x1bO[@-~]")
+#: the terminal sends one only around a paste.  Never a ':' in a CSI's parameters: xterm.js makes none, and Textual reads
+#: a kitty key's alternates after one as keys of their own (``\x1b[1;5;115:121:97u`` is ctrl+s, ctrl+y, ctrl+a).
+_ONE_KEY = re.compile(r"[^\x80-\x9f]|\x1b[^\x80-\x9f]|\x1b\[[0-9;<=>?]*[ -/]*[@-~]|\x1bO[@-~]")
 #: The longest key or report above that a message can be (a click's at a 1000-column terminal is 16 characters): a longer
 #: message is text, not matched at all.
 _KEY_MOST = 32
