@@ -175,6 +175,28 @@ async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out(workspace: P
         assert Size(80, 24) in reflows and app.main_screen.has_class("-single")
 
 
+@pytest.mark.parametrize(("start", "then"), [((160, 48), (80, 24)), ((80, 24), (160, 48))], ids=["narrowed", "widened"])
+@pytest.mark.parametrize("on_top", ["question_mark", "ctrl+p", "enter"], ids=["help", "palette", "detail"])
+async def test_a_resize_made_under_another_screen_lays_the_panes_out_for_the_new_width(
+    workspace: Path, start: tuple[int, int], then: tuple[int, int], on_top: str
+) -> None:
+    """A terminal resized while help, the palette or a task's detail was open left the panes laid out for the old width
+    once it closed (side by side squeezed into 80 columns, or one pane and its tabs across 160): Textual lays the main
+    screen out at the new size behind the one on top, so the Resize that reached it after was of its size already."""
+    app = make_app(workspace)
+    async with app.run_test(size=start) as pilot:
+        await settle(pilot)
+        await pilot.press(on_top)
+        await settle(pilot)
+        assert app.screen is not app.main_screen
+        await pilot.resize_terminal(*then)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert app.main_screen.has_class("-single") == (then[0] < 100)
+
+
 async def test_the_first_screens_widgets_are_styled_once_as_the_app_starts(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each widget is styled as it is mounted, and again at each change of its classes or focus; Textual styled the
     whole screen once more as it first showed it, every widget's second styling (~18 ms before the first paint), and

@@ -397,10 +397,13 @@ class MainScreen(Screen[None]):
         self.crewdeck_app.cycle_pane(step)
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size == self.outer_size:
+        app = self.crewdeck_app
+        if event.size == self.outer_size and self.has_class("-single") == (app.zoomed or event.size.width < NARROW):
             # Textual hands the screen every Resize the app is sent, of the size it has laid out too: three as the app
             # starts in a terminal, each laying out and painting the whole screen again (and the footer's keys asked
-            # anew), some 40 ms of the UI thread after the first paint, before a key typed then was read.
+            # anew), some 40 ms of the UI thread after the first paint, before a key typed then was read.  Its size
+            # alone does not say the panes are laid out for it: under another screen, or as one is closed, Textual
+            # lays this one out at a new size before it is sent the Resize.
             event.prevent_default()
             return
         self.crewdeck_app.update_layout()
