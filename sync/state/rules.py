@@ -2255,6 +2255,7 @@ def add_verdict(verdicts: list[Verdict], verdict: Verdict) -> None:
     """Add ``verdict``, stamped after every one of ``verdicts`` (those that count: ``verdicts_that_count``), keeping
     only those that count."""
     key = _verdict_key(verdict)
+    taken_back: tuple[str, ...]
     if verdict.verdict == "withdraw":
         taken_back = ("approve", "withdraw")
     elif verdict.verdict == "reject":
