@@ -14,6 +14,11 @@ import pytest
 from .conftest import NOW_TEXT, ROOT, Cli
 
 
+def _stops_by_default() -> None:
+    for stop in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+        signal.signal(stop, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     "stops",
     [(signal.SIGTERM,), (signal.SIGHUP,), (signal.SIGINT,), (signal.SIGTERM, signal.SIGHUP)],
@@ -50,14 +55,15 @@ def test_a_dry_run_stopped_by_a_signal_removes_its_copy_and_dies_by_it(
         "--dry-run",
         str(fifo),
     ]
-    # Ctrl-C's SIGINT as a terminal sends it: a process started from a script in the background may have it ignored.
+    # The stops as a terminal, a service manager or a dropped connection sends them: a process started in the
+    # background (a CI job, nohup) may have SIGINT or SIGHUP ignored, and keeps them ignored, as it should.
     dry_run = subprocess.Popen(
         argv,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=ROOT,
         env=env,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=_stops_by_default,
     )
     try:
         # Opened once the dry run opens it to read, with its copy made: it waits there for the export.
