@@ -398,7 +398,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         app = self.crewdeck_app
-        if event.size == self.outer_size and self.has_class("-single") == (app.zoomed or event.size.width < NARROW):
+        if event.size == self.outer_size and self.has_class("-single") == app.one_pane_at(event.size.width):
             # Textual hands the screen every Resize the app is sent, of the size it has laid out too: three as the app
             # starts in a terminal, each laying out and painting the whole screen again (and the footer's keys asked
             # anew), some 40 ms of the UI thread after the first paint, before a key typed then was read.  Its size
@@ -902,9 +902,13 @@ class CrewdeckApp(App[int]):
 
     # ------------------------------------------------------------ panes and layout
 
+    def one_pane_at(self, width: int) -> bool:
+        """Whether the panes are one at a time (tabs) at ``width``: zoomed, or too narrow to stand side by side."""
+        return self.zoomed or width < NARROW
+
     def update_layout(self) -> None:
         screen = self.main_screen
-        single = self.zoomed or self.size.width < NARROW
+        single = self.one_pane_at(self.size.width)
         screen.set_class(single, "-single")
         for pane in screen.query(".pane"):
             pane.set_class(pane.id == self.active_pane, "-active")
