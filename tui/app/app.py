@@ -370,7 +370,7 @@ class MainScreen(Screen[None]):
             services.opening = Opening(app.session, app.config.clock24, services.now(), app.size.width)
         # Laid out as update_layout would, before the first styling: changed
         # after it, each class restyles the screen or a pane all over again.
-        self.set_class(app.size.width < NARROW, "-single")
+        self.set_class(app.one_pane_at(app.size.width), "-single")
         yield WorkspaceHeader(id="header")
         yield CrisisBanner(self.crewdeck_app.services, id="crisis-banner")
         if self.has_class("-single"):
