@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from crewdeck.sync.state.money import decimal_to_minor
+from crewdeck.sync.state.money import MAX_MINOR, decimal_to_minor, format_minor
 
 from .conftest import Cli
 from .ledger_gen import build
@@ -329,3 +329,24 @@ def test_a_run_budget_with_no_end_date_is_said_to_count_in_one_month_in_hledger_
     )
     rows = hledger(journal, "balance", "expenses:campaign:always-on", "--budget", "-b", "2026-11-01", "-e", "2027-01-01")
     assert {r[0]: amounts(r[2]) for r in rows[1:] if r[0].count(":") == 3} == {"expenses:campaign:always-on:ads": {"EUR": 90_000}}
+
+
+def test_the_largest_amounts_past_a_64_bit_sum_add_up_in_the_reports_as_in_hledger(cli: Cli, tmp_path: Path) -> None:
+    """SQLite's ``sum()`` of 9,224 entries of the largest amount passes 2^63: ``ledger report`` and ``kpi report`` said
+    "the workspace file cannot be used: integer overflow" of a sound file, and ``ledger add`` refused every entry of the
+    campaign once it had a budget (its over-budget note reads the report)."""
+    team = ledger_team(cli)
+    rows = 9_300
+    statement = tmp_path / "largest.csv"
+    statement.write_text("date,payee,amount\n" + f"2026-11-20,Mega,{format_minor(MAX_MINOR, 'EUR')}\n" * rows)
+    team.ok("ledger", "import", str(statement), "--campaign", "spring-launch", "--category", "media")
+    team.ok("budget", "set", "spring-launch", "media", "100 EUR")
+    add(team, "1 EUR", category="media")
+    spent = MAX_MINOR * rows + 100
+    assert ours(report(team)["campaigns"][0]["total"]["spent"]) == {"EUR": spent}
+    kpis = json.loads(team.ok("kpi", "report", "--json"))
+    assert ours(kpis["rows"][0]["spend"]) == {"EUR": spent}
+    journal = tmp_path / "largest.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    theirs = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses")[1:] if r[0] != "total"}
+    assert theirs == {"expenses:campaign:spring-launch:media": {"EUR": spent}}

@@ -49,6 +49,7 @@ from crewdeck.tui.ledger import budgets as budget_lib
 from crewdeck.tui.ledger.filter import COUNTED, REVERSED_PAIR
 from crewdeck.tui.ledger.period import Period
 from crewdeck.tui.ledger.rates import RateBook, at_rate, missing_pair, rate_date_sql
+from crewdeck.tui.ledger.sums import amount_sum, whole
 from crewdeck.tui.workspace import words
 from crewdeck.tui.workspace.placeholders import text_or, unnamed_campaign
 from crewdeck.tui.workspace.workspace import campaign_slug
@@ -213,7 +214,7 @@ def _groups(
     key = _KEY_SQL[by]
     currencies = entry_currencies(conn)
     plain = (
-        f"SELECT e.campaign, {key}, sum(e.amount), count(*), min(e.date), max(e.date) FROM ledger_entry e "
+        f"SELECT e.campaign, {key}, {amount_sum('e.amount')}, count(*), min(e.date), max(e.date) FROM ledger_entry e "
         f"WHERE e.currency = :currency AND e.needs_approval = 0 AND e.date >= :from AND e.date < :until AND {where} "
         "GROUP BY 1, 2"
     )
@@ -233,16 +234,18 @@ def _groups(
             if until <= days[0] or since >= days[1]:
                 continue  # no day of the period: none of its entries (a month's report of a ledger of years)
             query = plain if rate is not None else unrated
-            for camp, k, amount, n, first, last in conn.execute(query, {**params, "currency": currency, "from": since, "until": until}):
+            for camp, k, high, low, n, first, last in conn.execute(query, {**params, "currency": currency, "from": since, "until": until}):
+                amount = whole(high, low)
                 yield camp, k, currency, _or_any(rate, amount), True, amount, n, first, last
     approval = (
         f"SELECT e.campaign, {key}, e.currency, {rate_date_sql()}, {COUNTED}, "
-        "sum(e.amount), count(*), min(e.date), max(e.date) "
+        f"{amount_sum('e.amount')}, count(*), min(e.date), max(e.date) "
         f"FROM ledger_entry e WHERE e.currency = :currency AND e.needs_approval = 1 AND {where} "
         f"GROUP BY 1, 2, 3, 4, 5, e.date, {REVERSED_PAIR}"
     )
     for currency in currencies:
-        for camp, k, _, rate_day, counted, amount, n, first, last in conn.execute(approval, {**params, "currency": currency}):
+        for camp, k, _, rate_day, counted, high, low, n, first, last in conn.execute(approval, {**params, "currency": currency}):
+            amount = whole(high, low)
             rate = None if rate_day is None else rates.on(currency, rate_day)
             yield camp, k, currency, _or_any(rate, amount), bool(counted), amount, n, first, last
 

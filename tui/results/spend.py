@@ -38,6 +38,7 @@ from crewdeck.sync.state.money import EXACT, to_decimal
 from crewdeck.tui.ledger.filter import COUNTED
 from crewdeck.tui.ledger.rates import RateBook
 from crewdeck.tui.ledger.reports import entry_currencies
+from crewdeck.tui.ledger.sums import amount_sum, whole
 from crewdeck.tui.posts.frozen import frozen_condition
 
 #: Before any date and after every date, as text that sorts like ISO dates.
@@ -90,13 +91,14 @@ def counted_spend(
     join = "LEFT JOIN task t ON t.id = e.task" if by == "platform" else ""
     out: dict[tuple[str, str | None], Spend] = defaultdict(Spend)
     currencies = entry_currencies(conn)
-    queries = _counted_queries(conn, f"{SPEND_KEYS[by]}, e.date, sum(e.amount), count(*)", "e.date, 1, 2", join, where, params)
+    queries = _counted_queries(conn, f"{SPEND_KEYS[by]}, e.date, {amount_sum('e.amount')}, count(*)", "e.date, 1, 2", join, where, params)
     # Whole minor units (and entries) per group and rate first: one exact product per rate, not per day.
     sums: dict[_SumKey, tuple[int, int]] = defaultdict(lambda: (0, 0))
     for currency in currencies:
         rate_day: dict[str, str | None] = {}
         for sql, values, sign in queries:
-            for camp, key, day, amount, entries in conn.execute(sql, {**values, "currency": currency}):
+            for camp, key, day, high, low, entries in conn.execute(sql, {**values, "currency": currency}):
+                amount = whole(high, low)
                 when = rate_day.get(day, "")
                 if when == "":
                     found = rates.in_force(currency, day)
@@ -132,12 +134,12 @@ def spend_platforms(
     whose entries net to nothing in every currency (an entry and its reversal) is on none."""
     where, params = _bounded(bounds, campaign, post)
     counted: dict[tuple[str, str | None, str | None, str], int] = defaultdict(int)
-    select = f"{SPEND_KEYS[by]}, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE coalesce(lower(t.platform), '') END, sum(e.amount)"
+    select = f"{SPEND_KEYS[by]}, CASE WHEN e.task IS NULL THEN '{_PAYEE}' || lower(trim(e.payee)) ELSE coalesce(lower(t.platform), '') END, {amount_sum('e.amount')}"
     queries = _counted_queries(conn, select, "1, 2, 3", "LEFT JOIN task t ON t.id = e.task", where, params)
     for currency in entry_currencies(conn):
         for sql, values, sign in queries:
-            for camp, key, platform, amount in conn.execute(sql, {**values, "currency": currency}):
-                counted[(camp, key, platform, currency)] += sign * amount
+            for camp, key, platform, high, low in conn.execute(sql, {**values, "currency": currency}):
+                counted[(camp, key, platform, currency)] += sign * whole(high, low)
     on = _CampaignPlatforms(conn, campaign)
     mark = "/" if by == "post" else ""
     # Netted once placed: two payees naming one platform (an entry to "Meta", its reversal to "meta ads") are one side.
