@@ -711,22 +711,6 @@ def test_ledger_tables_fit_the_terminal_and_print_whole_lines_to_a_pipe(team: Cl
     assert max(len(line) for line in wide) <= 200 and any(payee in line for line in wide)
 
 
-def test_a_tab_in_a_payee_is_shown_on_a_terminal_and_keeps_the_columns_in_line(team: Cli, tmp_path: Path) -> None:
-    """A payee's or memo's tab went to the terminal as it is, which jumped to its next tab stop: the amount and the
-    columns after it stood out of line with the rows above.  Shown ``^I`` there, as the app's tables show it; to a
-    pipe a tab stays a tab."""
-    add(team, "12.50 EUR", payee="Tab\there", extra=("--memo", "a\tb"))
-    add(team, "1000 EUR", payee="Plain", extra=("--memo", "ab"))
-    lines = on_a_terminal(team, tmp_path, 120, "ledger", "list")
-    [tabbed] = [line for line in lines if "Tab" in line]
-    [plain] = [line for line in lines if "Plain" in line]
-    assert "\t" not in tabbed and "Tab^Ihere" in tabbed and tabbed.endswith("a^Ib")
-    assert tabbed.index(" EUR") == plain.index(" EUR") and tabbed.index("@ana") == plain.index("@ana")
-    by_payee = on_a_terminal(team, tmp_path, 120, "ledger", "report", "--by", "payee")
-    assert any(line.startswith("Tab^Ihere ") for line in by_payee), by_payee
-    assert "Tab\there" in team.ok("ledger", "list")
-
-
 def test_a_report_by_month_on_a_narrow_terminal_keeps_its_months_whole(team: Cli, tmp_path: Path) -> None:
     """At 60 columns ledger report --by month cut every month to "202…": which month was OVER could not be told."""
     team.ok("budget", "set", "spring-launch", "influencers", "610")

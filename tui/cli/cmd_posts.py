@@ -558,7 +558,7 @@ def cmd_post_list(ctx: Context) -> int:
     ]
     headers = ["ID", "STATE", f"SLOT ({ctx.viewer_tz})", "CAMPAIGN", "TITLE", "ROUND"]
     width = terminal_width(sys.stdout)
-    if width is not None and any(rounds) and line_width(column_widths(rows, headers, width)) > width:
+    if width is not None and any(rounds) and line_width(column_widths(rows, headers)) > width:
         # A round is a sentence: beside a title on a terminal too narrow for both it read "step 2 of 3 …", the title
         # "Customer sto…".  It goes under its post's row, whole, as member list's groups do; the campaign gives way
         # before the title is cut.

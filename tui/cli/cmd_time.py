@@ -92,7 +92,7 @@ def _with_why(rows: list[list[str]], headers: list[str], whys: list[str], width:
     if not any(whys):  # every slot in everyone's hours
         return table(rows, headers)
     wide = [[*row, why] for row, why in zip(rows, whys)]
-    if width is None or line_width(column_widths(wide, [*headers, "WHY"], width)) <= width:
+    if width is None or line_width(column_widths(wide, [*headers, "WHY"])) <= width:
         return table(wide, [*headers, "WHY"])
     lines = table(rows, headers).split("\n")
     # Under the slot's day and times, past its number.

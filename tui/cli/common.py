@@ -608,9 +608,9 @@ def table(
     a terminal's; ``None``, whole lines, to a pipe).  Amounts end on one
     edge, as hledger sets them: those of one currency line up digit by digit.
     """
-    rows = [terminal_cells(row, width) for row in rows]
+    rows = [visible_cells(row) for row in rows]
     flush_right = [h in right for h in headers]
-    headers = terminal_cells(headers, width)
+    headers = visible_cells(headers)
     # Counted in a terminal's columns: a payee in Japanese takes two a character, and the columns after it stay put.
     widths = [max(cells(h), *(cells(r[i]) for r in rows)) if rows else cells(h) for i, h in enumerate(headers)]
     widths = fitted(widths, {i for i, h in enumerate(headers) if h in free}, width)
@@ -630,24 +630,16 @@ def fitting_table(
     in their order, while a line with the ``free`` ones cut to a readable length (``READABLE``, or a column's own in
     ``readable``) would still be wider (``kept``), then the ``free`` ones cut (a listing of people or posts whose lines
     would wrap otherwise)."""
-    widths = column_widths(rows, headers, width)
+    widths = column_widths(rows, headers)
     least = {headers.index(h): n for h, n in (readable or {}).items()}
     shown = kept(widths, {headers.index(h) for h in free}, [headers.index(h) for h in give_way], width, least)
     return table([[row[i] for i in shown] for row in rows], [headers[i] for i in shown], free=free, width=width)
 
 
-def column_widths(rows: list[list[str]], headers: list[str], width: int | None) -> list[int]:
-    """Each column's width, whole, in a terminal's columns (``fitting_table`` fits them to a terminal ``width`` wide)."""
-    shown_rows = [terminal_cells(row, width) for row in rows]
-    return [max([cells(h), *(cells(row[i]) for row in shown_rows)]) for i, h in enumerate(terminal_cells(headers, width))]
-
-
-def terminal_cells(row: Sequence[str], width: int | None) -> list[str]:
-    """``visible_cells`` of a table's row and, printed to a terminal (``width`` given), a tab shown ``^I``, as the app's
-    tables show it: there a tab is no column's edge but a jump to the terminal's next tab stop, which pushed the rest
-    of its line out of its columns.  To a pipe or a file a tab stays a tab, as every character of a whole line does."""
-    shown = visible_cells(row)
-    return shown if width is None else [cell.replace("\t", "^I") for cell in shown]
+def column_widths(rows: list[list[str]], headers: list[str]) -> list[int]:
+    """Each column's width, whole, in a terminal's columns (``fitting_table`` fits them to a terminal)."""
+    shown_rows = [visible_cells(row) for row in rows]
+    return [max([cells(visible(h)), *(cells(row[i]) for row in shown_rows)]) for i, h in enumerate(headers)]
 
 
 def line_under(label: str, parts: Sequence[str], sep: str, width: int | None) -> list[str]:
