@@ -18,10 +18,10 @@ import pytest
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 from crewdeck.tui.tasks.foreign import StatusMap, with_comments
+from crewdeck.tui.tasks.linear import unquoted
 from crewdeck.tui.tasks.recurrence import Rule
 from crewdeck.tui.workspace import workspace
 from crewdeck.tui.workspace.merging import stable_id
-from crewdeck.tui.workspace.spreadsheet import unquoted
 
 from .conftest import NOW_TEXT, Cli, on_a_terminal
 from .importfixtures import (

@@ -54,7 +54,6 @@ from crewdeck.tui.workspace.errors import (
     summary,
 )
 from crewdeck.tui.workspace.separators import CsvLines
-from crewdeck.tui.workspace.spreadsheet import guarded, unquoted
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENTRY_COLUMNS = (
@@ -578,8 +577,6 @@ def _entry_row(
     elif currency and amount:
         amount = f"{amount} {currency}"
     values = {name: cell.get(name, "") for name in ("campaign", "category", "payee", "memo", "task")}
-    # An export's payee or memo that a spreadsheet would read as a formula has a ``'`` before it (``export_entries``).
-    values.update(payee=unquoted(values["payee"]), memo=unquoted(values["memo"]))
     # A date or amount that could not be read is given as one that can, for the other fields' checks alone: its own
     # problem is the one said.
     given = {**values, "date": day or ctx.today.isoformat(), "amount": "0" if "amount" in early else amount}
@@ -822,18 +819,17 @@ def export_entries(ws: Workspace, out: TextIO) -> int:
     n = 0
     for row in entry_lib.stream(ws.conn, "1", [], oldest_first=True):
         approved = approvals.get(row.id, ("", "", ""))
-        # Text is shown as crewdeck.sync.state.visible shows it: the file is often read on a terminal.  A payee or memo
-        # that would open as a formula in a spreadsheet ("@cafe_mila", "=HYPERLINK(...)") is written guarded.
+        # Text is shown as crewdeck.sync.state.visible shows it: the file is often read on a terminal.
         writer.writerow(
             [
                 row.id,
                 row.date,
                 row.campaign,
                 visible(row.category),
-                guarded(visible(row.payee)),
+                visible(row.payee),
                 format_minor(row.amount, row.currency),
                 row.currency,
-                guarded(visible(row.memo)),
+                visible(row.memo),
                 row.task or "",
                 row.reverses or "",
                 "yes" if row.needs_approval else "no",

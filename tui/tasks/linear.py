@@ -30,7 +30,6 @@ from collections.abc import Iterable, Iterator
 
 from crewdeck.tui.tasks.foreign import Item, People, StatusMap, day, instant, match_person, read_csv
 from crewdeck.tui.workspace.errors import REQUIRED_CELL
-from crewdeck.tui.workspace.spreadsheet import unquoted
 from crewdeck.tui.workspace.workspace import slug
 
 #: The columns a file must have, its id column first.
@@ -49,6 +48,11 @@ FIELDS = {
     "tags": "Labels", "campaign": "Labels", "platform": "Labels", "project": "Project", "assignee": "Assignee",
 }  # fmt: skip
 PRIORITY = {"no priority": "none", "": "none", "urgent": "high", "high": "high", "medium": "med", "low": "low"}
+
+
+def unquoted(text: str) -> str:
+    """Linear's cell text without the ``'`` it puts before ``+ - = @``."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "+-=@" else text
 
 
 def items(
