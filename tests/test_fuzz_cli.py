@@ -34,7 +34,7 @@ from .fuzzsupport import Example, Template, make_template
 
 LONG_RUN = int(os.environ.get("CREWDECK_FUZZ_EXAMPLES", "0"))
 SETTINGS = settings(
-    max_examples=LONG_RUN or 25,
+    max_examples=LONG_RUN or 15,
     derandomize=not LONG_RUN,
     database=None,
     deadline=None,

@@ -32,6 +32,15 @@ class CountedPulls(httpx.HTTPTransport):
             self.pulls += 1
         return response
 
+    def close(self) -> None:
+        """Nothing: the engine's loop and its event stream each have a client over this one transport, and the first
+        client closed closed the pool, the stream's socket with it, under the other, whose own close then found no
+        socket to shut: the stream's read waited out the server's next keep-alive (up to 15 s) before the engine
+        could be joined, where an engine's own transports end at once.  ``close_pool`` once the engine has ended."""
+
+    def close_pool(self) -> None:
+        super().close()
+
 
 def test_an_idle_replica_is_not_written_and_its_last_sync_is_kept_as_its_engine_ends(tmp_path: Path) -> None:
     # Every idle round wrote the time of the last sync once a minute was past: a replica left open wrote its file (and
@@ -53,6 +62,7 @@ def test_an_idle_replica_is_not_written_and_its_last_sync_is_kept_as_its_engine_
         finally:
             engine.stop()
             assert engine.join(30)
+            counted.close_pool()
         # The app opened next says when the replica was last in step: as the engine ended, not ten minutes before.
         with Store(replica) as store:
             kept = dt.datetime.fromisoformat(store.get_meta(META_LAST_SYNC) or "")
@@ -92,6 +102,7 @@ def test_an_idle_replicas_rounds_read_no_log_to_find_nothing_unsent(tmp_path: Pa
         finally:
             engine.stop()
             assert engine.join(30)
+            counted.close_pool()
 
 
 def test_an_engine_ending_keeps_its_last_round_only_where_the_file_is_free_now(tmp_path: Path) -> None:

@@ -66,15 +66,15 @@ class WebProcess:
     open_files: int | None = None
     #: Whether it came up once: started again, it keeps its port.
     started: bool = False
+    #: What runs ``web FILE OPTIONS --port N``: the command line, or a script taking them (``short_deadline_web``).
+    entry: tuple[str, ...] = ("-m", "crewdeck.tui.cli.main")
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> WebProcess:
-        start_on_a_free_port(
-            self, [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(self.path), *self.options], "/", "crewdeck web"
-        )
+        start_on_a_free_port(self, [sys.executable, *self.entry, "web", str(self.path), *self.options], "/", "crewdeck web")
         return self
 
     @property
@@ -92,6 +92,20 @@ class WebProcess:
             self.proc.kill()
             _, err = self.proc.communicate()
         return err.decode()
+
+
+def short_deadline_web(seconds: float) -> tuple[str, ...]:
+    """The ``WebProcess.entry`` of a ``crewdeck web`` whose guard gives a request's head ``seconds``, not
+    ``HEADER_TIMEOUT``'s 10 (``crewdeck web`` has no ``--header-timeout`` as ``serve`` has): a test outwaiting the
+    deadline waits that long."""
+    return (
+        "-c",
+        "import sys\n"
+        "from crewdeck.sync.server import serve_guarded\n"
+        "from crewdeck.tui.cli.main import main\n"
+        f"serve_guarded.__kwdefaults__['header_timeout'] = {seconds!r}\n"
+        "sys.exit(main(sys.argv[1:]))\n",
+    )
 
 
 @contextmanager
