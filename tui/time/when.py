@@ -752,6 +752,11 @@ def same_clock(instant: dt.datetime, tz_name: str, other_tz: str) -> bool:
     return in_zone(instant, tz_name).utcoffset() == in_zone(instant, other_tz).utcoffset()
 
 
+def repeated(local: dt.datetime) -> bool:
+    """Whether the wall clock of an aware datetime reads so twice that day (01:30 on a night the clocks go back)."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
 def clock_text(local: dt.datetime, clock24: bool = True) -> str:
     """``17:00`` or ``5:00pm``: the wall clock of an aware datetime, as it stands."""
     return local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
@@ -886,7 +891,7 @@ def clock_change_note(words: Sequence[str], value: Mapping[str, str] | None, now
             f"{clock(asked)} does not exist in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go forward): "
             f"{clock_text(local, clock24)} {zone_abbrev(instant, value['tz'])} instead"
         )
-    if local.replace(fold=1 - local.fold).utcoffset() == local.utcoffset():
+    if not repeated(local):
         return None
     which = "the second" if local.fold else "the first"
     return (
