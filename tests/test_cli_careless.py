@@ -547,6 +547,30 @@ def test_a_snooze_at_a_time_the_clocks_skip_or_repeat_is_said_as_a_due_date_is(c
     assert due.err == "note: due: 02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST\n"
 
 
+def test_a_repeat_rules_first_time_the_clocks_skip_or_repeat_is_said_as_a_due_date_is(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """every:sun 02:30 typed the Thursday before the clocks go forward made its first instance 03:30 CEST with not a
+    word, and every=… on an open task moved it there alike; the later instances keep 02:30."""
+    monkeypatch.setenv("CREWDECK_NOW", "2027-03-25T10:00:00Z")
+    skipped = cli("add", "Sunday check every:sun 02:30")  # ana is in Berlin: 02:00 becomes 03:00
+    assert skipped.code == 0
+    assert (
+        skipped.err == "note: every: 02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead\n"
+    )
+    assert json.loads(cli.ok("show", skipped.out.strip()[:8], "--json"))["due"] == {"utc": "2027-03-28T01:30:00Z", "tz": "Europe/Berlin"}
+    task_id = cli.ok("add", "Report due:fri 10:00").strip()[:8]
+    moved = cli("set", task_id, "every=sun 02:15")
+    assert moved.code == 0
+    assert moved.err == "note: every: 02:15 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:15 CEST instead\n"
+    assert cli("set", task_id, "every=sun 04:00").err == ""
+    assert cli("add", "Standup every:weekday 02:30").err == ""  # its first instance is Friday's
+    monkeypatch.setenv("CREWDECK_NOW", "2027-10-28T10:00:00Z")
+    twice = cli("add", "Sunday check every:sun 02:30")
+    assert twice.err == "note: every: 02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST\n"
+    # Closed, a task keeps its date: what a rule given to it makes is the series' next instance, not it moved.
+    cli.ok("done", task_id)
+    assert cli("set", task_id, "every=sun 02:30").err == ""
+
+
 def test_a_time_the_clocks_skip_or_repeat_is_said_on_the_readers_12_hour_clock(cli: Cli, tmp_path: Path) -> None:
     """With time_format = "12h", "2:30am" typed was said back as "02:30 does not exist …: 03:30 CEST instead", where
     every other time the command printed read 3:30am."""

@@ -401,10 +401,13 @@ def overdue_words(values: dict[str, Any], now: dt.datetime) -> str | None:
 
 
 def clock_change_notes(draft: Draft, values: dict[str, Any], now: dt.datetime, clock24: bool = True) -> list[str]:
-    """What to tell of a due date or publish slot typed (at ``now``) on a day or at a time the zone skips
-    (it moved forward by the gap) or at a time it repeats, on the reader's clock (``clock24``, else 12-hour)."""
+    """What to tell of a due date, publish slot or repeat rule's first instance typed (at ``now``) on a day or at a
+    time the zone skips (it moved forward by the gap) or at a time it repeats, on the reader's clock (``clock24``,
+    else 12-hour)."""
     said = (
         clock_change_note(draft.due_words, values.get("due"), now, clock24),
         clock_change_note(draft.publish_words, values.get("publish"), now, clock24),
+        # The rule's time stays as typed for the instances after: the first alone is moved, or the first of two.
+        clock_change_note(draft.every_words, values.get("due"), now, clock24),
     )
-    return [f"{name}: {note}" for name, note in zip(("due", "publish"), said) if note]
+    return [f"{name}: {note}" for name, note in zip(("due", "publish", "every"), said) if note]
