@@ -215,6 +215,26 @@ def test_noon_is_a_time(cli: Cli) -> None:
     assert query.parse("due:<fri noon").terms[0].value == "<fri noon"
 
 
+def test_midnight_is_refused_as_a_time_that_says_no_day(cli: Cli) -> None:
+    """ "due:fri midnight" was due at the end of Friday's working day (17:00), titled "Ads midnight", with not a word; and
+    "due:<fri midnight" looked for the word in titles.  Midnight ends one day and starts the next: which is asked."""
+    said = "'midnight' is the start of one day and the end of the one before: write 00:00 or 23:59 on the day meant"
+    ws = Workspace.open(cli.workspace)
+    ana = ws.member_by_handle("ana")
+    for text in ("Ads due:fri midnight", "Ads every:day midnight"):
+        draft = quickadd.parse(text)
+        assert draft.title == "Ads"
+        with pytest.raises(UserError, match=said):
+            quickadd.resolve(draft, ws, ana, NOW)
+    refused = cli("add", "Ads due:fri midnight")
+    assert refused.code == 2 and said in refused.err and cli.ok("tasks", "all", "--json") == "[]\n"
+    assert said.replace("'midnight'", "'Midnight'") in cli("add", "Ads due:Midnight fri").err  # as typed
+    task_id = cli.ok("add", "Ads").strip()[:8]
+    assert said in cli("set", task_id, "due=fri midnight").err
+    assert said in cli("tasks", "due:<fri midnight").err
+    assert quickadd.parse("Ads due:fri 23:59 midnight sale").title == "Ads midnight sale"  # after a time, a word of the title
+
+
 def test_a_backslash_keeps_a_word_literal() -> None:
     assert quickadd.parse(r"Fix \#1 bug \@home").title == "Fix #1 bug @home"
 

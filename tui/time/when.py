@@ -52,7 +52,8 @@ _ISO_INSTANT = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\d{1,2}:\d{2})(?::00)?([Zz])
 #: A day and, after its T, a time as the other forms write one (``2026-12-10T9am``, ``2026-12-10Teod``): the filters
 #: read these before ISO instants were read everywhere.
 _ISO_DAY_T = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\S+)\Z")
-_TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z|noon\Z", re.IGNORECASE)
+#: ``midnight`` too: meant as a time, and refused as one (``parse_time``), where it was read into a title.
+_TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z|noon\Z|midnight\Z", re.IGNORECASE)
 #: The time a date means when none is given and nothing better is known.
 DEFAULT_DUE_TIME = dt.time(17, 0)
 
@@ -250,8 +251,10 @@ def time_shaped(word: str) -> bool:
 
 
 def parse_time(text: str) -> dt.time:
-    if text.strip().lower() == "noon":  # as people write 12:00 (midnight is not: which day's?)
+    if text.strip().lower() == "noon":  # as people write 12:00
         return dt.time(12, 0)
+    if text.strip().lower() == "midnight":  # "fri midnight": Friday's start to some, its end to most
+        raise DateError(f"{text.strip()!r} is the start of one day and the end of the one before: write 00:00 or 23:59 on the day meant")
     m = _TIME.match(text.strip())
     if not m:
         raise DateError(f"{text!r} is not a time (like 17:00 or 5pm)")
