@@ -571,6 +571,21 @@ def test_a_repeat_rules_first_time_the_clocks_skip_or_repeat_is_said_as_a_due_da
     assert cli("set", task_id, "every=sun 02:30").err == ""
 
 
+def test_set_refuses_a_due_date_with_a_repeat_rule_as_quick_add_does(cli: Cli) -> None:
+    """set ID due="tue 11:00" every="2 weeks" dropped the due date for the rule's next time (today's end of day) with
+    not a word of it, and told of a clock change that was none ("11:00 does not exist … (the clocks go forward)")."""
+    task_id = cli.ok("add", "Report every:fri 10:00").strip()[:8]
+    before = json.loads(cli.ok("show", task_id, "--json"))
+    for both in (["due=tue 11:00", "every=2 weeks"], ["every=day", "due_date=tue 11:00"]):
+        refused = cli("set", task_id, *both)
+        assert (refused.code, refused.err) == (2, "crewdeck: error: every= sets the due date of each instance: drop due=\n")
+    assert "every= sets the due date" in cli("set", "Report", "due=tue 11:00", "every=2 weeks", "--yes").err
+    assert json.loads(cli.ok("show", task_id, "--json")) == before
+    ended = cli("set", task_id, "every=none", "due=tue 11:00")  # no rule: the date given stands
+    assert ended.code == 0 and ended.err == ""
+    assert json.loads(cli.ok("show", task_id, "--json"))["due"] == {"utc": "2026-12-01T10:00:00Z", "tz": "Europe/Berlin"}
+
+
 def test_a_time_the_clocks_skip_or_repeat_is_said_on_the_readers_12_hour_clock(cli: Cli, tmp_path: Path) -> None:
     """With time_format = "12h", "2:30am" typed was said back as "02:30 does not exist …: 03:30 CEST instead", where
     every other time the command printed read 3:30am."""

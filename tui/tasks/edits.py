@@ -316,10 +316,14 @@ def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], m
     }
 
 
+#: What ``every=`` takes for no rule: the series ends.
+_NO_RULE = ("", "none", "-")
+
+
 def parse_rule_text(text: str, me: Member, now: dt.datetime, owner: Member | None = None) -> recurrence.Rule | None:
     """``every=`` text: a rule in ``me``'s zone by default (one with no time in ``owner``'s, as quick-add reads it), or
     ``None`` for ``none`` (the series ends)."""
-    if text.strip().lower() in ("", "none", "-"):
+    if text.strip().lower() in _NO_RULE:
         return None
     words = text.split()
     try:
@@ -333,7 +337,11 @@ def _rules_and_fields(assignments: list[str]) -> tuple[list[str], list[str]]:
     """``every=RULE`` assignments, and the others (FIELD=VALUE)."""
     rules = [a for a in assignments if a.strip().lower().startswith("every=")]
     _given_once([("every", rule.strip()) for rule in rules])
-    return rules, [a for a in assignments if a not in rules]
+    fields = [a for a in assignments if a not in rules]
+    if rules and rules[-1].split("=", 1)[1].strip().lower() not in _NO_RULE and any(assigned_field(a) == "due" for a in fields):
+        # As quick-add refuses every: with due:: the rule moved the task to its next time, the due date given unsaid.
+        raise UserError("every= sets the due date of each instance: drop due=")
+    return rules, fields
 
 
 def _given_once(given: list[tuple[str, str]]) -> None:
