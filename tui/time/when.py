@@ -66,6 +66,15 @@ class DateError(ValueError):
     """Text that is not a date or time we understand, with what we expected."""
 
 
+class MidnightError(DateError):
+    """``midnight`` as a time: Friday's start to some, its end to most.  ``word`` as typed, for its reader to say how it
+    stays a word (of a quick-add's title, a filter's text)."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__(f"{word!r} is the start of one day and the end of the one before: write 00:00 or 23:59 on the day meant")
+        self.word = word
+
+
 def check_day(day: dt.date, text: str | None = None) -> dt.date:
     """``day``, or ``DateError`` when it is outside ``FIRST_DAY`` .. ``LAST_DAY``."""
     if not FIRST_DAY <= day <= LAST_DAY:
@@ -253,8 +262,8 @@ def time_shaped(word: str) -> bool:
 def parse_time(text: str) -> dt.time:
     if text.strip().lower() == "noon":  # as people write 12:00
         return dt.time(12, 0)
-    if text.strip().lower() == "midnight":  # "fri midnight": Friday's start to some, its end to most
-        raise DateError(f"{text.strip()!r} is the start of one day and the end of the one before: write 00:00 or 23:59 on the day meant")
+    if text.strip().lower() == "midnight":
+        raise MidnightError(text.strip())
     m = _TIME.match(text.strip())
     if not m:
         raise DateError(f"{text!r} is not a time (like 17:00 or 5pm)")
