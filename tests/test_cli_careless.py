@@ -578,12 +578,42 @@ def test_set_refuses_a_due_date_with_a_repeat_rule_as_quick_add_does(cli: Cli) -
     before = json.loads(cli.ok("show", task_id, "--json"))
     for both in (["due=tue 11:00", "every=2 weeks"], ["every=day", "due_date=tue 11:00"]):
         refused = cli("set", task_id, *both)
-        assert (refused.code, refused.err) == (2, "crewdeck: error: every= sets the due date of each instance: drop due=\n")
+        assert (refused.code, refused.err) == (2, "crewdeck: error: every= sets the due date of each instance: drop due= and publish=\n")
     assert "every= sets the due date" in cli("set", "Report", "due=tue 11:00", "every=2 weeks", "--yes").err
     assert json.loads(cli.ok("show", task_id, "--json")) == before
     ended = cli("set", task_id, "every=none", "due=tue 11:00")  # no rule: the date given stands
     assert ended.code == 0 and ended.err == ""
     assert json.loads(cli.ok("show", task_id, "--json"))["due"] == {"utc": "2026-12-01T10:00:00Z", "tz": "Europe/Berlin"}
+
+
+def test_set_keeps_a_due_date_with_a_repeat_rule_on_a_closed_task(cli: Cli) -> None:
+    """Review rb: set ID due="thu 09:00" every="mon 10:00" was refused on a done task, and with status=done in the same
+    command, where the rule leaves a closed task as it is (its date the one given) and makes the series' open instance."""
+    done = cli.ok("add", "Report due:fri 10:00").strip()[:8]
+    cli.ok("done", done)
+    closing = cli.ok("add", "Recap due:fri 10:00").strip()[:8]
+    thursday = {"utc": "2026-11-26T08:00:00Z", "tz": "Europe/Berlin"}  # today, Thursday
+    for task_id, closed in ((done, []), (closing, ["status=done"])):
+        set_ = cli("set", task_id, "due=thu 09:00", "every=mon 10:00", *closed)
+        assert (set_.code, set_.err) == (0, "")
+        task = json.loads(cli.ok("show", task_id, "--json"))
+        assert (task["status"], task["due"], task["series"] is not None) == ("done", thursday, True)
+    assert len(json.loads(cli.ok("tasks", "--json"))) == 2  # each series' open instance
+    # With --future the due date gives the later instances its time, which the rule then sets anew: refused.
+    assert "drop due= and publish=" in cli("set", done, "due=thu 09:00", "every=tue 10:00", "--future").err
+    reopened = cli("set", done, "status=todo", "due=thu 09:00", "every=tue 10:00")  # open again: the rule moves it
+    assert "drop due= and publish=" in reopened.err
+
+
+def test_set_refuses_a_publish_slot_with_a_repeat_rule_as_quick_add_does(cli: Cli) -> None:
+    """Review rb: set POST publish="sat 16:00" every="mon 10:00" moved the draft's due date to Monday, after its Saturday
+    slot, where quick-add refuses publish: with every:."""
+    post = cli.ok("add", "Teaser +spring-launch post:instagram").strip()[:8]
+    before = json.loads(cli.ok("show", post, "--json"))
+    refused = cli("set", post, "publish=sat 16:00", "every=mon 10:00")
+    assert (refused.code, refused.err) == (2, "crewdeck: error: every= sets the due date of each instance: drop due= and publish=\n")
+    assert refused.err.replace("=", ":").removeprefix("crewdeck: error: ") in cli("add", "Teaser post:instagram publish:sat every:mon").err
+    assert json.loads(cli.ok("show", post, "--json")) == before
 
 
 def test_a_time_the_clocks_skip_or_repeat_is_said_on_the_readers_12_hour_clock(cli: Cli, tmp_path: Path) -> None:
