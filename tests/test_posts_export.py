@@ -74,7 +74,7 @@ def test_a_hootsuite_time_is_one_the_clocks_show_once(team: Cli) -> None:
     result = team("post", "export", "--format", "hootsuite", "--zone", "Europe/Berlin", "--from", "2027-03-01", "--to", "2027-11-30")
     assert result.code == 0, result.err
     assert [row[:2] for row in csv.reader(io.StringIO(result.out))] == [["03/28/2027 03:00", "Gap"], ["10/31/2027 03:30", "After"]]
-    assert "left out: 2 at a time the clocks show twice in Europe/Berlin (schedule it in Hootsuite by hand)" in result.err
+    assert "left out: 2 at a time the clocks show twice in Europe/Berlin (schedule by hand in Hootsuite)" in result.err
 
 
 def test_paused_posts_are_never_exported(team: Cli) -> None:

@@ -100,7 +100,7 @@ def hootsuite(
             result.left_out["less than 10 minutes ahead"] += 1
         elif repeated(local):
             # The file has a wall time alone: which of the two its reader takes is not ours to say.
-            result.left_out[f"at a time the clocks show twice in {zone} (schedule it in Hootsuite by hand)"] += 1
+            result.left_out[f"at a time the clocks show twice in {zone} (schedule by hand in Hootsuite)"] += 1
         elif copy in seen_messages:
             result.left_out["the same message as another post"] += 1
         elif len(rows) >= HOOTSUITE_MAX_ROWS:
