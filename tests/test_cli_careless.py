@@ -547,6 +547,75 @@ def test_a_snooze_at_a_time_the_clocks_skip_or_repeat_is_said_as_a_due_date_is(c
     assert due.err == "note: due: 02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST\n"
 
 
+def test_a_repeat_rules_first_time_the_clocks_skip_or_repeat_is_said_as_a_due_date_is(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """every:sun 02:30 typed the Thursday before the clocks go forward made its first instance 03:30 CEST with not a
+    word, and every=… on an open task moved it there alike; the later instances keep 02:30."""
+    monkeypatch.setenv("CREWDECK_NOW", "2027-03-25T10:00:00Z")
+    skipped = cli("add", "Sunday check every:sun 02:30")  # ana is in Berlin: 02:00 becomes 03:00
+    assert skipped.code == 0
+    assert (
+        skipped.err == "note: every: 02:30 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:30 CEST instead\n"
+    )
+    assert json.loads(cli.ok("show", skipped.out.strip()[:8], "--json"))["due"] == {"utc": "2027-03-28T01:30:00Z", "tz": "Europe/Berlin"}
+    task_id = cli.ok("add", "Report due:fri 10:00").strip()[:8]
+    moved = cli("set", task_id, "every=sun 02:15")
+    assert moved.code == 0
+    assert moved.err == "note: every: 02:15 does not exist in Europe/Berlin on Sun 2027-03-28 (the clocks go forward): 03:15 CEST instead\n"
+    assert cli("set", task_id, "every=sun 04:00").err == ""
+    assert cli("add", "Standup every:weekday 02:30").err == ""  # its first instance is Friday's
+    monkeypatch.setenv("CREWDECK_NOW", "2027-10-28T10:00:00Z")
+    twice = cli("add", "Sunday check every:sun 02:30")
+    assert twice.err == "note: every: 02:30 happens twice in Europe/Berlin on Sun 2027-10-31 (the clocks go back): the first, 02:30 CEST\n"
+    # Closed, a task keeps its date: what a rule given to it makes is the series' next instance, not it moved.
+    cli.ok("done", task_id)
+    assert cli("set", task_id, "every=sun 02:30").err == ""
+
+
+def test_set_refuses_a_due_date_with_a_repeat_rule_as_quick_add_does(cli: Cli) -> None:
+    """set ID due="tue 11:00" every="2 weeks" dropped the due date for the rule's next time (today's end of day) with
+    not a word of it, and told of a clock change that was none ("11:00 does not exist … (the clocks go forward)")."""
+    task_id = cli.ok("add", "Report every:fri 10:00").strip()[:8]
+    before = json.loads(cli.ok("show", task_id, "--json"))
+    for both in (["due=tue 11:00", "every=2 weeks"], ["every=day", "due_date=tue 11:00"]):
+        refused = cli("set", task_id, *both)
+        assert (refused.code, refused.err) == (2, "crewdeck: error: every= sets the due date of each instance: drop due= and publish=\n")
+    assert "every= sets the due date" in cli("set", "Report", "due=tue 11:00", "every=2 weeks", "--yes").err
+    assert json.loads(cli.ok("show", task_id, "--json")) == before
+    ended = cli("set", task_id, "every=none", "due=tue 11:00")  # no rule: the date given stands
+    assert ended.code == 0 and ended.err == ""
+    assert json.loads(cli.ok("show", task_id, "--json"))["due"] == {"utc": "2026-12-01T10:00:00Z", "tz": "Europe/Berlin"}
+
+
+def test_set_keeps_a_due_date_with_a_repeat_rule_on_a_closed_task(cli: Cli) -> None:
+    """Review rb: set ID due="thu 09:00" every="mon 10:00" was refused on a done task, and with status=done in the same
+    command, where the rule leaves a closed task as it is (its date the one given) and makes the series' open instance."""
+    done = cli.ok("add", "Report due:fri 10:00").strip()[:8]
+    cli.ok("done", done)
+    closing = cli.ok("add", "Recap due:fri 10:00").strip()[:8]
+    thursday = {"utc": "2026-11-26T08:00:00Z", "tz": "Europe/Berlin"}  # today, Thursday
+    for task_id, closed in ((done, []), (closing, ["status=done"])):
+        set_ = cli("set", task_id, "due=thu 09:00", "every=mon 10:00", *closed)
+        assert (set_.code, set_.err) == (0, "")
+        task = json.loads(cli.ok("show", task_id, "--json"))
+        assert (task["status"], task["due"], task["series"] is not None) == ("done", thursday, True)
+    assert len(json.loads(cli.ok("tasks", "--json"))) == 2  # each series' open instance
+    # With --future the due date gives the later instances its time, which the rule then sets anew: refused.
+    assert "drop due= and publish=" in cli("set", done, "due=thu 09:00", "every=tue 10:00", "--future").err
+    reopened = cli("set", done, "status=todo", "due=thu 09:00", "every=tue 10:00")  # open again: the rule moves it
+    assert "drop due= and publish=" in reopened.err
+
+
+def test_set_refuses_a_publish_slot_with_a_repeat_rule_as_quick_add_does(cli: Cli) -> None:
+    """Review rb: set POST publish="sat 16:00" every="mon 10:00" moved the draft's due date to Monday, after its Saturday
+    slot, where quick-add refuses publish: with every:."""
+    post = cli.ok("add", "Teaser +spring-launch post:instagram").strip()[:8]
+    before = json.loads(cli.ok("show", post, "--json"))
+    refused = cli("set", post, "publish=sat 16:00", "every=mon 10:00")
+    assert (refused.code, refused.err) == (2, "crewdeck: error: every= sets the due date of each instance: drop due= and publish=\n")
+    assert refused.err.replace("=", ":").removeprefix("crewdeck: error: ") in cli("add", "Teaser post:instagram publish:sat every:mon").err
+    assert json.loads(cli.ok("show", post, "--json")) == before
+
+
 def test_a_time_the_clocks_skip_or_repeat_is_said_on_the_readers_12_hour_clock(cli: Cli, tmp_path: Path) -> None:
     """With time_format = "12h", "2:30am" typed was said back as "02:30 does not exist …: 03:30 CEST instead", where
     every other time the command printed read 3:30am."""

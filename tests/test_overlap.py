@@ -242,6 +242,40 @@ def test_slots_read_in_the_planners_zone_and_each_members() -> None:
     assert overlap.seat_texts(slot, "Europe/Berlin") == ["16:15 CET ✓", "10:15 EST ✓"]
 
 
+def test_a_slot_at_a_time_the_clocks_repeat_says_which() -> None:
+    """London's 01:00-02:00 happens twice on 2027-10-31, Lord Howe's 01:30-02:00 on 2027-04-04: "01:00-01:00" was
+    an hour said as none, and the two slots that start at 01:00 read alike."""
+
+    def when(start: str, minutes: int, tz: str, **kw: bool) -> str:
+        at = dt.datetime.fromisoformat(start)
+        return overlap.when_text(overlap.Slot(at, at + dt.timedelta(minutes=minutes), 0, 0.0, ()), tz, **kw)
+
+    london = "Europe/London"
+    assert when("2027-10-31T00:00+00:00", 60, london) == "Sun 10-31 01:00 BST to 01:00 GMT"
+    assert when("2027-10-31T01:00+00:00", 60, london) == "Sun 10-31 01:00-02:00 GMT"
+    assert when("2027-10-30T23:30+00:00", 60, london) == "Sun 10-31 00:30-01:30 BST"
+    assert when("2027-10-31T00:00+00:00", 60, london, clock24=False) == "Sun 10-31 1:00am BST to 1:00am GMT"
+    assert when("2027-04-03T14:30+00:00", 30, "Australia/Lord_Howe") == "Sun 04-04 01:30 +11 to 01:30 +1030"
+    assert when("2027-04-03T15:00+00:00", 30, "Australia/Lord_Howe") == "Sun 04-04 01:30-02:00 +1030"
+    # Times shown once stay as they were, whose time the table's header says; --book's line says it always.
+    assert when("2027-10-31T02:00+00:00", 60, london) == "Sun 10-31 02:00-03:00"
+    assert when("2027-10-31T02:00+00:00", 60, london, labelled=True) == "Sun 10-31 02:00-03:00 GMT"
+    assert when("2027-11-07T12:00+00:00", 60, "America/Los_Angeles", labelled=True) == "Sun 11-07 04:00-05:00 PST Los Angeles"
+    assert when("2027-11-07T08:00+00:00", 60, "America/Los_Angeles") == "Sun 11-07 01:00 PDT to 01:00 PST Los Angeles"
+
+
+def test_overlap_book_says_a_slot_across_the_fall_back_on_both_clocks(cli: Cli) -> None:
+    cli.ok("member", "set", "raj", "--tz", "Europe/London", "--hours", "sun 00:00-04:00")
+    search = ("overlap", "raj", "--from", "2027-10-31", "--days", "1", "--duration", "60m", "--zone", "Europe/London")
+    starts = [slot["start"] for slot in json.loads(cli.ok(*search, "--json"))]
+    pick = str(starts.index("2027-10-31T00:00:00Z") + 1)
+    booked = cli.ok(*search, "--book", "Night shift", "--pick", pick)
+    assert booked.split(" ", 2)[2] == "'Night shift' Sun 10-31 01:00 BST to 01:00 GMT (2027-10-31T00:00:00Z)\n"
+    assert "Sun 10-31 01:00 BST to 01:00 GMT" not in cli.ok(*search)  # booked: its slot is taken
+    booked = cli.ok(*search, "--book", "Sync")
+    assert booked.split(" ", 2)[2] == "'Sync' Sun 10-31 01:00-02:00 GMT (2027-10-31T01:00:00Z)\n"
+
+
 def test_a_members_start_on_another_day_than_the_slots_says_its_day() -> None:
     """Across the date line the planner put Saturday 08:00 in Kiritimati beside '07:00 SST' for a member in
     Pago Pago, whose 07:00 is Friday's: a member's start on another date than the slot's (in the planner's

@@ -63,6 +63,20 @@ def test_the_date_order_and_zone_are_the_ones_asked_for(team: Cli) -> None:
     assert "is before --from" in one_line_error(team("post", "export", "--format", "csv", "--from", "2026-12-05", "--to", "2026-12-01"))
 
 
+def test_a_hootsuite_time_is_one_the_clocks_show_once(team: Cli) -> None:
+    """Berlin's clocks go from 02:00 to 03:00 on 2027-03-28 and from 03:00 back to 02:00 on 2027-10-31: a slot at 01:58
+    was rounded up on the wall clock to 02:00, a time that night has not, and a slot at either 02:30 of the night the
+    clocks go back was written as 02:30, which the file cannot say is the first or the second (an hour apart)."""
+    _approved(team, "Gap +spring-launch post:instagram publish:2027-03-27 20:58", "Gap")  # 00:58 UTC, 01:58 CET
+    _approved(team, "First +spring-launch post:instagram publish:2027-10-30 20:30", "First")  # 00:30 UTC, the first 02:30
+    _approved(team, "Second +spring-launch post:instagram publish:2027-10-30 21:30", "Second")  # 01:30 UTC, the second 02:30
+    _approved(team, "After +spring-launch post:instagram publish:2027-10-30 22:30", "After")  # 02:30 UTC, 03:30 CET
+    result = team("post", "export", "--format", "hootsuite", "--zone", "Europe/Berlin", "--from", "2027-03-01", "--to", "2027-11-30")
+    assert result.code == 0, result.err
+    assert [row[:2] for row in csv.reader(io.StringIO(result.out))] == [["03/28/2027 03:00", "Gap"], ["10/31/2027 03:30", "After"]]
+    assert "left out: 2 at a time the clocks show twice in Europe/Berlin (schedule by hand in Hootsuite)" in result.err
+
+
 def test_paused_posts_are_never_exported(team: Cli) -> None:
     team.ok("crisis", "start", "--reason", "Outage", "--platform", "instagram")
     result = team("post", "export", "--format", "hootsuite", "--zone", "Europe/Berlin")

@@ -215,6 +215,76 @@ def test_noon_is_a_time(cli: Cli) -> None:
     assert query.parse("due:<fri noon").terms[0].value == "<fri noon"
 
 
+def test_midnight_is_refused_as_a_time_that_says_no_day(cli: Cli) -> None:
+    """ "due:fri midnight" was due at the end of Friday's working day (17:00), titled "Ads midnight", with not a word; and
+    "due:<fri midnight" looked for the word in titles.  Midnight ends one day and starts the next: which is asked."""
+    said = "'midnight' is the start of one day and the end of the one before: write 00:00 or 23:59 on the day meant"
+    ws = Workspace.open(cli.workspace)
+    ana = ws.member_by_handle("ana")
+    for text in ("Ads due:fri midnight", "Ads every:day midnight"):
+        draft = quickadd.parse(text)
+        assert draft.title == "Ads"
+        with pytest.raises(UserError, match=said):
+            quickadd.resolve(draft, ws, ana, NOW)
+    refused = cli("add", "Ads due:fri midnight")
+    assert refused.code == 2 and said in refused.err and cli.ok("tasks", "all", "--json") == "[]\n"
+    assert said.replace("'midnight'", "'Midnight'") in cli("add", "Ads due:Midnight fri").err  # as typed
+    task_id = cli.ok("add", "Ads").strip()[:8]
+    assert said in cli("set", task_id, "due=fri midnight").err
+    assert said in cli("tasks", "due:<fri midnight").err
+    assert quickadd.parse("Ads due:fri 23:59 midnight sale").title == "Ads midnight sale"  # after a time, a word of the title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Sale every:day 10:00 midnight sale", "Sale midnight sale"),
+        ("Sale every:mon 10:00 Midnight", "Sale Midnight"),
+        ("Sale every:mon at 10am midnight", "Sale midnight"),
+        ("Sale every:day 10:00 noon sale", "Sale noon sale"),
+        ("Sale every:mon 10 am at 11pm", "Sale at 11pm"),
+        ("Sale every:mon 10:00 at 3 sale", "Sale at 3 sale"),
+    ],
+)
+def test_a_repeat_rule_takes_one_time_as_a_due_date_does(cli: Cli, text: str, title: str) -> None:
+    """Review rb: "every:day 10:00 midnight sale" was refused, midnight read as the rule's second time, and "every:day
+    10:00 noon sale" repeated at 12:00, titled "Sale sale", telling of a clock change from 10:00 that was none.  A time
+    after the rule's is the title's, as after a due date's ("due:fri 10:00 noon sale")."""
+    added = cli("add", text)
+    assert (added.code, added.err) == (0, "")
+    task = json.loads(cli.ok("show", added.out.strip()[:8], "--json"))
+    assert (task["title"], task["recurrence"]["rule"]["time"]) == (title, "10:00")
+
+
+def test_a_rule_given_two_times_is_refused(cli: Cli) -> None:
+    """set ID every="day 10:00 noon" repeated at 12:00 and every="mon 10:00 eod" at the end of the day, the first time
+    dropped unsaid, where due="fri 10:00 noon" and due:fri 10:00 eod are refused."""
+    task_id = cli.ok("add", "Standup").strip()[:8]
+    for rule, said in (
+        ("day 10:00 noon", "every: 'noon': a rule has one time, and 10:00 is it already"),
+        ("mon 10 am 11pm", "every: '11pm': a rule has one time, and 10am is it already"),
+        ("mon 10:00 eod", "every: eod is a time of its own: give eod or a time, not both"),
+        ("mon eod 10:00", "every: eod is a time of its own: give eod or a time, not both"),
+    ):
+        refused = cli("set", task_id, f"every={rule}")
+        assert (refused.code, refused.err) == (2, f"crewdeck: error: {said}\n")
+    assert "every: eod is a time of its own" in cli("add", "Standup every:mon 10:00 eod").err  # as due:fri 10:00 eod
+    assert json.loads(cli.ok("show", task_id, "--json"))["series"] is None
+
+
+def test_midnight_refused_says_how_it_stays_a_word(cli: Cli) -> None:
+    """Review rb: the refusal gave no way out, and "Prep due:fri Midnight Madness" (the title "Prep Midnight Madness"
+    before midnight was a time) could only be typed again some other way; a filter's \\midnight looks for a backslash."""
+    refused = cli("add", "Prep due:fri Midnight Madness")
+    assert refused.code == 2 and refused.err.endswith("on the day meant (\\Midnight keeps the word in the title)\n")
+    assert "(\\midnight keeps the word in the title)" in cli("add", "Sale every:day midnight").err
+    kept = cli.ok("add", "Prep due:fri \\Midnight Madness").strip()[:8]
+    assert json.loads(cli.ok("show", kept, "--json"))["title"] == "Prep Midnight Madness"
+    filtered = cli("tasks", "due:<fri midnight")
+    assert filtered.code == 2 and filtered.err.endswith("on the day meant (to look for the word, put it before due:)\n")
+    assert [t["id"][:8] for t in json.loads(cli.ok("tasks", "Midnight", "due:<fri", "--json"))] == [kept]  # as it says
+
+
 def test_a_backslash_keeps_a_word_literal() -> None:
     assert quickadd.parse(r"Fix \#1 bug \@home").title == "Fix #1 bug @home"
 

@@ -312,9 +312,12 @@ def cmd_set(ctx: Context) -> int:
     stored = ctx.ws.task(task_ids[0])
     for assignment in words:
         name, text = assigned_field(assignment), assignment.partition("=")[2]
+        # A rule given to an open task moves it to the rule's next time; a closed one stays as it was (its series'
+        # next instance is another task).
+        moved_by_rule = name == "every" and stored["status"] not in ("done", "cancelled")
         note = (
-            clock_change_note(text.split(), stored[name], ctx.now, ctx.config.clock24)
-            if name in ("due", "publish", "snoozed_until")
+            clock_change_note(text.split(), stored["due" if moved_by_rule else name], ctx.now, ctx.config.clock24)
+            if name in ("due", "publish", "snoozed_until") or moved_by_rule
             else None
         )
         if note:

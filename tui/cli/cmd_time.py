@@ -14,7 +14,7 @@ from crewdeck.tui.cli.common import NOTHING_LISTED, Context, column_widths, note
 from crewdeck.tui.tasks.estimates import format_estimate
 from crewdeck.tui.time import overlap
 from crewdeck.tui.time.roster import Availability, availability
-from crewdeck.tui.time.when import clock_text, utc_iso, zone_abbrev, zone_label
+from crewdeck.tui.time.when import clock_text, utc_iso, zone_abbrev
 from crewdeck.tui.workspace import doctor
 from crewdeck.tui.workspace.columns import GAP, cut_cells, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
@@ -127,7 +127,7 @@ def _book(ctx: Context, slots: list[overlap.Slot], tz: str, question: overlap.Se
         print_json({"id": task_id, **slot.as_json()})
     else:
         # As the table said it: on the reader's clock, and whose (PST is Manila's as well as Los Angeles').
-        when = f"{overlap.when_text(slot, tz, ctx.config.clock24)} {zone_label(slot.start, tz)}"
+        when = overlap.when_text(slot, tz, ctx.config.clock24, labelled=True)
         print(f"booked {short(task_id)} {a.book!r} {when} ({utc_iso(slot.start)})")
     return 0
 

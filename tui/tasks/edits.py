@@ -316,10 +316,14 @@ def _time_context(ws: Workspace, task: dict[str, Any], values: dict[str, Any], m
     }
 
 
+#: What ``every=`` takes for no rule: the series ends.
+_NO_RULE = ("", "none", "-")
+
+
 def parse_rule_text(text: str, me: Member, now: dt.datetime, owner: Member | None = None) -> recurrence.Rule | None:
     """``every=`` text: a rule in ``me``'s zone by default (one with no time in ``owner``'s, as quick-add reads it), or
     ``None`` for ``none`` (the series ends)."""
-    if text.strip().lower() in ("", "none", "-"):
+    if text.strip().lower() in _NO_RULE:
         return None
     words = text.split()
     try:
@@ -336,6 +340,20 @@ def _rules_and_fields(assignments: list[str]) -> tuple[list[str], list[str]]:
     return rules, [a for a in assignments if a not in rules]
 
 
+def _refuse_dates_a_rule_drops(task: dict[str, Any], values: dict[str, Any], rules: list[str], fields: list[str], future: bool) -> None:
+    """``UserError`` for ``due=`` or ``publish=`` given with ``every=RULE`` where the rule sets the due date, as quick-add
+    refuses ``every:`` with them: on a task open after this write (``values`` set on it) the rule moved it to its next
+    time, the date given dropped unsaid (a post's draft due after its slot); with ``future`` on an instance, the later
+    ones.  A task closed keeps its date, and the series' next instance is another task."""
+    if not rules or rules[-1].split("=", 1)[1].strip().lower() in _NO_RULE:
+        return
+    if not any(assigned_field(a) in ("due", "publish") for a in fields):
+        return
+    after = {**task, **values}
+    if (after["status"] or "inbox") in OPEN_STATUSES or (future and after["series"]):
+        raise UserError("every= sets the due date of each instance: drop due= and publish=")
+
+
 def _given_once(given: list[tuple[str, str]]) -> None:
     """``(field, as typed)`` of each value given: ``UserError`` for a field given twice, as quick-add refuses a second
     ``due:`` (the last one was taken unsaid, and a clock-change note told of the first typed against the last stored)."""
@@ -349,7 +367,7 @@ def check_assignments(ws: Workspace, task_id: str, assignments: list[str], me: M
     """Read ``assignments`` as ``apply_assignments`` reads them, writing nothing: ``UserError`` names a bad one (the
     app's ``:`` on a recurring task, before it asks which instances to change)."""
     rules, fields = _rules_and_fields(assignments)
-    task_values(ws, task_id, fields, me, now, clock24)
+    _refuse_dates_a_rule_drops(ws.task(task_id), task_values(ws, task_id, fields, me, now, clock24), rules, fields, future=False)
     if rules:
         parse_rule_text(rules[-1].split("=", 1)[1], me, now)
 
@@ -379,6 +397,7 @@ def apply_assignments(
     to start, change or end (``every=none``) a series, and the completion hook."""
     rules, fields = _rules_and_fields(assignments)
     values = task_values(ws, task_id, fields, me, now, clock24)
+    _refuse_dates_a_rule_drops(ws.task(task_id), values, rules, fields, future)
     if not future:
         # A value the task holds already is not written (nor logged) again; the later instances may differ from it.
         held = ws.task(task_id)

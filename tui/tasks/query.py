@@ -52,6 +52,7 @@ from crewdeck.tui.tasks.priorities import PRIORITY_WORDS
 from crewdeck.tui.time.when import (
     WEEKDAY_ALIASES,
     DateError,
+    MidnightError,
     WorkingDays,
     ambiguous_at,
     clock_words,
@@ -377,6 +378,8 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
             # At a time, < and > leave it out and <= and >= take it; a day is whole either way (due:<fri: on or before it).
             return f"t.due_utc {op or '='} ?", [instant]
         start, end = _day_bounds(words, ctx)
+    except MidnightError as exc:  # as a word looked for, it goes before due: (a filter's words are in any order)
+        raise UserError(f"due:{value}: {exc} (to look for the word, put it before due:)") from None
     except (DateError, ValueError) as exc:
         raise UserError(f"due:{value}: {exc}") from None
     if op.startswith("<"):

@@ -48,6 +48,7 @@ from crewdeck.tui.tasks.recurrence import first_instance, in_owners_zone, is_rul
 from crewdeck.tui.time.roster import working_week
 from crewdeck.tui.time.when import (
     DateError,
+    MidnightError,
     Moment,
     ambiguous_at,
     clock_change_note,
@@ -152,7 +153,7 @@ def parse(text: str) -> Draft:
             rule = [word[6:]] if word[6:] else []
             # A zone after the rule's time in any case ("09:00 utc"), as after a due time: checked, not read into the title.
             while i < len(words):
-                if rule and words[i].lower() == "at" and i + 1 < len(words):
+                if rule and words[i].lower() == "at" and i + 1 < len(words) and not clock_words(rule):
                     # every:mon at 10am, as due: reads a time after at (review rc: "at 10am" went into the title)
                     if time_shaped(words[i + 1]) or split_clock(words, i + 1) is not None:
                         i += 1
@@ -302,7 +303,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
         try:
             values["due"] = parse_due(draft.due_words, owner, creator.tz, now).value()
         except (DateError, ValueError) as exc:
-            raise UserError(f"due: {exc}") from None
+            raise _refused("due", exc) from None
         draft.notes.extend(_city_after_time(draft, ws, values["due"]["tz"]))
     if draft.publish_words:
         config = shared_publish(ws.conn)  # the workspace's: every member's quick-add gives the same slot and due date
@@ -310,7 +311,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
         try:
             slot = publish_slot(draft.publish_words, audience, draft.platform, config, now)
         except (DateError, ValueError) as exc:
-            raise UserError(f"publish: {exc}") from None
+            raise _refused("publish", exc) from None
         values["publish"] = slot.value()
         if draft.post:
             # A new post's slot, judged as a move onto it is. The posts' rules: imported when a post has a slot.
@@ -353,9 +354,15 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
         try:
             rule = parse_rule(draft.every_words, creator.tz, now.astimezone(zone(creator.tz)).date())
         except (DateError, ValueError) as exc:
-            raise UserError(f"every: {exc}") from None
+            raise _refused("every", exc) from None
         values = first_instance(values, in_owners_zone(rule, draft.every_words, owner), owner, now)
     return values
+
+
+def _refused(key: str, exc: ValueError) -> UserError:
+    """``due: …`` for a date or rule not read; for a midnight, how it stays a word of the title."""
+    kept = f" (\\{exc.word} keeps the word in the title)" if isinstance(exc, MidnightError) else ""
+    return UserError(f"{key}: {exc}{kept}")
 
 
 def _city_after_time(draft: Draft, ws: Workspace, meant_tz: str) -> list[str]:
@@ -401,10 +408,13 @@ def overdue_words(values: dict[str, Any], now: dt.datetime) -> str | None:
 
 
 def clock_change_notes(draft: Draft, values: dict[str, Any], now: dt.datetime, clock24: bool = True) -> list[str]:
-    """What to tell of a due date or publish slot typed (at ``now``) on a day or at a time the zone skips
-    (it moved forward by the gap) or at a time it repeats, on the reader's clock (``clock24``, else 12-hour)."""
+    """What to tell of a due date, publish slot or repeat rule's first instance typed (at ``now``) on a day or at a
+    time the zone skips (it moved forward by the gap) or at a time it repeats, on the reader's clock (``clock24``,
+    else 12-hour)."""
     said = (
         clock_change_note(draft.due_words, values.get("due"), now, clock24),
         clock_change_note(draft.publish_words, values.get("publish"), now, clock24),
+        # The rule's time stays as typed for the instances after: the first alone is moved, or the first of two.
+        clock_change_note(draft.every_words, values.get("due"), now, clock24),
     )
-    return [f"{name}: {note}" for name, note in zip(("due", "publish"), said) if note]
+    return [f"{name}: {note}" for name, note in zip(("due", "publish", "every"), said) if note]

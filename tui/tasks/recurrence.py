@@ -51,6 +51,7 @@ from crewdeck.tui.time.roster import day_exists
 from crewdeck.tui.time.when import (
     DEFAULT_DUE_TIME,
     DateError,
+    clock_words,
     could_be_zone,
     joined_clocks,
     localize,
@@ -231,12 +232,16 @@ def is_rule_word(word: str, following: list[str], before: list[str]) -> bool:
     after_count = len(before) == 1 and _INTERVAL.match(before[0]) is not None
     if w in _COUNTED_WORDS and (after_count or (opening and w not in ("year", "years"))):
         return True
-    if w in _FREQ_WORDS or w == "last" or w == EOD or (_ORDINAL.match(w) and not w.isdigit()):
+    if w in _FREQ_WORDS or w == "last" or (_ORDINAL.match(w) and not w.isdigit()):
         return True
     if _INTERVAL.match(w) and bool(following) and following[0].lower() in (*_FREQ_WORDS, *(("year", "years") if opening else ())):
         return True  # "2 weeks", "2 years"
+    # A rule has one time, as a due date has: a second is the title's ("every:day 10:00 midnight sale"); eod with a time
+    # is taken, for parse_rule to refuse, as due: takes "fri 17:00 eod".
+    if w == EOD:
+        return not any(word.lower() == EOD for word in before)
     if time_shaped(word) or split_clock([word, *following[:1]], 0) is not None:  # 17:00, 5pm, 5 pm
-        return True
+        return not clock_words(before)
     if could_be_zone(word):
         return True
     # Connecting words only when a rule word follows them.
@@ -255,8 +260,11 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
     count: int | None = None
     #: The interval as typed (3, "years"), for a refusal in the user's words.
     typed: tuple[int, str] = (1, "")
+    #: The rule's time (or eod) as typed: it has one.
+    clock: str | None = None
     for word in joined_clocks(words):  # "10 am" is a time, not a count of something
-        for part in filter(None, word.lower().split(",")):
+        for typed_part in filter(None, word.split(",")):
+            part = typed_part.lower()
             if count is not None and part not in _FREQ_WORDS and part not in ("year", "years"):
                 raise DateError(f"every {count}: a number of days, weeks, months or years (every 2 weeks)")
             if part in _FILLERS:
@@ -279,7 +287,7 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
             elif part == "last":
                 monthday = -1
             elif part == EOD:
-                time = None
+                clock, time = _one_clock(clock, typed_part), None
             elif (m := _ORDINAL.match(part)) and m.group(2):
                 monthday = int(m.group(1))
                 if not 1 <= monthday <= 31:
@@ -288,14 +296,15 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
                 zone(word)
                 tz = word
             elif time_shaped(part):
-                time = parse_time(part)
+                clock, time = _one_clock(clock, typed_part), parse_time(typed_part)
             else:
                 try:
-                    time = parse_time(part)
+                    time = parse_time(typed_part)
                 except DateError:
                     raise DateError(
                         f"{word!r} is not part of a repeat rule (try weekday 09:00, tue and thu 17:00, month on the 1st)"
                     ) from None
+                clock = _one_clock(clock, typed_part)
     if count is not None:
         raise DateError(f"every {count}: a number of days, weeks, months or years (every 2 weeks)")
     if interval > 1 and days and freq != "weekly":
@@ -308,6 +317,15 @@ def parse_rule(words: list[str], default_tz: str, today: dt.date) -> Rule:
     # Counted from the day, week or month of the first date the rule falls on.
     first = next(today + n * _DAY for n in range(62) if rule.matches(today + n * _DAY))
     return replace(rule, interval=interval, anchor=first)
+
+
+def _one_clock(given: str | None, typed: str) -> str:
+    """``typed``, the rule's time (or eod), refused after ``given``, another: a rule has one time, as a due date has."""
+    if given is None:
+        return typed
+    if EOD in (given.lower(), typed.lower()):
+        raise DateError("eod is a time of its own: give eod or a time, not both")
+    raise DateError(f"{typed!r}: a rule has one time, and {given} is it already")
 
 
 def _too_many(count: int, word: str, freq: str) -> DateError:

@@ -54,7 +54,7 @@ from crewdeck.sync.state.records import LAST_DAY
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.tasks.estimates import format_estimate, parse_estimate
 from crewdeck.tui.time.roster import spans_between, wall_instant, working_week
-from crewdeck.tui.time.when import DateError, clock_text, parse_day, parse_utc, utc_iso, zone_abbrev
+from crewdeck.tui.time.when import DateError, clock_text, parse_day, parse_utc, repeated, utc_iso, zone_abbrev, zone_label
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
@@ -617,10 +617,17 @@ def seat_headers(slot: Slot) -> list[str]:
     return [f"@{s.member.handle}" + ("" if s.required else "?") for s in slot.seats]
 
 
-def when_text(slot: Slot, tz: str, clock24: bool = True) -> str:
-    """``Mon 11-30 16:00-17:00``: the slot in ``tz``."""
+def when_text(slot: Slot, tz: str, clock24: bool = True, *, labelled: bool = False) -> str:
+    """``Mon 11-30 16:00-17:00``: the slot in ``tz``; ``labelled``, with whose time it is (``16:00-17:00 CET``).
+
+    Where the clocks change in it, each end says its offset (``01:00 BST to 01:00 GMT``, where ``01:00-01:00`` said
+    an hour as none); where a time of it is one the clocks show twice, which of the two (``01:00-02:00 GMT``)."""
     local, local_end = slot.start.astimezone(zone(tz)), slot.end.astimezone(zone(tz))
-    return f"{local:%a %m-%d} {clock_text(local, clock24)}-{clock_text(local_end, clock24)}"
+    start, end = clock_text(local, clock24), clock_text(local_end, clock24)
+    if local.utcoffset() != local_end.utcoffset():
+        return f"{local:%a %m-%d} {start} {zone_abbrev(slot.start, tz)} to {end} {zone_label(slot.end, tz)}"
+    said = labelled or repeated(local) or repeated(local_end)
+    return f"{local:%a %m-%d} {start}-{end}" + (f" {zone_label(slot.start, tz)}" if said else "")
 
 
 def seat_texts(slot: Slot, tz: str, clock24: bool = True, *, zones: bool = True) -> list[str]:

@@ -52,7 +52,8 @@ _ISO_INSTANT = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\d{1,2}:\d{2})(?::00)?([Zz])
 #: A day and, after its T, a time as the other forms write one (``2026-12-10T9am``, ``2026-12-10Teod``): the filters
 #: read these before ISO instants were read everywhere.
 _ISO_DAY_T = re.compile(r"(\d{4}-\d{2}-\d{2})[Tt](\S+)\Z")
-_TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z|noon\Z", re.IGNORECASE)
+#: ``midnight`` too: meant as a time, and refused as one (``parse_time``), where it was read into a title.
+_TIME_SHAPE = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z|[0-9]{1,2}(?::[0-9]{2})?(?:am|pm)\Z|noon\Z|midnight\Z", re.IGNORECASE)
 #: The time a date means when none is given and nothing better is known.
 DEFAULT_DUE_TIME = dt.time(17, 0)
 
@@ -63,6 +64,15 @@ ENV_NOW = "CREWDECK_NOW"
 
 class DateError(ValueError):
     """Text that is not a date or time we understand, with what we expected."""
+
+
+class MidnightError(DateError):
+    """``midnight`` as a time: Friday's start to some, its end to most.  ``word`` as typed, for its reader to say how it
+    stays a word (of a quick-add's title, a filter's text)."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__(f"{word!r} is the start of one day and the end of the one before: write 00:00 or 23:59 on the day meant")
+        self.word = word
 
 
 def check_day(day: dt.date, text: str | None = None) -> dt.date:
@@ -250,8 +260,10 @@ def time_shaped(word: str) -> bool:
 
 
 def parse_time(text: str) -> dt.time:
-    if text.strip().lower() == "noon":  # as people write 12:00 (midnight is not: which day's?)
+    if text.strip().lower() == "noon":  # as people write 12:00
         return dt.time(12, 0)
+    if text.strip().lower() == "midnight":
+        raise MidnightError(text.strip())
     m = _TIME.match(text.strip())
     if not m:
         raise DateError(f"{text!r} is not a time (like 17:00 or 5pm)")
@@ -752,6 +764,11 @@ def same_clock(instant: dt.datetime, tz_name: str, other_tz: str) -> bool:
     return in_zone(instant, tz_name).utcoffset() == in_zone(instant, other_tz).utcoffset()
 
 
+def repeated(local: dt.datetime) -> bool:
+    """Whether the wall clock of an aware datetime reads so twice that day (01:30 on a night the clocks go back)."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
 def clock_text(local: dt.datetime, clock24: bool = True) -> str:
     """``17:00`` or ``5:00pm``: the wall clock of an aware datetime, as it stands."""
     return local.strftime("%H:%M") if clock24 else local.strftime("%I:%M%p").lstrip("0").lower()
@@ -886,7 +903,7 @@ def clock_change_note(words: Sequence[str], value: Mapping[str, str] | None, now
             f"{clock(asked)} does not exist in {value['tz']} on {local:%a %Y-%m-%d} (the clocks go forward): "
             f"{clock_text(local, clock24)} {zone_abbrev(instant, value['tz'])} instead"
         )
-    if local.replace(fold=1 - local.fold).utcoffset() == local.utcoffset():
+    if not repeated(local):
         return None
     which = "the second" if local.fold else "the first"
     return (
