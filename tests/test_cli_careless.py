@@ -603,6 +603,15 @@ def test_set_keeps_a_due_date_with_a_repeat_rule_on_a_closed_task(cli: Cli) -> N
     assert "drop due= and publish=" in cli("set", done, "due=thu 09:00", "every=tue 10:00", "--future").err
     reopened = cli("set", done, "status=todo", "due=thu 09:00", "every=tue 10:00")  # open again: the rule moves it
     assert "drop due= and publish=" in reopened.err
+    # Review rg: an open instance of a series closed in the same command is moved by the new rule first.
+    standup = cli.ok("add", "Standup every:day 10:00").strip()[:8]
+    before = json.loads(cli.ok("show", standup, "--json"))
+    closing_instance = cli("set", standup, "status=done", "due=wed 08:00", "every=mon 11:00")
+    assert (closing_instance.code, closing_instance.err) == (
+        2,
+        "crewdeck: error: every= sets the due date of each instance: drop due= and publish=\n",
+    )
+    assert json.loads(cli.ok("show", standup, "--json")) == before
 
 
 def test_set_refuses_a_publish_slot_with_a_repeat_rule_as_quick_add_does(cli: Cli) -> None:

@@ -344,13 +344,15 @@ def _refuse_dates_a_rule_drops(task: dict[str, Any], values: dict[str, Any], rul
     """``UserError`` for ``due=`` or ``publish=`` given with ``every=RULE`` where the rule sets the due date, as quick-add
     refuses ``every:`` with them: on a task open after this write (``values`` set on it) the rule moved it to its next
     time, the date given dropped unsaid (a post's draft due after its slot); with ``future`` on an instance, the later
-    ones.  A task closed keeps its date, and the series' next instance is another task."""
+    ones.  A task closed keeps its date, and the series' next instance is another task; but an instance of a series
+    still open as stored is moved by the new rule before a ``status=done`` in the same command closes it."""
     if not rules or rules[-1].split("=", 1)[1].strip().lower() in _NO_RULE:
         return
     if not any(assigned_field(a) in ("due", "publish") for a in fields):
         return
     after = {**task, **values}
-    if (after["status"] or "inbox") in OPEN_STATUSES or (future and after["series"]):
+    open_now = (task["status"] or "inbox") in OPEN_STATUSES
+    if (after["status"] or "inbox") in OPEN_STATUSES or (after["series"] and (future or open_now)):
         raise UserError("every= sets the due date of each instance: drop due= and publish=")
 
 
