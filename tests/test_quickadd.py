@@ -283,6 +283,10 @@ def test_midnight_refused_says_how_it_stays_a_word(cli: Cli) -> None:
     filtered = cli("tasks", "due:<fri midnight")
     assert filtered.code == 2 and filtered.err.endswith("on the day meant (to look for the word, put it before due:)\n")
     assert [t["id"][:8] for t in json.loads(cli.ok("tasks", "Midnight", "due:<fri", "--json"))] == [kept]  # as it says
+    # Review rg: written onto due: or every:, the word has no backslash or place before due: that keeps it.
+    for attached in (("add", "Prep due:midnight"), ("add", "Sale every:mon,midnight"), ("tasks", "due:<midnight")):
+        said = cli(*attached)
+        assert said.code == 2 and said.err.endswith("on the day meant\n"), said.err
 
 
 def test_a_backslash_keeps_a_word_literal() -> None:

@@ -303,7 +303,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
         try:
             values["due"] = parse_due(draft.due_words, owner, creator.tz, now).value()
         except (DateError, ValueError) as exc:
-            raise _refused("due", exc) from None
+            raise _refused("due", draft.due_words, exc) from None
         draft.notes.extend(_city_after_time(draft, ws, values["due"]["tz"]))
     if draft.publish_words:
         config = shared_publish(ws.conn)  # the workspace's: every member's quick-add gives the same slot and due date
@@ -311,7 +311,7 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
         try:
             slot = publish_slot(draft.publish_words, audience, draft.platform, config, now)
         except (DateError, ValueError) as exc:
-            raise _refused("publish", exc) from None
+            raise _refused("publish", draft.publish_words, exc) from None
         values["publish"] = slot.value()
         if draft.post:
             # A new post's slot, judged as a move onto it is. The posts' rules: imported when a post has a slot.
@@ -354,14 +354,16 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
         try:
             rule = parse_rule(draft.every_words, creator.tz, now.astimezone(zone(creator.tz)).date())
         except (DateError, ValueError) as exc:
-            raise _refused("every", exc) from None
+            raise _refused("every", draft.every_words, exc) from None
         values = first_instance(values, in_owners_zone(rule, draft.every_words, owner), owner, now)
     return values
 
 
-def _refused(key: str, exc: ValueError) -> UserError:
-    """``due: …`` for a date or rule not read; for a midnight, how it stays a word of the title."""
-    kept = f" (\\{exc.word} keeps the word in the title)" if isinstance(exc, MidnightError) else ""
+def _refused(key: str, words: list[str], exc: ValueError) -> UserError:
+    """``due: …`` for a date or rule not read; for a midnight typed as a word of its own, how it stays a word of the
+    title (one written onto ``due:``, ``due:midnight``, has no backslash that keeps it)."""
+    alone = isinstance(exc, MidnightError) and exc.word.lower() not in words[0].lower()
+    kept = f" (\\{exc.word} keeps the word in the title)" if alone else ""
     return UserError(f"{key}: {exc}{kept}")
 
 
