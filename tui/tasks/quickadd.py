@@ -362,8 +362,9 @@ def resolve(draft: Draft, ws: Workspace, creator: Member, now: dt.datetime, cloc
 def _refused(key: str, words: list[str], exc: ValueError) -> UserError:
     """``due: …`` for a date or rule not read; for a midnight typed as a word of its own, how it stays a word of the
     title (one written onto ``due:``, ``due:midnight``, has no backslash that keeps it)."""
-    alone = isinstance(exc, MidnightError) and exc.word.lower() not in words[0].lower()
-    kept = f" (\\{exc.word} keeps the word in the title)" if alone else ""
+    kept = ""
+    if isinstance(exc, MidnightError) and exc.word.lower() not in words[0].lower():
+        kept = f" (\\{exc.word} keeps the word in the title)"
     return UserError(f"{key}: {exc}{kept}")
 
 
