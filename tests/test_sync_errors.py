@@ -13,15 +13,15 @@ import ssl
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from crewdeck.sync.client.engine import SyncEngine
-from crewdeck.sync.client.metakeys import META_URL
-from crewdeck.sync.client.remote import Client, Offline, Remote, unsent
+from crewdeck.sync.client.metakeys import META_MEMBER, META_URL
+from crewdeck.sync.client.remote import PUSH_BATCH, Client, Offline, Remote, unsent
 from crewdeck.sync.state.clock import wall_ms
 from crewdeck.sync.state.store import Store
 
@@ -83,6 +83,47 @@ def test_a_replica_given_a_new_token_pushes_what_was_made_while_its_old_one_was_
     assert said.startswith("this replica syncs with the new token from now on (1 unsent edit to push)\npushed 4,"), said
     assert "Made while the token was revoked" in crewdeck("-w", str(team), "show", made[:8])
     crewdeck("-w", str(path), "sync")  # the new token is kept
+
+
+class RevokingOnFirstPush(httpx.HTTPTransport):
+    """To the real server, revoking the token (``revoke``) once the first push has its answer: the push after it is
+    the first request the revoked token makes."""
+
+    def __init__(self, revoke: Callable[[], object]) -> None:
+        super().__init__()
+        self.revoke: Callable[[], object] | None = revoke
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.url.path.endswith("/push") and self.revoke is not None:
+            self.revoke()
+            self.revoke = None
+        return response
+
+
+def test_a_token_revoked_while_a_push_is_under_way_says_what_stays_unsent_and_a_new_token_sends_it(
+    replica: tuple[Path, Path, str, Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Refused half way through a long push, sync said only to get a new token: not that the edits after the batches
+    # sent wait in this replica, which a member joining again to be safe would leave behind.
+    team, path, token_id, _ = replica
+    with Store(path) as store:
+        member = store.get_meta(META_MEMBER) or ""
+        with store.write(member) as w:
+            for i in range(2 * PUSH_BATCH):
+                w.create("task", {"title": f"Caption {i}"})
+        typed = {row[0] for row in store.conn.execute("SELECT op_id FROM ops WHERE node = ?", (store.node,))}
+    for_remote = Client.for_remote
+    revoking = RevokingOnFirstPush(lambda: crewdeck("token", "revoke", token_id, "--workspace", str(team)))
+    monkeypatch.setattr(Client, "for_remote", lambda remote: for_remote(remote, revoking))
+    said = crewdeck_fails("-w", str(path), "sync")
+    assert said.startswith(f"crewdeck: error: sync with {replica[3].url}: the token has been revoked;"), said
+    assert said.endswith(f"; {PUSH_BATCH:,} edits made here were not sent yet and stay in {path}\n"), said
+    monkeypatch.undo()
+    _, new = create_token("ana", "--workspace", str(team))
+    assert crewdeck("-w", str(path), "sync", "--token", new).rstrip().endswith(", 0 unsent")
+    with Store(team) as served:
+        assert typed <= {row[0] for row in served.conn.execute("SELECT op_id FROM ops")}
 
 
 def test_a_replica_whose_clock_runs_fast_still_takes_in_what_its_team_sent(replica: tuple[Path, Path, str, Server]) -> None:

@@ -264,7 +264,7 @@ def server_restored(restored: bool, resent: int, refused_again: int = 0) -> str:
 
 def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
     """``exc``'s line for the replica at ``path`` (``left``: its unsent edits, ``unsent``): a token refused says how to give it a
-    new one, ``sync --token-file`` (the command line is in the process list), which keeps the replica's unsent edits (joining again would leave them behind); a member
+    new one, ``sync --token-file`` (the command line is in the process list), which keeps the replica's unsent edits (joining again would leave them behind), and how many wait; a member
     made a guest or removed, that their edits stay.  ``crewdeck sync`` and the app's sync status both say it from here."""
     text = str(exc)
     if exc.code == WRONG_SCHEME and isinstance(exc.body.get("url"), str):
@@ -282,7 +282,9 @@ def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
         return text
     if not text.endswith(NEW_TOKEN):
         text = f"{text}; {NEW_TOKEN}"  # a refusal without the server's reason, or an event stream it ended
-    return f"{text}, and give it to this replica: crewdeck --workspace {shlex.quote(str(path))} sync --token-file FILE (a file holding it)"
+    text = f"{text}, and give it to this replica: crewdeck --workspace {shlex.quote(str(path))} sync --token-file FILE (a file holding it)"
+    # A token revoked half way through a long push: what waits here is what a member joining again would leave behind.
+    return f"{text}; {_kept(left, 'not sent yet', path)}" if left else text
 
 
 def _error_body(content: bytes) -> dict[str, Any] | None:
