@@ -518,8 +518,9 @@ def cmd_join(ctx: Context) -> int:
     except FirstSyncStopped as stopped:
         # The replica is made, with the pages pulled before: what the cause's own words say was not written is the
         # page it stopped at, not the replica.
-        # Nor its "try again in a moment": here it is the sync that goes on, not the join.
-        why = str(stopped.cause).removesuffix("; nothing was written").removesuffix("; try again in a moment")
+        # Nor its "try again" (in a moment, later, or if it fails again: a server that failed, a connection cut off): here
+        # it is the sync that goes on, not the join, and that sync says what to do if it stops too.
+        why = str(stopped.cause).removesuffix("; nothing was written").split("; try again", 1)[0]
         # Never "try again" (75), even for a server down or busy: join run again stops at the replica it made.  The sync
         # said finishes it, later as every sync.
         raise UserError(
