@@ -1190,6 +1190,36 @@ def test_a_join_whose_disk_fills_during_the_first_pull_says_the_replica_is_made_
     assert pulled == notes
 
 
+def test_a_sync_whose_disk_fills_during_its_pull_says_what_it_sent_and_pulled_stays_and_the_next_goes_on(
+    served: tuple[Path, Server], tmp_path: Path
+) -> None:
+    # The push had gone and the first pages were kept when the replica's disk filled: sync said only "nothing was
+    # written", no word of the server, and a member took the edit sent for one still to send.
+    team, server = served
+    path = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    notes = {f"Brief {i}": f"{i} " + "draft " * 15_000 for i in range(8)}  # 90 KB each, 720 KB in all
+    for title, text in notes.items():
+        task = crewdeck("-w", str(team), "--as", "raj", "add", title).strip()
+        crewdeck("-w", str(team), "--as", "raj", "set", task, f"notes={text}")
+    sent = crewdeck("-w", str(path), "add", "Shot list").strip()
+    limit = 500_000  # a disk with room for the replica, not for the team's notes
+    script = (
+        f"import resource, sys\nresource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "from crewdeck.tui.cli.main import main\nsys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run([sys.executable, "-c", script, "-w", str(path), "sync"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"crewdeck: error: sync with {server.url}: cannot write {path} (disk I/O error): this process may write no file "
+        f"past {limit:,} bytes (its file size limit: ulimit -f); what this sync sent and pulled before stays, and the "
+        "next sync goes on from there\n"
+    )
+    with Store(team) as store:
+        assert store.record("task", sent) is not None
+    assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")  # room again
+    assert export(path) == export(team)
+
+
 def test_a_join_whose_replica_cannot_keep_its_server_leaves_no_file_and_joins_again(
     served: tuple[Path, Server], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

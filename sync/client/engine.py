@@ -45,6 +45,7 @@ from crewdeck.sync.client.remote import (
     SyncError,
     mark_removed,
     replica_refusal,
+    replica_unwritten,
     sync_round,
     unsent,
 )
@@ -535,6 +536,8 @@ def _failure_message(exc: Exception, path: Path, left: int) -> str:
         return f"this machine's clock is off: {exc}"
     if isinstance(exc, SyncError):
         return replica_refusal(exc, path, left)
-    if isinstance(exc, (WorkspaceError, sqlite3.DatabaseError)):
+    if isinstance(exc, WorkspaceError):
+        return replica_unwritten(exc, path, left)
+    if isinstance(exc, sqlite3.DatabaseError):
         return str(exc)
     return f"sync failed unexpectedly ({type(exc).__name__}: {exc}); retrying"

@@ -287,6 +287,15 @@ def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
     return f"{text}; {_kept(left, 'not sent yet', path)}" if left else text
 
 
+def replica_unwritten(exc: WorkspaceError, path: str | Path, left: int = 0) -> str:
+    """``exc``'s line for a round the replica at ``path`` stopped itself (its disk full, a write it could not make; ``left``:
+    its unsent edits).  The write's own "nothing was written" is the failed write's alone: the push made before it and the
+    pages pulled before it stand, and a member read it as the whole sync's.  ``crewdeck sync`` and the app's sync status
+    both say it from here."""
+    said = f"{str(exc).replace('; nothing was written', '', 1)}; what this sync sent and pulled before stays, and the next sync goes on from there"
+    return f"{said}; {_kept(left, 'not sent yet', path)}" if left else said
+
+
 def _error_body(content: bytes) -> dict[str, Any] | None:
     """An error answer's JSON object, or ``None`` when the body is none (a proxy's page, a web site)."""
     try:

@@ -575,7 +575,7 @@ def cmd_sync(ctx: Context) -> int:
     remote = Remote.of(store)
     if remote is None:
         raise UserError(f"{typed_name(store.path)} has no remote; make a replica with: crewdeck join URL --token-file TOKENFILE FILE")
-    from crewdeck.sync.client.remote import Client, replica_refusal, retoken
+    from crewdeck.sync.client.remote import Client, replica_refusal, replica_unwritten, retoken
     from crewdeck.tui.workspace import describe  # what a round's report names; serve, token and join never load it
 
     url = None
@@ -608,6 +608,8 @@ def cmd_sync(ctx: Context) -> int:
             mark_removed(store)
         # A server out of reach or busy (its file locked past the wait) is tried again later, as a cron job's mail is.
         raise stopped_by(exc, f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}") from None
+    except WorkspaceError as exc:
+        raise stopped_by(exc, f"sync with {remote.url}: {replica_unwritten(exc, store.path, unsent(store))}") from None
     finally:
         client.close()
     if result.carried:
