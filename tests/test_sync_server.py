@@ -852,6 +852,41 @@ def test_a_push_the_servers_full_disk_refuses_says_its_disk_is_full(tmp_path: Pa
         assert not any(v["title"].startswith("Post ") for _, v in store.records("task"))
 
 
+#: ``crewdeck serve ARGS --port N`` in a process that may write no file past ``LIMIT`` bytes (``LIMIT ARGS --port N``): a
+#: workspace file the server cannot write, as on a disk that failed or went read-only under it.
+LIMITED_FILE_SERVER = """
+import resource
+import sys
+limit = int(sys.argv.pop(1))
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from crewdeck.tui.cli.main import main
+sys.exit(main(["serve", *sys.argv[1:]]))
+"""
+
+
+def test_a_push_the_server_cannot_write_says_whoever_runs_it_must_read_its_log(tmp_path: Path) -> None:
+    # The member was told the workspace file was "busy or unreadable" and to try again in a moment, for as long as
+    # nobody looked at the server; only its log said it could not write the file.
+    team = make_team(tmp_path)
+    token = new_token("ana", "--workspace", str(team))
+    server = Server(["32769", str(team)], entry=["-c", LIMITED_FILE_SERVER]).start()  # room for the -shm's 32 KiB alone
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", server.url, "--token-file", token_file(tmp_path, token), str(replica))
+        for i in range(40):
+            crewdeck("-w", str(replica), "add", f"Post {i} " + "x" * 400)
+        said = crewdeck_fails("-w", str(replica), "sync", status=75)
+    finally:
+        logged = server.stop()
+    assert said == (
+        f"crewdeck: error: sync with {server.url}: the server is unavailable for now (503: the server cannot write its "
+        "workspace file, nothing was stored: whoever runs the server must read its log); try again in a moment; 40 edits "
+        f"made here were not sent yet and stay in {replica}\n"
+    )
+    assert f"cannot write {team} (disk I/O error): this process may write no file past 32,769 bytes" in logged, logged
+    assert "Traceback" not in logged, logged
+
+
 def test_a_server_told_to_stop_with_nothing_open_ends_without_waiting_for_a_timer(tmp_path: Path) -> None:
     # uvicorn looked for the signal at its next tick (0.1 s) and paused 0.1 s more before closing, though no connection
     # was open: some 0.2 s at every stop, for a person restarting a server as for the suite's hundreds of servers.  On a

@@ -101,6 +101,11 @@ class DiskFull(WorkspaceError):
     """A write the full disk holding the workspace refused: nothing was written."""
 
 
+class WriteFailed(WorkspaceError):
+    """A write the workspace's disk or file refused otherwise (the disk failed or went read-only, the file's access, the
+    process's file size limit): nothing was written, and no wait for another writer mends it."""
+
+
 class WorkspaceBusy(WorkspaceError):
     """The workspace stayed locked by another process past the wait (``busy_timeout``): nothing was done, and the same
     command may succeed later, which a script (a cron job) is to tell from input that will never do."""
@@ -1555,10 +1560,10 @@ def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
     if code == sqlite3.SQLITE_IOERR:
         trouble = io_trouble(path)
         if trouble is not None:
-            return WorkspaceError(f"cannot write {typed_name(path)} ({exc}): {trouble}; nothing was written")
-        return WorkspaceError(f"the disk failed while writing {typed_name(path)} ({exc}); nothing was written")
+            return WriteFailed(f"cannot write {typed_name(path)} ({exc}): {trouble}; nothing was written")
+        return WriteFailed(f"the disk failed while writing {typed_name(path)} ({exc}); nothing was written")
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return WorkspaceError(f"cannot write {typed_name(path)}: {access_problem(path) or exc}; nothing was written")
+        return WriteFailed(f"cannot write {typed_name(path)}: {access_problem(path) or exc}; nothing was written")
     return None
 
 
