@@ -7,6 +7,7 @@ real HTTP server standing in for what sits at a wrong URL.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import socket
 import ssl
@@ -22,7 +23,7 @@ import pytest
 from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.client.metakeys import META_MEMBER, META_URL
 from crewdeck.sync.client.remote import PUSH_BATCH, Client, Offline, Remote, unsent
-from crewdeck.sync.state.clock import wall_ms
+from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
@@ -144,6 +145,28 @@ def test_a_replica_whose_clock_runs_fast_still_takes_in_what_its_team_sent(repli
         assert [v["title"] for _, v in store.records("task")] == ["Brief for the shoot"]
         assert unsent(store) == 1  # the edit made here waits for the clocks to agree
         assert (store.record("member", remote.member) or {})["name"] == "Ana S."
+
+
+def test_a_replica_whose_clock_ran_an_hour_fast_and_was_set_right_says_when_writes_go_again(
+    replica: tuple[Path, Path, str, Server],
+) -> None:
+    # Set right, the laptop's clock was an hour behind the stamps made while it ran fast, and every write said "check the
+    # date and time settings" of a clock now right, with no word of when writing would go again.
+    _, path, _, _ = replica
+    with Store(path) as store:
+        store.wall = lambda: wall_ms() + 60 * 60_000
+        remote = Remote.of(store)
+        assert remote is not None
+        with store.write(remote.member) as w:
+            w.set("member", remote.member, {"name": "Ana S."})
+        ahead = max(Stamp.parse(row[0]).ms for row in store.conn.execute("SELECT op_id FROM ops"))
+    said = crewdeck_fails("-w", str(path), "add", "Typed once the clock was set right")
+    again = dt.datetime.fromtimestamp(-(-(ahead - MAX_DRIFT_MS) // 60_000) * 60, dt.UTC)  # to the next whole minute
+    assert said.rstrip().endswith(
+        f"nothing was written; if this machine's clock is right now, writing goes again from {again:%Y-%m-%d %H:%M} UTC"
+    ), said
+    with Store(path) as store:
+        assert unsent(store) == 1  # the edit made while the clock ran fast waits to be sent
 
 
 def test_a_url_with_a_path_the_server_does_not_have_says_to_check_it(replica: tuple[Path, Path, str, Server], tmp_path: Path) -> None:

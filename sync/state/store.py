@@ -993,10 +993,14 @@ class Store:
         """
         ahead = clock.last.ms - self.wall()
         if ahead > MAX_DRIFT_MS:
+            # A clock set right after it ran fast leaves the stamps made meanwhile ahead, which no setting mends: only
+            # time does, and when is said (to the next whole minute), so nobody checks a right clock for an hour.
+            again = dt.datetime.fromtimestamp(-(-(clock.last.ms - MAX_DRIFT_MS) // 60_000) * 60, dt.UTC)
             raise WorkspaceError(
                 f"the workspace's clock is {format_duration(ahead)} ahead of this machine's clock "
                 f"(limit {format_duration(MAX_DRIFT_MS)}): one of the clocks is off, this machine's or that of "
-                "whoever wrote last; check the date and time settings, nothing was written"
+                "whoever wrote last; check the date and time settings, nothing was written; if this machine's clock is "
+                f"right now, writing goes again from {again:%Y-%m-%d %H:%M} UTC"
             )
 
     def _materialize_local(self, rows: list[tuple[Any, ...]], pending: PendingWrites) -> None:
