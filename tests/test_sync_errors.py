@@ -23,11 +23,23 @@ import pytest
 from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.client.metakeys import META_MEMBER, META_URL
 from crewdeck.sync.client.remote import PUSH_BATCH, Client, Offline, Remote, unsent
-from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp, wall_ms
+from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
-from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, standing, token_file, wait_until
+from .syncsupport import (
+    PATIENCE,
+    Server,
+    create_token,
+    crewdeck,
+    crewdeck_fails,
+    free_port,
+    make_team,
+    renamed_on_a_fast_clock,
+    standing,
+    token_file,
+    wait_until,
+)
 
 TOKEN = "crewdeck_" + "a" * 43
 
@@ -131,12 +143,7 @@ def test_a_replica_whose_clock_runs_fast_still_takes_in_what_its_team_sent(repli
     # The server refused the push (stamped ten minutes ahead of its clock) and the round ended there: for as long as the
     # laptop's clock stayed fast, its member saw none of the team's work.
     team, path, _, _ = replica
-    with Store(path) as store:
-        store.wall = lambda: wall_ms() + 10 * 60_000
-        remote = Remote.of(store)
-        assert remote is not None
-        with store.write(remote.member) as w:
-            w.set("member", remote.member, {"name": "Ana S."})
+    member = renamed_on_a_fast_clock(path, "Ana S.", 10)
     crewdeck("-w", str(team), "--as", "raj", "add", "Brief for the shoot @ana")
     said = crewdeck_fails("-w", str(path), "sync")
     assert "ahead of the server's clock (limit 5m00s)" in said, said
@@ -144,7 +151,7 @@ def test_a_replica_whose_clock_runs_fast_still_takes_in_what_its_team_sent(repli
     with Store(path) as store:
         assert [v["title"] for _, v in store.records("task")] == ["Brief for the shoot"]
         assert unsent(store) == 1  # the edit made here waits for the clocks to agree
-        assert (store.record("member", remote.member) or {})["name"] == "Ana S."
+        assert (store.record("member", member) or {})["name"] == "Ana S."
 
 
 def test_a_replica_whose_clock_ran_an_hour_fast_and_was_set_right_says_when_writes_go_again(
@@ -153,12 +160,8 @@ def test_a_replica_whose_clock_ran_an_hour_fast_and_was_set_right_says_when_writ
     # Set right, the laptop's clock was an hour behind the stamps made while it ran fast, and every write said "check the
     # date and time settings" of a clock now right, with no word of when writing would go again.
     _, path, _, _ = replica
+    renamed_on_a_fast_clock(path, "Ana S.", 60)
     with Store(path) as store:
-        store.wall = lambda: wall_ms() + 60 * 60_000
-        remote = Remote.of(store)
-        assert remote is not None
-        with store.write(remote.member) as w:
-            w.set("member", remote.member, {"name": "Ana S."})
         ahead = max(Stamp.parse(row[0]).ms for row in store.conn.execute("SELECT op_id FROM ops"))
     said = crewdeck_fails("-w", str(path), "add", "Typed once the clock was set right")
     again = dt.datetime.fromtimestamp(-(-(ahead - MAX_DRIFT_MS) // 60_000) * 60, dt.UTC)  # to the next whole minute

@@ -46,6 +46,7 @@ from .syncsupport import (
     free_port,
     make_team,
     new_token,
+    renamed_on_a_fast_clock,
     token_file,
     wait_until,
 )
@@ -237,12 +238,7 @@ def test_edits_made_after_pulling_a_fast_clocks_stamps_stay_edits_of_their_own(s
     team, server = served
     ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
     raj = join(server, new_token("raj", "--workspace", str(team)), tmp_path / "raj.db")
-    with Store(raj) as store:
-        store.wall = lambda: wall_ms() + 4 * 60_000
-        remote = Remote.of(store)
-        assert remote is not None
-        with store.write(remote.member) as w:
-            w.set("member", remote.member, {"name": "Raj M."})
+    renamed_on_a_fast_clock(raj, "Raj M.", 4)
     crewdeck("-w", str(raj), "sync")
     crewdeck("-w", str(ana), "sync")
     task = crewdeck("-w", str(ana), "add", "First cut").strip()
@@ -827,31 +823,6 @@ sys.exit(main(["serve", *sys.argv[1:]]))
 """
 
 
-def test_a_push_the_servers_full_disk_refuses_says_its_disk_is_full(tmp_path: Path) -> None:
-    # The member was told the workspace file was "busy or unreadable" and to try again in a moment, for as long as
-    # nobody freed any space; only the server's log said the disk was full.
-    team = make_team(tmp_path)
-    token = new_token("ana", "--workspace", str(team))
-    server = Server([str(team)], entry=["-c", FULL_DISK_SERVER]).start()
-    try:
-        replica = tmp_path / "ana.db"
-        crewdeck("join", server.url, "--token-file", token_file(tmp_path, token), str(replica))
-        for i in range(40):
-            crewdeck("-w", str(replica), "add", f"Post {i} " + "x" * 400)
-        # 75, try again later: the push may pass once space is freed, as a mail server's full disk defers mail (SMTP 452).
-        said = crewdeck_fails("-w", str(replica), "sync", status=75)
-    finally:
-        logged = server.stop()
-    assert said == (
-        f"crewdeck: error: sync with {server.url}: the server is unavailable for now (503: the server's disk is full, "
-        "nothing was stored: whoever runs the server must free some space on it); try again in a moment; 40 edits made "
-        f"here were not sent yet and stay in {replica}\n"
-    )
-    assert f"disk full while writing {team}" in logged and "Traceback" not in logged, logged
-    with Store(team) as store:
-        assert not any(v["title"].startswith("Post ") for _, v in store.records("task"))
-
-
 #: ``crewdeck serve ARGS --port N`` in a process that may write no file past ``LIMIT`` bytes (``LIMIT ARGS --port N``): a
 #: workspace file the server cannot write, as on a disk that failed or went read-only under it.
 LIMITED_FILE_SERVER = """
@@ -864,27 +835,46 @@ sys.exit(main(["serve", *sys.argv[1:]]))
 """
 
 
-def test_a_push_the_server_cannot_write_says_whoever_runs_it_must_read_its_log(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("server_args", "told", "logged_why"),
+    [
+        (
+            ["-c", FULL_DISK_SERVER],
+            "the server's disk is full, nothing was stored: whoever runs the server must free some space on it",
+            "disk full while writing {team}",
+        ),
+        (
+            ["-c", LIMITED_FILE_SERVER, "32769"],  # room for the -shm's 32 KiB alone
+            "the server cannot write its workspace file, nothing was stored: whoever runs the server must read its log",
+            "cannot write {team} (disk I/O error): this process may write no file past 32,769 bytes",
+        ),
+    ],
+    ids=["full", "unwritable"],
+)
+def test_a_push_the_servers_disk_refuses_says_whoever_runs_it_must_see_to_it(
+    server_args: list[str], told: str, logged_why: str, tmp_path: Path
+) -> None:
     # The member was told the workspace file was "busy or unreadable" and to try again in a moment, for as long as
-    # nobody looked at the server; only its log said it could not write the file.
+    # nobody freed any space or looked at a disk that failed; only the server's log said why.
     team = make_team(tmp_path)
     token = new_token("ana", "--workspace", str(team))
-    server = Server(["32769", str(team)], entry=["-c", LIMITED_FILE_SERVER]).start()  # room for the -shm's 32 KiB alone
+    server = Server([str(team)], entry=server_args).start()
     try:
         replica = tmp_path / "ana.db"
         crewdeck("join", server.url, "--token-file", token_file(tmp_path, token), str(replica))
         for i in range(40):
             crewdeck("-w", str(replica), "add", f"Post {i} " + "x" * 400)
+        # 75, try again later: the push may pass once the disk is seen to, as a mail server's full disk defers mail (SMTP 452).
         said = crewdeck_fails("-w", str(replica), "sync", status=75)
     finally:
         logged = server.stop()
     assert said == (
-        f"crewdeck: error: sync with {server.url}: the server is unavailable for now (503: the server cannot write its "
-        "workspace file, nothing was stored: whoever runs the server must read its log); try again in a moment; 40 edits "
-        f"made here were not sent yet and stay in {replica}\n"
+        f"crewdeck: error: sync with {server.url}: the server is unavailable for now (503: {told}); try again in a moment; "
+        f"40 edits made here were not sent yet and stay in {replica}\n"
     )
-    assert f"cannot write {team} (disk I/O error): this process may write no file past 32,769 bytes" in logged, logged
-    assert "Traceback" not in logged, logged
+    assert logged_why.format(team=team) in logged and "Traceback" not in logged, logged
+    with Store(team) as store:
+        assert not any(v["title"].startswith("Post ") for _, v in store.records("task"))
 
 
 def test_a_server_told_to_stop_with_nothing_open_ends_without_waiting_for_a_timer(tmp_path: Path) -> None:
