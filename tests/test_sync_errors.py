@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -98,19 +99,19 @@ def test_a_replica_given_a_new_token_pushes_what_was_made_while_its_old_one_was_
     crewdeck("-w", str(path), "sync")  # the new token is kept
 
 
-class RevokingOnFirstPush(httpx.HTTPTransport):
-    """To the real server, revoking the token (``revoke``) once the first push has its answer: the push after it is
-    the first request the revoked token makes."""
+class OnFirstPushAnswer(httpx.HTTPTransport):
+    """To the real server, doing ``then`` once the first push has its answer, before the replica hears it: revoking the
+    token (the push after it is the first request the revoked token makes), locking the replica."""
 
-    def __init__(self, revoke: Callable[[], object]) -> None:
+    def __init__(self, then: Callable[[], object]) -> None:
         super().__init__()
-        self.revoke: Callable[[], object] | None = revoke
+        self.then: Callable[[], object] | None = then
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = super().handle_request(request)
-        if request.url.path.endswith("/push") and self.revoke is not None:
-            self.revoke()
-            self.revoke = None
+        if request.url.path.endswith("/push") and self.then is not None:
+            self.then()
+            self.then = None
         return response
 
 
@@ -127,7 +128,7 @@ def test_a_token_revoked_while_a_push_is_under_way_says_what_stays_unsent_and_a_
                 w.create("task", {"title": f"Caption {i}"})
         typed = {row[0] for row in store.conn.execute("SELECT op_id FROM ops WHERE node = ?", (store.node,))}
     for_remote = Client.for_remote
-    revoking = RevokingOnFirstPush(lambda: crewdeck("token", "revoke", token_id, "--workspace", str(team)))
+    revoking = OnFirstPushAnswer(lambda: crewdeck("token", "revoke", token_id, "--workspace", str(team)))
     monkeypatch.setattr(Client, "for_remote", lambda remote: for_remote(remote, revoking))
     said = crewdeck_fails("-w", str(path), "sync")
     assert said.startswith(f"crewdeck: error: sync with {replica[3].url}: the token has been revoked;"), said
@@ -137,6 +138,59 @@ def test_a_token_revoked_while_a_push_is_under_way_says_what_stays_unsent_and_a_
     assert crewdeck("-w", str(path), "sync", "--token", new).rstrip().endswith(", 0 unsent")
     with Store(team) as served:
         assert typed <= {row[0] for row in served.conn.execute("SELECT op_id FROM ops")}
+
+
+def test_a_replica_locked_as_its_push_is_answered_says_the_server_has_the_edits_and_to_try_again(
+    replica: tuple[Path, Path, str, Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process held the replica's lock as the server's answer was to be recorded: sync said "1 edit made here was
+    # not sent yet" of an edit the server held, before a "sync with URL:" that made the lock read as the server's.
+    team, path, _, _ = replica
+    crewdeck("-w", str(path), "add", "Mine")
+    other = sqlite3.connect(path, isolation_level=None)
+    for_remote = Client.for_remote
+    locking = OnFirstPushAnswer(lambda: other.execute("BEGIN IMMEDIATE"))
+    monkeypatch.setattr(Client, "for_remote", lambda remote: for_remote(remote, locking))
+    monkeypatch.setitem(Store.__init__.__kwdefaults__, "busy_timeout", 0.2)  # its 30 s wait, shorter
+    try:
+        said = crewdeck_fails("-w", str(path), "sync", status=75)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert said == (
+        "crewdeck: error: the workspace stayed locked by another writer for 0.2 s (database is locked); the server has what "
+        "this sync sent, and this replica notes that at its next sync; try again\n"
+    )
+    assert "Mine" in crewdeck("-w", str(team), "tasks")
+    monkeypatch.undo()
+    assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")
+
+
+def test_the_apps_sync_locked_out_as_its_push_is_answered_counts_the_edits_the_server_has_as_sent(
+    replica: tuple[Path, Path, str, Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app's status said of the edit the server held that it "was not sent yet and stays" in the replica.
+    _, path, _, _ = replica
+    crewdeck("-w", str(path), "add", "Mine")
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # it locks in the engine's thread
+    monkeypatch.setitem(Store.__init__.__kwdefaults__, "busy_timeout", 0.2)
+    engine = SyncEngine(path, transport=OnFirstPushAnswer(lambda: other.execute("BEGIN IMMEDIATE")), poll_interval=3600.0)
+    runner = threading.Thread(target=engine.run, daemon=True)
+    runner.start()
+    try:
+        wait_until(lambda: engine.status is not None and engine.status.state == "error", "the round locked out")
+    finally:
+        engine.stop()
+        runner.join(PATIENCE)
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+    assert engine.status is not None, engine.status
+    assert engine.status.unsent == 0, engine.status.message
+    assert engine.status.message == (
+        "the workspace stayed locked by another writer for 0.2 s (database is locked); the server has what this sync sent, "
+        "and this replica notes that at its next sync; try again"
+    )
 
 
 def test_a_replica_whose_clock_runs_fast_still_takes_in_what_its_team_sent(replica: tuple[Path, Path, str, Server]) -> None:

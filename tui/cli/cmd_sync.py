@@ -575,7 +575,7 @@ def cmd_sync(ctx: Context) -> int:
     remote = Remote.of(store)
     if remote is None:
         raise UserError(f"{typed_name(store.path)} has no remote; make a replica with: crewdeck join URL --token-file TOKENFILE FILE")
-    from crewdeck.sync.client.remote import Client, replica_refusal, replica_unwritten, retoken
+    from crewdeck.sync.client.remote import Client, Pushed, replica_refusal, replica_stopped, retoken, written_here
     from crewdeck.tui.workspace import describe  # what a round's report names; serve, token and join never load it
 
     url = None
@@ -601,15 +601,18 @@ def cmd_sync(ctx: Context) -> int:
         print(visible(f"this replica syncs with {new} from now on ({counted(unsent(store), 'unsent edit')} to push)"))
     client = Client.for_remote(remote)
     held = store.max_seq()  # what the pull brings is stored past it
+    pushed = Pushed()
     try:
-        result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
+        result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"), pushed=pushed)
     except SyncError as exc:
         if exc.code == REMOVED:
             mark_removed(store)
         # A server out of reach or busy (its file locked past the wait) is tried again later, as a cron job's mail is.
-        raise stopped_by(exc, f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}") from None
+        raise stopped_by(exc, f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store, pushed))}") from None
     except WorkspaceError as exc:
-        raise stopped_by(exc, f"sync with {remote.url}: {replica_unwritten(exc, store.path, unsent(store))}") from None
+        said = replica_stopped(exc, store.path, unsent(store, pushed), answered=pushed.unrecorded > 0)
+        # The server named before a lock or a moved file read as its own: this replica's, said as any command says them.
+        raise stopped_by(exc, f"sync with {remote.url}: {said}" if written_here(exc) else said) from None
     finally:
         client.close()
     if result.carried:
