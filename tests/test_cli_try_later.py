@@ -125,7 +125,9 @@ FAILED = (500, "application/json", json.dumps({"error": "internal", "message": "
 
 
 @pytest.mark.parametrize(
-    ("answer", "said"), [(BUSY, "the workspace file is busy or unreadable)"), (FAILED, "(500)")], ids=["busy", "failed"]
+    ("answer", "said"),
+    [(BUSY, "the workspace file is busy or unreadable)"), (FAILED, "(500); if it fails again ask whoever runs it to read its log")],
+    ids=["busy", "failed"],
 )
 def test_a_join_whose_first_sync_stops_on_a_busy_or_failing_server_exits_2_and_says_the_sync_that_finishes_it(
     cli: Cli, tmp_path: Path, answer: tuple[int, str, bytes], said: str
@@ -133,7 +135,7 @@ def test_a_join_whose_first_sync_stops_on_a_busy_or_failing_server_exits_2_and_s
     """The server said who the token is, then its file stayed locked for the first pull: join exited 75, "the same
     command may pass later as it is", though run again it could only say the replica "already exists" (reviewer ro).
     The sync said finishes it.  A server that failed on the pull (or a connection cut off in it) had join say "try
-    again" all the same."""
+    again" all the same, and not whom to ask if it fails again."""
     me = (200, "application/json", json.dumps({"workspace": "team", "member": "a" * 32}).encode())
     replica = tmp_path / "replica.db"
     with standing(answer, at={"/v1/me": me}) as url:

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shlex
 import stat
 import sys
@@ -489,6 +490,10 @@ def cmd_token_revoke(ctx: Context) -> int:
 # ---------------------------------------------------------------- join, sync, publish
 
 
+#: The "try again" that ends a refusal (``Offline``'s words), with the advice it goes on with, if any.
+_TRY_AGAIN = re.compile(r"; try again(?: in a moment| later)?(?:, and (?P<rest>[^;]*))?$")
+
+
 def _plain_http_off_loopback(url: str) -> bool:
     """Whether a server URL (``server_url``'s) is plain HTTP to another machine."""
     from urllib.parse import urlsplit
@@ -519,8 +524,8 @@ def cmd_join(ctx: Context) -> int:
         # The replica is made, with the pages pulled before: what the cause's own words say was not written is the
         # page it stopped at, not the replica.
         # Nor its "try again" (in a moment, later, or if it fails again: a server that failed, a connection cut off): here
-        # it is the sync that goes on, not the join, and that sync says what to do if it stops too.
-        why = str(stopped.cause).removesuffix("; nothing was written").split("; try again", 1)[0]
+        # it is the sync that goes on, not the join; what else it advises stays (whom to ask, what to check).
+        why = _TRY_AGAIN.sub(lambda m: f"; {m['rest']}" if m["rest"] else "", str(stopped.cause).removesuffix("; nothing was written"))
         # Never "try again" (75), even for a server down or busy: join run again stops at the replica it made.  The sync
         # said finishes it, later as every sync.
         raise UserError(
