@@ -25,7 +25,9 @@ from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
 from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ, META_PUSH_SEQ
 from crewdeck.sync.client.remote import Client, Remote, SyncError, push_all, unsent
 from crewdeck.sync.client.remote import join as remote_join
+from crewdeck.sync.server import filestore
 from crewdeck.sync.server.app import KEEPALIVE
+from crewdeck.sync.server.backend import BackendError
 from crewdeck.sync.state import store as store_module
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
@@ -875,6 +877,28 @@ def test_a_push_the_servers_disk_refuses_says_whoever_runs_it_must_see_to_it(
     assert logged_why.format(team=team) in logged and "Traceback" not in logged, logged
     with Store(team) as store:
         assert not any(v["title"].startswith("Post ") for _, v in store.records("task"))
+
+
+@pytest.mark.parametrize(
+    "code", [sqlite3.SQLITE_IOERR_NOMEM, sqlite3.SQLITE_IOERR_LOCK, sqlite3.SQLITE_CANTOPEN], ids=["nomem", "lock", "cantopen"]
+)
+def test_a_write_refused_by_what_passes_is_a_busy_file_to_try_again_not_a_disk_to_see_to(code: int, tmp_path: Path) -> None:
+    # Memory short for a moment, a lock call that failed, too many files open: members were told the server "cannot
+    # write its workspace file" and whoever runs it must read its log, and a replica that "the disk failed".  SQLite's
+    # own error, as it raises it: these cannot be brought about on a real disk on demand.
+    team = make_team(tmp_path)
+    refused = sqlite3.OperationalError("disk I/O error")
+    refused.sqlite_errorcode = code
+    error = store_module._write_error(team, refused)
+    assert error is not None and not isinstance(error, store_module.WriteFailed)
+    assert str(error) == f"could not write {team} for now (disk I/O error); nothing was written, try again"
+
+    def write() -> None:
+        raise error
+
+    with pytest.raises(BackendError) as raised:
+        filestore._available(write)
+    assert raised.value.message == "the workspace file is busy or unreadable"  # 503, tried again in a moment
 
 
 def test_a_server_told_to_stop_with_nothing_open_ends_without_waiting_for_a_timer(tmp_path: Path) -> None:

@@ -288,7 +288,7 @@ def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
 
 
 #: The words that end a lock's refusal (``Store``'s), kept last when a round says more before them.
-_TRY_AGAIN = ("; try again", "; nothing was done, try again")
+_TRY_AGAIN = ("; try again", "; nothing was done, try again", "; nothing was written, try again")
 
 
 def replica_stopped(exc: WorkspaceError, path: str | Path, left: int = 0, answered: bool = False) -> str:

@@ -1565,10 +1565,25 @@ def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
         trouble = io_trouble(path)
         if trouble is not None:
             return WriteFailed(f"cannot write {typed_name(path)} ({exc}): {trouble}; nothing was written")
+        if getattr(exc, "sqlite_errorcode", None) in _PASSING_IOERR:
+            return _not_for_now(path, exc)
         return WriteFailed(f"the disk failed while writing {typed_name(path)} ({exc}); nothing was written")
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return WriteFailed(f"cannot write {typed_name(path)}: {access_problem(path) or exc}; nothing was written")
+        problem = access_problem(path)
+        if problem is None and code == sqlite3.SQLITE_CANTOPEN:
+            return _not_for_now(path, exc)  # no permission or missing file in the way: too many files open, say
+        return WriteFailed(f"cannot write {typed_name(path)}: {problem or exc}; nothing was written")
     return None
+
+
+#: SQLite's I/O errors that say nothing of the disk: memory short, a lock call that failed.  Like a file this process
+#: could not open with no permission in the way (too many files open), they pass: the same write may go in a moment.
+_PASSING_IOERR = frozenset((sqlite3.SQLITE_IOERR_NOMEM, sqlite3.SQLITE_IOERR_LOCK, sqlite3.SQLITE_IOERR_RDLOCK))
+
+
+def _not_for_now(path: Path, exc: sqlite3.Error) -> WorkspaceError:
+    """A write refused by what passes (``_PASSING_IOERR``): not a ``WriteFailed``, whose disk waits for someone."""
+    return WorkspaceError(f"could not write {typed_name(path)} for now ({exc}); nothing was written, try again")
 
 
 def _records_sql(spec: Entity, include_deleted: bool) -> str:
