@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import anyio.to_thread
 
-from crewdeck.sync.server.backend import BackendError, Pulled, Wakeups
+from crewdeck.sync.server.backend import SERVER_CANNOT_WRITE, SERVER_DISK_FULL, BackendError, Pulled, Wakeups
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.filewatch import Subscription, subscribe
@@ -38,12 +38,6 @@ WATCH_INTERVAL = 0.01
 READERS = 3
 
 T = TypeVar("T")
-
-
-#: What a client whose push the server's full disk refused is told (the file's path is for the server's log alone).
-SERVER_DISK_FULL = "the server's disk is full, nothing was stored: whoever runs the server must free some space on it"
-#: What a client whose push the server could not write otherwise is told (why is for the server's log alone).
-SERVER_CANNOT_WRITE = "the server cannot write its workspace file, nothing was stored: whoever runs the server must read its log"
 
 
 def _available(fn: Callable[[], T]) -> T:
