@@ -25,6 +25,9 @@ from typing import Protocol
 
 import httpx
 
+from crewdeck.sync.client.remote import Remote
+from crewdeck.sync.state.clock import wall_ms
+from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
 from .conftest import ROOT
@@ -350,6 +353,17 @@ def served_replica(directory: Path, handle: str = "ana") -> Iterator[tuple[Path,
         yield team, replica
     finally:
         server.stop()
+
+
+def renamed_on_a_fast_clock(replica: Path, name: str, minutes: int) -> str:
+    """The member of ``replica`` renamed ``name`` there by a write stamped on a clock ``minutes`` fast: their id."""
+    with Store(replica) as store:
+        store.wall = lambda: wall_ms() + minutes * 60_000
+        remote = Remote.of(store)
+        assert remote is not None
+        with store.write(remote.member) as w:
+            w.set("member", remote.member, {"name": name})
+    return remote.member
 
 
 def new_token(*args: str) -> str:

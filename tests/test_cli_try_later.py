@@ -120,17 +120,29 @@ def test_a_sync_given_a_new_token_or_address_whose_server_is_down_or_busy_exits_
     assert remote is not None and remote.token == TOKEN  # nothing kept of what the server did not check
 
 
-def test_a_join_whose_first_sync_stops_on_a_busy_server_exits_2_and_says_the_sync_that_finishes_it(cli: Cli, tmp_path: Path) -> None:
+#: 500, as a server answers a request it failed on.
+FAILED = (500, "application/json", json.dumps({"error": "internal", "message": "internal server error"}).encode())
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [(BUSY, "the workspace file is busy or unreadable)"), (FAILED, "(500); if it fails again ask whoever runs it to read its log")],
+    ids=["busy", "failed"],
+)
+def test_a_join_whose_first_sync_stops_on_a_busy_or_failing_server_exits_2_and_says_the_sync_that_finishes_it(
+    cli: Cli, tmp_path: Path, answer: tuple[int, str, bytes], said: str
+) -> None:
     """The server said who the token is, then its file stayed locked for the first pull: join exited 75, "the same
     command may pass later as it is", though run again it could only say the replica "already exists" (reviewer ro).
-    The sync said finishes it."""
+    The sync said finishes it.  A server that failed on the pull (or a connection cut off in it) had join say "try
+    again" all the same, and not whom to ask if it fails again."""
     me = (200, "application/json", json.dumps({"workspace": "team", "member": "a" * 32}).encode())
     replica = tmp_path / "replica.db"
-    with standing(BUSY, at={"/v1/me": me}) as url:
+    with standing(answer, at={"/v1/me": me}) as url:
         ran = as_cron(cli, tmp_path, subprocess.DEVNULL, "join", url, "--token-file", token_file(tmp_path, TOKEN), str(replica))
     assert ran.code == 2, ran.err
     assert "try again" not in ran.err  # the sync goes on, not the join (reviewer rr)
     assert ran.err.endswith(
-        f"; the replica {replica} is created, finish its first sync with: crewdeck --workspace {replica} sync "
+        f"{said}; the replica {replica} is created, finish its first sync with: crewdeck --workspace {replica} sync "
         "(join again would refuse it: the file exists)\n"
-    )
+    ), ran.err

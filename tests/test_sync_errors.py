@@ -7,26 +7,40 @@ real HTTP server standing in for what sits at a wrong URL.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from crewdeck.sync.client.engine import SyncEngine
-from crewdeck.sync.client.metakeys import META_URL
-from crewdeck.sync.client.remote import Client, Offline, Remote, unsent
-from crewdeck.sync.state.clock import wall_ms
+from crewdeck.sync.client.metakeys import META_MEMBER, META_URL
+from crewdeck.sync.client.remote import PUSH_BATCH, Client, Offline, Remote, unsent
+from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp
 from crewdeck.sync.state.store import Store
 
 from .conftest import ROOT
-from .syncsupport import PATIENCE, Server, create_token, crewdeck, crewdeck_fails, free_port, make_team, standing, token_file, wait_until
+from .syncsupport import (
+    PATIENCE,
+    Server,
+    create_token,
+    crewdeck,
+    crewdeck_fails,
+    free_port,
+    make_team,
+    renamed_on_a_fast_clock,
+    standing,
+    token_file,
+    wait_until,
+)
 
 TOKEN = "crewdeck_" + "a" * 43
 
@@ -85,16 +99,105 @@ def test_a_replica_given_a_new_token_pushes_what_was_made_while_its_old_one_was_
     crewdeck("-w", str(path), "sync")  # the new token is kept
 
 
+class OnFirstPushAnswer(httpx.HTTPTransport):
+    """To the real server, doing ``then`` once the first push has its answer, before the replica hears it: revoking the
+    token (the push after it is the first request the revoked token makes), locking the replica."""
+
+    def __init__(self, then: Callable[[], object]) -> None:
+        super().__init__()
+        self.then: Callable[[], object] | None = then
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        if request.url.path.endswith("/push") and self.then is not None:
+            self.then()
+            self.then = None
+        return response
+
+
+def test_a_token_revoked_while_a_push_is_under_way_says_what_stays_unsent_and_a_new_token_sends_it(
+    replica: tuple[Path, Path, str, Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Refused half way through a long push, sync said only to get a new token: not that the edits after the batches
+    # sent wait in this replica, which a member joining again to be safe would leave behind.
+    team, path, token_id, _ = replica
+    with Store(path) as store:
+        member = store.get_meta(META_MEMBER) or ""
+        with store.write(member) as w:
+            for i in range(2 * PUSH_BATCH):
+                w.create("task", {"title": f"Caption {i}"})
+        typed = {row[0] for row in store.conn.execute("SELECT op_id FROM ops WHERE node = ?", (store.node,))}
+    for_remote = Client.for_remote
+    revoking = OnFirstPushAnswer(lambda: crewdeck("token", "revoke", token_id, "--workspace", str(team)))
+    monkeypatch.setattr(Client, "for_remote", lambda remote: for_remote(remote, revoking))
+    said = crewdeck_fails("-w", str(path), "sync")
+    assert said.startswith(f"crewdeck: error: sync with {replica[3].url}: the token has been revoked;"), said
+    assert said.endswith(f"; {PUSH_BATCH:,} edits made here were not sent yet and stay in {path}\n"), said
+    monkeypatch.undo()
+    _, new = create_token("ana", "--workspace", str(team))
+    assert crewdeck("-w", str(path), "sync", "--token", new).rstrip().endswith(", 0 unsent")
+    with Store(team) as served:
+        assert typed <= {row[0] for row in served.conn.execute("SELECT op_id FROM ops")}
+
+
+def test_a_replica_locked_as_its_push_is_answered_says_the_server_has_the_edits_and_to_try_again(
+    replica: tuple[Path, Path, str, Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process held the replica's lock as the server's answer was to be recorded: sync said "1 edit made here was
+    # not sent yet" of an edit the server held, before a "sync with URL:" that made the lock read as the server's.
+    team, path, _, _ = replica
+    crewdeck("-w", str(path), "add", "Mine")
+    other = sqlite3.connect(path, isolation_level=None)
+    for_remote = Client.for_remote
+    locking = OnFirstPushAnswer(lambda: other.execute("BEGIN IMMEDIATE"))
+    monkeypatch.setattr(Client, "for_remote", lambda remote: for_remote(remote, locking))
+    monkeypatch.setitem(Store.__init__.__kwdefaults__, "busy_timeout", 0.2)  # its 30 s wait, shorter
+    try:
+        said = crewdeck_fails("-w", str(path), "sync", status=75)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert said == (
+        "crewdeck: error: the workspace stayed locked by another writer for 0.2 s (database is locked); the server has what "
+        "this sync sent, and this replica notes that at its next sync; try again\n"
+    )
+    assert "Mine" in crewdeck("-w", str(team), "tasks")
+    monkeypatch.undo()
+    assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")
+
+
+def test_the_apps_sync_locked_out_as_its_push_is_answered_counts_the_edits_the_server_has_as_sent(
+    replica: tuple[Path, Path, str, Server], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app's status said of the edit the server held that it "was not sent yet and stays" in the replica.
+    _, path, _, _ = replica
+    crewdeck("-w", str(path), "add", "Mine")
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # it locks in the engine's thread
+    monkeypatch.setitem(Store.__init__.__kwdefaults__, "busy_timeout", 0.2)
+    engine = SyncEngine(path, transport=OnFirstPushAnswer(lambda: other.execute("BEGIN IMMEDIATE")), poll_interval=3600.0)
+    runner = threading.Thread(target=engine.run, daemon=True)
+    runner.start()
+    try:
+        wait_until(lambda: engine.status is not None and engine.status.state == "error", "the round locked out")
+    finally:
+        engine.stop()
+        runner.join(PATIENCE)
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+    assert engine.status is not None, engine.status
+    assert engine.status.unsent == 0, engine.status.message
+    assert engine.status.message == (
+        "the workspace stayed locked by another writer for 0.2 s (database is locked); the server has what this sync sent, "
+        "and this replica notes that at its next sync; try again"
+    )
+
+
 def test_a_replica_whose_clock_runs_fast_still_takes_in_what_its_team_sent(replica: tuple[Path, Path, str, Server]) -> None:
     # The server refused the push (stamped ten minutes ahead of its clock) and the round ended there: for as long as the
     # laptop's clock stayed fast, its member saw none of the team's work.
     team, path, _, _ = replica
-    with Store(path) as store:
-        store.wall = lambda: wall_ms() + 10 * 60_000
-        remote = Remote.of(store)
-        assert remote is not None
-        with store.write(remote.member) as w:
-            w.set("member", remote.member, {"name": "Ana S."})
+    member = renamed_on_a_fast_clock(path, "Ana S.", 10)
     crewdeck("-w", str(team), "--as", "raj", "add", "Brief for the shoot @ana")
     said = crewdeck_fails("-w", str(path), "sync")
     assert "ahead of the server's clock (limit 5m00s)" in said, said
@@ -102,7 +205,25 @@ def test_a_replica_whose_clock_runs_fast_still_takes_in_what_its_team_sent(repli
     with Store(path) as store:
         assert [v["title"] for _, v in store.records("task")] == ["Brief for the shoot"]
         assert unsent(store) == 1  # the edit made here waits for the clocks to agree
-        assert (store.record("member", remote.member) or {})["name"] == "Ana S."
+        assert (store.record("member", member) or {})["name"] == "Ana S."
+
+
+def test_a_replica_whose_clock_ran_an_hour_fast_and_was_set_right_says_when_writes_go_again(
+    replica: tuple[Path, Path, str, Server],
+) -> None:
+    # Set right, the laptop's clock was an hour behind the stamps made while it ran fast, and every write said "check the
+    # date and time settings" of a clock now right, with no word of when writing would go again.
+    _, path, _, _ = replica
+    renamed_on_a_fast_clock(path, "Ana S.", 60)
+    with Store(path) as store:
+        ahead = max(Stamp.parse(row[0]).ms for row in store.conn.execute("SELECT op_id FROM ops"))
+    said = crewdeck_fails("-w", str(path), "add", "Typed once the clock was set right")
+    again = dt.datetime.fromtimestamp(-(-(ahead - MAX_DRIFT_MS) // 60_000) * 60, dt.UTC)  # to the next whole minute
+    assert said.rstrip().endswith(
+        f"nothing was written; if this machine's clock is right now, writing goes again from {again:%Y-%m-%d %H:%M} UTC"
+    ), said
+    with Store(path) as store:
+        assert unsent(store) == 1  # the edit made while the clock ran fast waits to be sent
 
 
 def test_a_url_with_a_path_the_server_does_not_have_says_to_check_it(replica: tuple[Path, Path, str, Server], tmp_path: Path) -> None:

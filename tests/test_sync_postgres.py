@@ -468,6 +468,46 @@ def test_a_server_on_a_database_that_takes_no_writes_answers_pushes_503_and_logs
         assert writable.stop() == ""
 
 
+@pytest.mark.parametrize(
+    ("errcode", "told"),
+    [
+        ("disk_full", "the server's disk is full, nothing was stored: whoever runs the server must free some space on it"),
+        ("io_error", "the server cannot write its workspace file, nothing was stored: whoever runs the server must read its log"),
+    ],
+)
+def test_a_push_the_databases_disk_refuses_says_whoever_runs_the_server_must_see_to_it(
+    published: tuple[str, Path], tmp_path: Path, errcode: str, told: str
+) -> None:
+    """PostgreSQL's disk full (53100) or failing (58030) are OperationalErrors in psycopg: members were told "the database
+    is unavailable" and to try again in a moment, for as long as nobody looked at the server, as a served file's were."""
+    import psycopg
+
+    url, _team = published
+    _, token = create_token("ana", "--database", url, "--name", "team")
+    server = Server(["--database", url]).start()
+    ana = tmp_path / "ana.db"
+    try:
+        crewdeck("join", server.url, "--token", token, str(ana))
+        crewdeck("-w", str(ana), "add", "Typed as the database's disk gave out")
+        with psycopg.connect(url) as conn:  # the disk's refusal, as PostgreSQL raises it
+            conn.execute(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = '{errcode}'; END$$"
+            )
+            conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON crewdeck_op FOR EACH ROW EXECUTE FUNCTION refuse()")
+        said = crewdeck_fails("-w", str(ana), "sync", status=75)  # try again later, once it is seen to
+        with psycopg.connect(url) as conn:
+            conn.execute("DROP TRIGGER refuse ON crewdeck_op")
+        assert said == (
+            f"crewdeck: error: sync with {server.url}: the server is unavailable for now (503: {told}); try again in a moment; "
+            f"1 edit made here was not sent yet and stays in {ana}\n"
+        )
+        assert ", 0 unsent" in crewdeck("-w", str(ana), "sync")
+    finally:
+        logged = server.stop()
+    assert "Traceback" not in logged and "could not extend file" in logged, logged
+
+
 def test_a_push_the_database_gives_up_waiting_for_is_a_503_and_goes_through_once_it_can(
     published: tuple[str, Path], tmp_path: Path
 ) -> None:

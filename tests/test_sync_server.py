@@ -25,7 +25,9 @@ from crewdeck.sync.client.engine import Backoff, SyncEngine, SyncStatus
 from crewdeck.sync.client.metakeys import META_PULL_OP, META_PULL_SEQ, META_PUSH_SEQ
 from crewdeck.sync.client.remote import Client, Remote, SyncError, push_all, unsent
 from crewdeck.sync.client.remote import join as remote_join
+from crewdeck.sync.server import filestore
 from crewdeck.sync.server.app import KEEPALIVE
+from crewdeck.sync.server.backend import BackendError
 from crewdeck.sync.state import store as store_module
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
@@ -46,6 +48,7 @@ from .syncsupport import (
     free_port,
     make_team,
     new_token,
+    renamed_on_a_fast_clock,
     token_file,
     wait_until,
 )
@@ -237,12 +240,7 @@ def test_edits_made_after_pulling_a_fast_clocks_stamps_stay_edits_of_their_own(s
     team, server = served
     ana = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
     raj = join(server, new_token("raj", "--workspace", str(team)), tmp_path / "raj.db")
-    with Store(raj) as store:
-        store.wall = lambda: wall_ms() + 4 * 60_000
-        remote = Remote.of(store)
-        assert remote is not None
-        with store.write(remote.member) as w:
-            w.set("member", remote.member, {"name": "Raj M."})
+    renamed_on_a_fast_clock(raj, "Raj M.", 4)
     crewdeck("-w", str(raj), "sync")
     crewdeck("-w", str(ana), "sync")
     task = crewdeck("-w", str(ana), "add", "First cut").strip()
@@ -827,29 +825,80 @@ sys.exit(main(["serve", *sys.argv[1:]]))
 """
 
 
-def test_a_push_the_servers_full_disk_refuses_says_its_disk_is_full(tmp_path: Path) -> None:
+#: ``crewdeck serve ARGS --port N`` in a process that may write no file past ``LIMIT`` bytes (``LIMIT ARGS --port N``): a
+#: workspace file the server cannot write, as on a disk that failed or went read-only under it.
+LIMITED_FILE_SERVER = """
+import resource
+import sys
+limit = int(sys.argv.pop(1))
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from crewdeck.tui.cli.main import main
+sys.exit(main(["serve", *sys.argv[1:]]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("server_args", "told", "logged_why"),
+    [
+        (
+            ["-c", FULL_DISK_SERVER],
+            "the server's disk is full, nothing was stored: whoever runs the server must free some space on it",
+            "disk full while writing {team}",
+        ),
+        (
+            ["-c", LIMITED_FILE_SERVER, "32769"],  # room for the -shm's 32 KiB alone
+            "the server cannot write its workspace file, nothing was stored: whoever runs the server must read its log",
+            "cannot write {team} (disk I/O error): this process may write no file past 32,769 bytes",
+        ),
+    ],
+    ids=["full", "unwritable"],
+)
+def test_a_push_the_servers_disk_refuses_says_whoever_runs_it_must_see_to_it(
+    server_args: list[str], told: str, logged_why: str, tmp_path: Path
+) -> None:
     # The member was told the workspace file was "busy or unreadable" and to try again in a moment, for as long as
-    # nobody freed any space; only the server's log said the disk was full.
+    # nobody freed any space or looked at a disk that failed; only the server's log said why.
     team = make_team(tmp_path)
     token = new_token("ana", "--workspace", str(team))
-    server = Server([str(team)], entry=["-c", FULL_DISK_SERVER]).start()
+    server = Server([str(team)], entry=server_args).start()
     try:
         replica = tmp_path / "ana.db"
         crewdeck("join", server.url, "--token-file", token_file(tmp_path, token), str(replica))
         for i in range(40):
             crewdeck("-w", str(replica), "add", f"Post {i} " + "x" * 400)
-        # 75, try again later: the push may pass once space is freed, as a mail server's full disk defers mail (SMTP 452).
+        # 75, try again later: the push may pass once the disk is seen to, as a mail server's full disk defers mail (SMTP 452).
         said = crewdeck_fails("-w", str(replica), "sync", status=75)
     finally:
         logged = server.stop()
     assert said == (
-        f"crewdeck: error: sync with {server.url}: the server is unavailable for now (503: the server's disk is full, "
-        "nothing was stored: whoever runs the server must free some space on it); try again in a moment; 40 edits made "
-        f"here were not sent yet and stay in {replica}\n"
+        f"crewdeck: error: sync with {server.url}: the server is unavailable for now (503: {told}); try again in a moment; "
+        f"40 edits made here were not sent yet and stay in {replica}\n"
     )
-    assert f"disk full while writing {team}" in logged and "Traceback" not in logged, logged
+    assert logged_why.format(team=team) in logged and "Traceback" not in logged, logged
     with Store(team) as store:
         assert not any(v["title"].startswith("Post ") for _, v in store.records("task"))
+
+
+@pytest.mark.parametrize(
+    "code", [sqlite3.SQLITE_IOERR_NOMEM, sqlite3.SQLITE_IOERR_LOCK, sqlite3.SQLITE_CANTOPEN], ids=["nomem", "lock", "cantopen"]
+)
+def test_a_write_refused_by_what_passes_is_a_busy_file_to_try_again_not_a_disk_to_see_to(code: int, tmp_path: Path) -> None:
+    # Memory short for a moment, a lock call that failed, too many files open: members were told the server "cannot
+    # write its workspace file" and whoever runs it must read its log, and a replica that "the disk failed".  SQLite's
+    # own error, as it raises it: these cannot be brought about on a real disk on demand.
+    team = make_team(tmp_path)
+    refused = sqlite3.OperationalError("disk I/O error")
+    refused.sqlite_errorcode = code
+    error = store_module._write_error(team, refused)
+    assert error is not None and not isinstance(error, store_module.WriteFailed)
+    assert str(error) == f"could not write {team} for now (disk I/O error); nothing was written, try again"
+
+    def write() -> None:
+        raise error
+
+    with pytest.raises(BackendError) as raised:
+        filestore._available(write)
+    assert raised.value.message == "the workspace file is busy or unreadable"  # 503, tried again in a moment
 
 
 def test_a_server_told_to_stop_with_nothing_open_ends_without_waiting_for_a_timer(tmp_path: Path) -> None:
@@ -1188,6 +1237,36 @@ def test_a_join_whose_disk_fills_during_the_first_pull_says_the_replica_is_made_
     with Store(path) as store:
         pulled = {v["title"]: v["notes"] for _, v in store.records("task") if v["title"] in notes}
     assert pulled == notes
+
+
+def test_a_sync_whose_disk_fills_during_its_pull_says_what_it_sent_and_pulled_stays_and_the_next_goes_on(
+    served: tuple[Path, Server], tmp_path: Path
+) -> None:
+    # The push had gone and the first pages were kept when the replica's disk filled: sync said only "nothing was
+    # written", no word of the server, and a member took the edit sent for one still to send.
+    team, server = served
+    path = join(server, new_token("ana", "--workspace", str(team)), tmp_path / "ana.db")
+    notes = {f"Brief {i}": f"{i} " + "draft " * 15_000 for i in range(8)}  # 90 KB each, 720 KB in all
+    for title, text in notes.items():
+        task = crewdeck("-w", str(team), "--as", "raj", "add", title).strip()
+        crewdeck("-w", str(team), "--as", "raj", "set", task, f"notes={text}")
+    sent = crewdeck("-w", str(path), "add", "Shot list").strip()
+    limit = 500_000  # a disk with room for the replica, not for the team's notes
+    script = (
+        f"import resource, sys\nresource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "from crewdeck.tui.cli.main import main\nsys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run([sys.executable, "-c", script, "-w", str(path), "sync"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"crewdeck: error: sync with {server.url}: cannot write {path} (disk I/O error): this process may write no file "
+        f"past {limit:,} bytes (its file size limit: ulimit -f); what this sync sent and pulled before stays, and the "
+        "next sync goes on from there\n"
+    )
+    with Store(team) as store:
+        assert store.record("task", sent) is not None
+    assert crewdeck("-w", str(path), "sync").rstrip().endswith(", 0 unsent")  # room again
+    assert export(path) == export(team)
 
 
 def test_a_join_whose_replica_cannot_keep_its_server_leaves_no_file_and_joins_again(

@@ -41,10 +41,12 @@ from crewdeck.sync.client.remote import (
     Deleted,
     Offline,
     Overwritten,
+    Pushed,
     Remote,
     SyncError,
     mark_removed,
     replica_refusal,
+    replica_stopped,
     sync_round,
     unsent,
 )
@@ -311,6 +313,7 @@ class SyncEngine:
         made = 0
         try:
             while not self._stop.is_set():
+                pushed = Pushed()  # what the round's pushes did, for a round that fails to tell
                 try:
                     renewed = self._renewed(store)
                     if renewed is not None:
@@ -333,7 +336,7 @@ class SyncEngine:
                             self._emit(SyncStatus("syncing", waiting, last_sync, (done, total)))
 
                     # What a pull stores is told by whoever watches the file (the app), as it is stored.
-                    result = sync_round(store, client, show, pull_told=True, idle_kept=False, all_sent=all_sent)
+                    result = sync_round(store, client, show, pull_told=True, idle_kept=False, all_sent=all_sent, pushed=pushed)
                     pulled_to = int(store.get_meta(META_PULL_SEQ) or 0)
                     mark = _sent_mark(store)
                     left = 0 if all_sent and mark == self._all_sent else unsent(store)
@@ -358,9 +361,10 @@ class SyncEngine:
                     if isinstance(exc, SyncError) and exc.code == REMOVED:
                         mark_removed(store)
                     failures += 1
-                    left = self._unsent(store)
+                    left = self._unsent(store, pushed)
                     local = isinstance(exc, (WorkspaceError, sqlite3.DatabaseError))
-                    self._emit(SyncStatus("error", left, last_sync, None, _failure_message(exc, self.path, left), local=local))
+                    said = _failure_message(exc, self.path, left, answered=pushed.unrecorded > 0)
+                    self._emit(SyncStatus("error", left, last_sync, None, said, local=local))
                     self._pause(10 * self.backoff.delay(failures, self._rng), store, made)
                     continue
                 failures = 0
@@ -407,10 +411,10 @@ class SyncEngine:
         found = Remote.of(store)
         return found if found is not None and found != self._remote else None
 
-    def _unsent(self, store: Store) -> int:
-        """Operations not pushed yet; the last count shown when the replica cannot be read either."""
+    def _unsent(self, store: Store, pushed: Pushed | None = None) -> int:
+        """Operations not pushed yet (``unsent``); the last count shown when the replica cannot be read either."""
         try:
-            return unsent(store)
+            return unsent(store, pushed)
         except sqlite3.Error:
             return self._status.unsent if self._status else 0
 
@@ -529,12 +533,15 @@ def _keep_last_sync(store: Store, last_sync: dt.datetime | None) -> None:
             store.set_meta_unless_busy(META_LAST_SYNC, last_sync.isoformat(timespec="seconds"))
 
 
-def _failure_message(exc: Exception, path: Path, left: int) -> str:
-    """The one line an ``error`` status shows for a failed round of the replica at ``path`` (``left`` operations unsent)."""
+def _failure_message(exc: Exception, path: Path, left: int, answered: bool = False) -> str:
+    """The one line an ``error`` status shows for a failed round of the replica at ``path`` (``left`` operations unsent;
+    ``answered``: the server answered a push the replica failed to record, ``replica_stopped``)."""
     if isinstance(exc, (ClockOff, ClockSkewError)):
         return f"this machine's clock is off: {exc}"
     if isinstance(exc, SyncError):
         return replica_refusal(exc, path, left)
-    if isinstance(exc, (WorkspaceError, sqlite3.DatabaseError)):
+    if isinstance(exc, WorkspaceError):
+        return replica_stopped(exc, path, left, answered)
+    if isinstance(exc, sqlite3.DatabaseError):
         return str(exc)
     return f"sync failed unexpectedly ({type(exc).__name__}: {exc}); retrying"

@@ -53,7 +53,7 @@ from crewdeck.sync.state.oplog import SEQ_MAX, Op, OpError, from_wire, same_writ
 from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.push import RefusedOp
 from crewdeck.sync.state.restored import mark_restored
-from crewdeck.sync.state.store import Progress, Store, WorkspaceError, op_wire_size, remove_workspace_files
+from crewdeck.sync.state.store import DiskFull, Progress, Store, WorkspaceError, WriteFailed, op_wire_size, remove_workspace_files
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -264,7 +264,7 @@ def server_restored(restored: bool, resent: int, refused_again: int = 0) -> str:
 
 def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
     """``exc``'s line for the replica at ``path`` (``left``: its unsent edits, ``unsent``): a token refused says how to give it a
-    new one, ``sync --token-file`` (the command line is in the process list), which keeps the replica's unsent edits (joining again would leave them behind); a member
+    new one, ``sync --token-file`` (the command line is in the process list), which keeps the replica's unsent edits (joining again would leave them behind), and how many wait; a member
     made a guest or removed, that their edits stay.  ``crewdeck sync`` and the app's sync status both say it from here."""
     text = str(exc)
     if exc.code == WRONG_SCHEME and isinstance(exc.body.get("url"), str):
@@ -282,7 +282,38 @@ def replica_refusal(exc: SyncError, path: str | Path, left: int = 0) -> str:
         return text
     if not text.endswith(NEW_TOKEN):
         text = f"{text}; {NEW_TOKEN}"  # a refusal without the server's reason, or an event stream it ended
-    return f"{text}, and give it to this replica: crewdeck --workspace {shlex.quote(str(path))} sync --token-file FILE (a file holding it)"
+    text = f"{text}, and give it to this replica: crewdeck --workspace {shlex.quote(str(path))} sync --token-file FILE (a file holding it)"
+    # A token revoked half way through a long push: what waits here is what a member joining again would leave behind.
+    return f"{text}; {_kept(left, 'not sent yet', path)}" if left else text
+
+
+#: The words that end a lock's refusal (``Store``'s), kept last when a round says more before them.
+_TRY_AGAIN = ("; try again", "; nothing was done, try again", "; nothing was written, try again")
+
+
+def replica_stopped(exc: WorkspaceError, path: str | Path, left: int = 0, answered: bool = False) -> str:
+    """``exc``'s line for a round the replica at ``path`` stopped itself (``left``: its edits the server has not
+    acknowledged, ``unsent``; ``answered``: the server answered a push this replica then failed to record).
+
+    A write its disk refused (full, failed, read-only): the write's own "nothing was written" is the failed write's
+    alone, the push made before it and the pages pulled before it stand, and a member read it as the whole sync's.  A
+    lock another writer held past the wait, or a file moved, says its own words as any command does, "try again" last.
+    ``crewdeck sync`` and the app's sync status both say it from here."""
+    text = str(exc)
+    if isinstance(exc, (DiskFull, WriteFailed)):
+        said = f"{text.replace('; nothing was written', '', 1)}; what this sync sent and pulled before stays, and the next sync goes on from there"
+        return f"{said}; {_kept(left, 'not sent yet', path)}" if left else said
+    if not answered:
+        return text
+    # Not "nothing was done": the server holds the push; it answers the next one's resend as duplicates.
+    ending = next((end for end in _TRY_AGAIN if text.endswith(end)), "")
+    return f"{text.removesuffix(ending)}; the server has what this sync sent, and this replica notes that at its next sync{'; try again' if ending else ''}"
+
+
+def written_here(exc: WorkspaceError) -> bool:
+    """Whether ``exc`` is a write this replica's disk or file refused: a sync's, said with its server (a lock or a moved
+    file, said so, read as the server's)."""
+    return isinstance(exc, (DiskFull, WriteFailed))
 
 
 def _error_body(content: bytes) -> dict[str, Any] | None:
@@ -794,10 +825,12 @@ def mark_removed(store: Store) -> None:
         store.set_metas({META_REMOVED: dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
 
 
-def unsent(store: Store) -> int:
+def unsent(store: Store, pushed: Pushed | None = None) -> int:
     """How many edits made here the server has not taken: writes, as a person counts them (a task typed is one), not the
-    operations a push sends."""
-    return store.own_writes_after(int(store.get_meta(META_PUSH_SEQ) or 0))
+    operations a push sends.  ``pushed``: a round's pushes, the last of whose answers this replica may have failed to
+    record (``Pushed.unrecorded``): the server took those."""
+    cursor = int(store.get_meta(META_PUSH_SEQ) or 0)
+    return store.own_writes_after(max(cursor, pushed.unrecorded if pushed is not None else 0))
 
 
 @dataclass
@@ -814,6 +847,9 @@ class Pushed:
     #: The server asked again for operations it had acknowledged: it lost them (put back from an older backup), and
     #: with them, maybe, what this replica pulled (``sync_round`` pulls its history again).
     lost: bool = False
+    #: Where a server's answer moved the push cursor, while this replica records it: left set when that write fails (a
+    #: lock held past the wait, a full disk), the server holding what this cursor does not say it has.
+    unrecorded: int = 0
 
     def add(self, other: Pushed) -> None:
         """Count ``other`` (a later push of the same round) in with these."""
@@ -889,7 +925,9 @@ def push_all(store: Store, client: Client, batch: int = PUSH_BATCH, acked: int |
         cursor = taken[-1]
         again = {op.op_id for seq, op in pending if seq <= acked}
         done.refused_again += sum(1 for refusal in refusals if refusal.op_id in again)
+        done.unrecorded = cursor
         done.refused += store.drop_refused(refusals, meta={META_PUSH_SEQ: str(cursor)})
+        done.unrecorded = 0
         done.stored += stored_now
         # Those it had acknowledged before and did not hold as duplicates (which come first): it had lost them.
         duplicates = answer.get("duplicates")
@@ -1171,6 +1209,7 @@ def sync_round(
     pull_told: bool = False,
     idle_kept: bool = True,
     all_sent: bool = False,
+    pushed: Pushed | None = None,
 ) -> RoundResult:
     """Push what is pending, then pull until caught up (a replica made readable by others is made private again first).
 
@@ -1179,14 +1218,15 @@ def sync_round(
     ``idle_kept``: a round that moved nothing keeps its time as the replica's last sync too; the app's engine, which
     goes round every 15 s, keeps the last one's as it ends instead (``SyncEngine``), and an idle replica writes nothing.
     ``all_sent``: the caller knows no operation made here is unsent, and the push, which reads the log from the push
-    cursor on to find out, is not made."""
+    cursor on to find out, is not made.  ``pushed``: counted into as the round's pushes go, so that a caller whose round
+    fails knows what they did (``unsent`` counts past an answer this replica failed to record)."""
     keep_private(store.path)
     # The round's bounds, for what it tells afterwards: this node's unsent edits are past ``pushed``, what it pulls
     # (where others' edits that replaced or deleted them are looked for) past ``held``, and the refusals it tells are
     # those listed past ``listed``, whether its push's answer or a pull brought them.
     own = _Kept(int(store.get_meta(META_PUSH_SEQ) or 0), store.max_seq(), _refusals_listed(store))
     untold = (store.get_meta(META_UNTOLD), store.get_meta(META_UNTOLD_COUNTS))
-    counted = Counted()
+    counted = Counted() if pushed is None else Counted(pushed)
     try:
         result = _round(store, client, on_progress, counted, idle_kept, all_sent)
     except BaseException:
@@ -1299,7 +1339,11 @@ def _round(store: Store, client: Client, on_progress: Progress | None, counted: 
         store.update_meta(META_RESEND, lambda now: "" if now == resend else now or "")
     if carried_in_pull or resend:
         # Under their new node, or sent again, they go now rather than at the next round.
-        more = push_all(store, client)
+        more = Pushed()
+        try:
+            push_all(store, client, done=more)
+        finally:
+            sent.unrecorded = more.unrecorded
         sent.add(Pushed(more.stored, more.refused))  # its writes carried over were counted by the pull that found them
         pulled_more, head, _ = pull_all(store, client, on_progress)  # the head they moved
         pulled += pulled_more

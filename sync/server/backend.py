@@ -23,6 +23,12 @@ from crewdeck.sync.state.tokens import TokenInfo
 WORKSPACE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}\Z")
 
 
+#: What a client whose push the server's full disk refused is told (the file's path is for the server's log alone).
+SERVER_DISK_FULL = "the server's disk is full, nothing was stored: whoever runs the server must free some space on it"
+#: What a client whose push the server could not write otherwise is told (why is for the server's log alone).
+SERVER_CANNOT_WRITE = "the server cannot write its workspace file, nothing was stored: whoever runs the server must read its log"
+
+
 class BackendError(Exception):
     """A store the server cannot use (unreachable, not set up): what a client is told, and the reason, for the log only.
 

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import anyio.to_thread
 
-from crewdeck.sync.server.backend import BackendError, Pulled, Wakeups
+from crewdeck.sync.server.backend import SERVER_CANNOT_WRITE, SERVER_DISK_FULL, BackendError, Pulled, Wakeups
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.filewatch import Subscription, subscribe
@@ -30,7 +30,7 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.push import PushPlan, PushRejected, RefusedOp
 from crewdeck.sync.state.restored import mark_restored
 from crewdeck.sync.state.rules import MemberFacts
-from crewdeck.sync.state.store import BUSY_TIMEOUT, DiskFull, Store, WorkspaceError
+from crewdeck.sync.state.store import BUSY_TIMEOUT, DiskFull, Store, WorkspaceError, WriteFailed
 from crewdeck.sync.state.tokens import TokenInfo
 
 #: How soon a commit by another process wakes the waiting clients, at most, in seconds.
@@ -40,17 +40,17 @@ READERS = 3
 T = TypeVar("T")
 
 
-#: What a client whose push the server's full disk refused is told (the file's path is for the server's log alone).
-SERVER_DISK_FULL = "the server's disk is full, nothing was stored: whoever runs the server must free some space on it"
-
-
 def _available(fn: Callable[[], T]) -> T:
-    """``fn()``, with a busy or unreadable file, or a full disk, as the store being unavailable."""
+    """``fn()``, with a busy or unreadable file, a full disk, or a write the disk or file refused, as the store being
+    unavailable."""
     try:
         return fn()
     except DiskFull as exc:
         # Said as such: "busy", and "try again in a moment", sent its members to retry for as long as nobody freed any.
         raise BackendError(SERVER_DISK_FULL, str(exc)) from None
+    except WriteFailed as exc:
+        # A disk that failed or went read-only under the server waits for whoever runs it, as a full one does.
+        raise BackendError(SERVER_CANNOT_WRITE, str(exc)) from None
     except (WorkspaceError, sqlite3.OperationalError) as exc:
         raise BackendError("the workspace file is busy or unreadable", str(exc)) from None
 

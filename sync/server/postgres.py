@@ -17,9 +17,9 @@ from typing import TypeVar
 
 import anyio.to_thread
 import psycopg
-from psycopg.errors import LockNotAvailable, QueryCanceled, ReadOnlySqlTransaction
+from psycopg.errors import DiskFull, IoError, LockNotAvailable, QueryCanceled, ReadOnlySqlTransaction
 
-from crewdeck.sync.server.backend import BackendError, Pulled, Wakeups
+from crewdeck.sync.server.backend import SERVER_CANNOT_WRITE, SERVER_DISK_FULL, BackendError, Pulled, Wakeups
 from crewdeck.sync.server.pgstore import CHANNEL, PgError, PgPool, PgStore, connect, first_line
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.push import PushPlan, RefusedOp
@@ -127,6 +127,8 @@ class PostgresBackend:
             try:
                 try:
                     return attempt()
+                except (DiskFull, IoError):
+                    raise  # psycopg's OperationalErrors too, and no new connection mends them
                 except _AWAY:
                     # The connection broke: the database restarted, say, and ended every connection opened before, the
                     # idle ones too; or it reached a standby, after a failover (a URL naming several hosts with
@@ -134,6 +136,11 @@ class PostgresBackend:
                     # idempotent); a database still away, or still taking no writes, says so: a 503 replicas retry.
                     self._pool.drop_idle()
                     return attempt()
+            except (DiskFull, IoError) as exc:
+                # The database's disk, full or failing, waits for whoever runs the server, as a served file's does: "the
+                # database is unavailable; try again in a moment" sent members to retry for as long as nobody looked.
+                told = SERVER_DISK_FULL if isinstance(exc, DiskFull) else SERVER_CANNOT_WRITE
+                raise BackendError(told, first_line(exc)) from None
             except (PgError, *_AWAY, *_BUSY) as exc:
                 # The log's one line: the driver's first (its CONTEXT names the row it waited for, say).
                 raise BackendError("the database is unavailable", str(exc) if isinstance(exc, PgError) else first_line(exc)) from None

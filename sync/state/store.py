@@ -101,6 +101,11 @@ class DiskFull(WorkspaceError):
     """A write the full disk holding the workspace refused: nothing was written."""
 
 
+class WriteFailed(WorkspaceError):
+    """A write the workspace's disk or file refused otherwise (the disk failed or went read-only, the file's access, the
+    process's file size limit): nothing was written, and no wait for another writer mends it."""
+
+
 class WorkspaceBusy(WorkspaceError):
     """The workspace stayed locked by another process past the wait (``busy_timeout``): nothing was done, and the same
     command may succeed later, which a script (a cron job) is to tell from input that will never do."""
@@ -988,10 +993,14 @@ class Store:
         """
         ahead = clock.last.ms - self.wall()
         if ahead > MAX_DRIFT_MS:
+            # A clock set right after it ran fast leaves the stamps made meanwhile ahead, which no setting mends: only
+            # time does, and when is said (to the next whole minute), so nobody checks a right clock for an hour.
+            again = dt.datetime.fromtimestamp(-(-(clock.last.ms - MAX_DRIFT_MS) // 60_000) * 60, dt.UTC)
             raise WorkspaceError(
                 f"the workspace's clock is {format_duration(ahead)} ahead of this machine's clock "
                 f"(limit {format_duration(MAX_DRIFT_MS)}): one of the clocks is off, this machine's or that of "
-                "whoever wrote last; check the date and time settings, nothing was written"
+                "whoever wrote last; check the date and time settings, nothing was written; if this machine's clock is "
+                f"right now, writing goes again from {again:%Y-%m-%d %H:%M} UTC"
             )
 
     def _materialize_local(self, rows: list[tuple[Any, ...]], pending: PendingWrites) -> None:
@@ -1555,11 +1564,26 @@ def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
     if code == sqlite3.SQLITE_IOERR:
         trouble = io_trouble(path)
         if trouble is not None:
-            return WorkspaceError(f"cannot write {typed_name(path)} ({exc}): {trouble}; nothing was written")
-        return WorkspaceError(f"the disk failed while writing {typed_name(path)} ({exc}); nothing was written")
+            return WriteFailed(f"cannot write {typed_name(path)} ({exc}): {trouble}; nothing was written")
+        if getattr(exc, "sqlite_errorcode", None) in _PASSING_IOERR:
+            return _not_for_now(path, exc)
+        return WriteFailed(f"the disk failed while writing {typed_name(path)} ({exc}); nothing was written")
     if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return WorkspaceError(f"cannot write {typed_name(path)}: {access_problem(path) or exc}; nothing was written")
+        problem = access_problem(path)
+        if problem is None and code == sqlite3.SQLITE_CANTOPEN:
+            return _not_for_now(path, exc)  # no permission or missing file in the way: too many files open, say
+        return WriteFailed(f"cannot write {typed_name(path)}: {problem or exc}; nothing was written")
     return None
+
+
+#: SQLite's I/O errors that say nothing of the disk: memory short, a lock call that failed.  Like a file this process
+#: could not open with no permission in the way (too many files open), they pass: the same write may go in a moment.
+_PASSING_IOERR = frozenset((sqlite3.SQLITE_IOERR_NOMEM, sqlite3.SQLITE_IOERR_LOCK, sqlite3.SQLITE_IOERR_RDLOCK))
+
+
+def _not_for_now(path: Path, exc: sqlite3.Error) -> WorkspaceError:
+    """A write refused by what passes (``_PASSING_IOERR``): not a ``WriteFailed``, whose disk waits for someone."""
+    return WorkspaceError(f"could not write {typed_name(path)} for now ({exc}); nothing was written, try again")
 
 
 def _records_sql(spec: Entity, include_deleted: bool) -> str:

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shlex
 import stat
 import sys
@@ -489,6 +490,10 @@ def cmd_token_revoke(ctx: Context) -> int:
 # ---------------------------------------------------------------- join, sync, publish
 
 
+#: The "try again" that ends a refusal (``Offline``'s words), with the advice it goes on with, if any.
+_TRY_AGAIN = re.compile(r"; try again(?: in a moment| later)?(?:, and (?P<rest>[^;]*))?$")
+
+
 def _plain_http_off_loopback(url: str) -> bool:
     """Whether a server URL (``server_url``'s) is plain HTTP to another machine."""
     from urllib.parse import urlsplit
@@ -518,8 +523,9 @@ def cmd_join(ctx: Context) -> int:
     except FirstSyncStopped as stopped:
         # The replica is made, with the pages pulled before: what the cause's own words say was not written is the
         # page it stopped at, not the replica.
-        # Nor its "try again in a moment": here it is the sync that goes on, not the join.
-        why = str(stopped.cause).removesuffix("; nothing was written").removesuffix("; try again in a moment")
+        # Nor its "try again" (in a moment, later, or if it fails again: a server that failed, a connection cut off): here
+        # it is the sync that goes on, not the join; what else it advises stays (whom to ask, what to check).
+        why = _TRY_AGAIN.sub(lambda m: f"; {m['rest']}" if m["rest"] else "", str(stopped.cause).removesuffix("; nothing was written"))
         # Never "try again" (75), even for a server down or busy: join run again stops at the replica it made.  The sync
         # said finishes it, later as every sync.
         raise UserError(
@@ -574,7 +580,7 @@ def cmd_sync(ctx: Context) -> int:
     remote = Remote.of(store)
     if remote is None:
         raise UserError(f"{typed_name(store.path)} has no remote; make a replica with: crewdeck join URL --token-file TOKENFILE FILE")
-    from crewdeck.sync.client.remote import Client, replica_refusal, retoken
+    from crewdeck.sync.client.remote import Client, Pushed, replica_refusal, replica_stopped, retoken, written_here
     from crewdeck.tui.workspace import describe  # what a round's report names; serve, token and join never load it
 
     url = None
@@ -600,13 +606,18 @@ def cmd_sync(ctx: Context) -> int:
         print(visible(f"this replica syncs with {new} from now on ({counted(unsent(store), 'unsent edit')} to push)"))
     client = Client.for_remote(remote)
     held = store.max_seq()  # what the pull brings is stored past it
+    pushed = Pushed()
     try:
-        result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"))
+        result = sync_round(store, client, lambda d, t: progress(d, t, "pulling"), pushed=pushed)
     except SyncError as exc:
         if exc.code == REMOVED:
             mark_removed(store)
         # A server out of reach or busy (its file locked past the wait) is tried again later, as a cron job's mail is.
-        raise stopped_by(exc, f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store))}") from None
+        raise stopped_by(exc, f"sync with {remote.url}: {replica_refusal(exc, store.path, unsent(store, pushed))}") from None
+    except WorkspaceError as exc:
+        said = replica_stopped(exc, store.path, unsent(store, pushed), answered=pushed.unrecorded > 0)
+        # The server named before a lock or a moved file read as its own: this replica's, said as any command says them.
+        raise stopped_by(exc, f"sync with {remote.url}: {said}" if written_here(exc) else said) from None
     finally:
         client.close()
     if result.carried:
