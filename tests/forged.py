@@ -9,6 +9,7 @@ records, values the checks refuse, text with control characters.
 from __future__ import annotations
 
 import json
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,21 @@ HOSTILE = "A\x1b]52;c;cHduZWQ=\x07B\x9b31m\u202eEVIL\u2066\nFORGED ROW\r[bold re
 HOSTILE_SHOWN = "A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066>^JFORGED ROW^M[bold red]R[/] [$accent]x ^?M-^EZ"
 
 
+#: A zero-width joiner: raw only before the glyph it joins (see ``crewdeck.sync.state.visible``).
+JOINER = "\u200d"
+
+
 def raw_characters(text: str, *, newlines: bool = True) -> list[str]:
     """The characters in ``text`` that ``crewdeck.sync.state.visible`` would have shown (a newline only if not ``newlines``)."""
     found = []
-    for char in text:
+    for char, after in zip_longest(text, text[1:], fillvalue=""):
         code = ord(char)
         if char == "\t" or (char == "\n" and newlines):
             continue
-        if code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x2028, 0x2029):
+        controls = code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+        # A joiner before ASCII or the end ("" too): tmux joins what comes next, further on.
+        unjoined = char == JOINER and (after.isascii() or after == JOINER)
+        if controls or code in (0x2028, 0x2029) or unjoined:
             found.append(char)
     return found
 

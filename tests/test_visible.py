@@ -31,10 +31,20 @@ def test_the_spelling_is_cat_vs() -> None:
 
 
 def test_what_stays_as_it_is() -> None:
-    for kept in ("plain", "tab\there", "Café ☕ ثبت", "a\u200db", "\xa0no-break", "[b]markup[/b]", ""):
+    for kept in ("plain", "tab\there", "Café ☕ ثبت", "👨\u200d👩\u200d👧", "\xa0no-break", "[b]markup[/b]", ""):
         assert visible(kept) == kept
     plain = "nothing to show"
     assert visible(plain) is plain  # the fast path hands back the same object
+
+
+def test_a_joiner_is_shown_unless_it_joins_the_glyph_after_it() -> None:
+    """tmux draws the next character that is not ASCII after a joiner in no column, however far on: "c", a joiner and
+    "d" sent as they are made an ellipsis further on (a row later, in another pane) take none."""
+    assert visible("c\u200dd …") == "c<U+200D>d …" and visible("end\u200d") == "end<U+200D>"
+    assert visible("a\u200d\u200db") == "a<U+200D><U+200D>b" and visible("a\u200d\x1b") == "a<U+200D>^["
+    assert visible("one\u200d\ntwo", multiline=True) == "one<U+200D>\ntwo"
+    assert visible("👩\u200d💻 and 👨\u200d\u200d👩") == "👩\u200d💻 and 👨<U+200D>\u200d👩"
+    assert json_visible(json.dumps(["c\u200dd", "x\u200d", "👩\u200d💻"], ensure_ascii=False)) == '["c\\u200dd", "x\\u200d", "👩\u200d💻"]'
 
 
 def test_a_block_of_lines_keeps_its_newlines_only() -> None:

@@ -13,7 +13,15 @@ printing it, in the spelling of ``cat -v``:
   would pass through: the bidirectional embeddings, overrides and isolates
   U+202A-U+202E and U+2066-U+2069, the line and paragraph separators
   U+2028 and U+2029, and lone surrogates, as ``<U+202E>``; a byte that
-  was not UTF-8 (an argument, a file name) as ``\\xff``.
+  was not UTF-8 (an argument, a file name) as ``\\xff``;
+* a zero-width joiner before an ASCII character (or a character shown
+  here, or the end of the text), as ``<U+200D>``: tmux (3.3a) draws the
+  next character that is not ASCII it receives after a joiner in no column
+  of its own, however many ASCII characters, escape sequences and lines
+  come between, so "c", a joiner and "d" in a title drew an ellipsis or a
+  box's side further on in no column and moved the rest of that line (in
+  another pane, on a later row).  A joiner before an emoji or a letter
+  that is not ASCII, the one it joins, stays.
 
 A tab stays a tab.  A newline stays a newline only where the output is a
 block of lines (``multiline=True``: notes in a detail view); in a one-line
@@ -32,10 +40,13 @@ import re
 from collections.abc import Sequence
 
 _SHOWN = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+#: A joiner the terminal would carry over to a character further on: one before what is sent as ASCII, another
+#: joiner (shown in turn), or the end.
+_UNJOINED = f"\u200d(?=[\x00-\x7f{_SHOWN}\u200d]|\\Z)"
 #: What a one-line field must not send as it is (everything above and the newline).
-_ONE_LINE = re.compile(f"[\n{_SHOWN}]")
+_ONE_LINE = re.compile(f"[\n{_SHOWN}]|{_UNJOINED}")
 #: The same in a block of lines, where a newline is a newline.
-_BLOCK = re.compile(f"[{_SHOWN}]")
+_BLOCK = re.compile(f"[{_SHOWN}]|{_UNJOINED}")
 
 
 def _show(match: re.Match[str]) -> str:
@@ -94,8 +105,8 @@ def quoted(text: str) -> str:
 
 #: What JSON text written with ``ensure_ascii=False`` may still hold raw: the
 #: encoder escapes C0 controls itself, but not DEL, C1, the separators, bidi
-#: controls or lone surrogates.
-_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: controls, lone surrogates or a joiner before ASCII (a closing quote too).
+_JSON_RAW = re.compile(f"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]|{_UNJOINED}")
 
 
 def _json_escape(match: re.Match[str]) -> str:
