@@ -375,6 +375,8 @@ def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, ov
         text = _cut_before_mark(cell, width)
     else:
         text = cell
+    # A column has no tab stops: a tab sent as it is moved the rest of the row to the terminal's next one.
+    text = text.replace("\t", " ")
     # One style for the whole cell, the common case: a row's worth of rich
     # layout per line cost ~170 us; strings and one style cost a few.
     if cell_len(text) > width:

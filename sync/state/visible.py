@@ -80,10 +80,11 @@ def named(text: str) -> str:
 
 
 def visible_cells(cells: Sequence[str]) -> list[str]:
-    """``visible`` of each one-line cell of a row: one search for the whole row when none needs it."""
+    """``visible`` of each one-line cell of a row, a tab as a space: a column has no tab stops, and a tab sent as it is
+    moved the rest of the row to the terminal's next one.  One search for the whole row when none needs it."""
     if " ".join(cells).isprintable():
         return list(cells)
-    return [visible(cell) for cell in cells]
+    return [visible(cell).replace("\t", " ") for cell in cells]
 
 
 #: The most of a value a one-line error quotes: a file's cell may hold 131,072 characters, 80 say which one it is.
