@@ -23,10 +23,11 @@ NODE = "f0f0f0f0f0f0"
 #: Everything a terminal acts on, and markup, in one line of text: an OSC 52
 #: clipboard write ended by BEL, a C1 CSI, a right-to-left override and an
 #: isolate, a newline that would forge a row, a carriage return, DEL, NEL,
-#: and Rich / Textual markup.
-HOSTILE = "A\x1b]52;c;cHduZWQ=\x07B\x9b31m\u202eEVIL\u2066\nFORGED ROW\r[bold red]R[/] [$accent]x \x7f\x85Z"
+#: Rich / Textual markup, and a joiner before a letter (tmux would join a
+#: character further on to the glyph before it).
+HOSTILE = "A\x1b]52;c;cHduZWQ=\x07B\x9b31m\u202eEVIL\u2066\nFORGED ROW\r[bold red]R[/] [$accent]x \x7f\x85Z\u200dJ"
 #: How ``crewdeck.sync.state.visible`` shows ``HOSTILE`` on one line (markup stays literal text).
-HOSTILE_SHOWN = "A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066>^JFORGED ROW^M[bold red]R[/] [$accent]x ^?M-^EZ"
+HOSTILE_SHOWN = "A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066>^JFORGED ROW^M[bold red]R[/] [$accent]x ^?M-^EZ<U+200D>J"
 
 
 #: A zero-width joiner: raw only before the glyph it joins (see ``crewdeck.sync.state.visible``).

@@ -240,7 +240,7 @@ async def test_the_app_shows_every_field_and_sends_nothing_raw(cli: Cli) -> None
         Forger(cli.workspace, member=hostile.evil).set("task", hostile.task, {"priority": "high"})
         await until(pilot, lambda: any(PREFIX in str(n.message) for n in app._notifications), "the notice")
         await until(pilot, lambda: "to high priority" in "".join(screen_lines(app)), "the notice on the screen")
-        assert_screen_safe(app, "the notice", "x ^?M-^EZ set")
+        assert_screen_safe(app, "the notice", "x ^?M-^EZ<U+200D>J set")
         # Its toast off the screen: each screen below shows the record itself, not the notice still up over it.
         app.clear_notifications()
         await settle(pilot)
