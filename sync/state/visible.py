@@ -23,7 +23,8 @@ printing it, in the spelling of ``cat -v``:
   another pane, on a later row).  A joiner before an emoji or a letter
   that is not ASCII, the one it joins, stays.
 
-A tab stays a tab.  A newline stays a newline only where the output is a
+A tab stays a tab (``visible_cells`` makes it a space: a table's column
+has no tab stops).  A newline stays a newline only where the output is a
 block of lines (``multiline=True``: notes in a detail view); in a one-line
 listing it is ``^J``, so a title cannot forge rows.  An escape sequence is
 harmless once its ESC is ``^[``: the rest is shown as the text it is.
