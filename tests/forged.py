@@ -9,6 +9,7 @@ records, values the checks refuse, text with control characters.
 from __future__ import annotations
 
 import json
+import unicodedata
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
@@ -34,16 +35,18 @@ HOSTILE_SHOWN = "A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066>^JFORGED ROW^M[b
 JOINER = "\u200d"
 
 
-def raw_characters(text: str, *, newlines: bool = True) -> list[str]:
-    """The characters in ``text`` that ``crewdeck.sync.state.visible`` would have shown (a newline only if not ``newlines``)."""
+def raw_characters(text: str, *, newlines: bool = True, joiners: bool = True) -> list[str]:
+    """The characters in ``text`` that ``crewdeck.sync.state.visible`` would have shown (a newline only if not ``newlines``,
+    a joiner only if ``joiners``: a file keeps them)."""
     found = []
     for char, after in zip_longest(text, text[1:], fillvalue=""):
         code = ord(char)
         if char == "\t" or (char == "\n" and newlines):
             continue
         controls = code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
-        # A joiner before ASCII or the end ("" too): tmux joins what comes next, further on.
-        unjoined = char == JOINER and (after.isascii() or after == JOINER)
+        # A joiner before ASCII, one not yet assigned (tmux drops it) or the end ("" too): tmux joins what comes next.
+        carried = after.isascii() or after == JOINER or unicodedata.category(after) == "Cn"
+        unjoined = joiners and char == JOINER and carried
         if controls or code in (0x2028, 0x2029) or unjoined:
             found.append(char)
     return found

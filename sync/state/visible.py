@@ -15,16 +15,24 @@ printing it, in the spelling of ``cat -v``:
   U+2028 and U+2029, and lone surrogates, as ``<U+202E>``; a byte that
   was not UTF-8 (an argument, a file name) as ``\\xff``;
 * a zero-width joiner before an ASCII character (or a character shown
-  here, or the end of the text), as ``<U+200D>``: tmux (3.3a) draws the
-  next character that is not ASCII it receives after a joiner in no column
-  of its own, however many ASCII characters, escape sequences and lines
-  come between, so "c", a joiner and "d" in a title drew an ellipsis or a
-  box's side further on in no column and moved the rest of that line (in
-  another pane, on a later row).  A joiner before an emoji or a letter
-  that is not ASCII, the one it joins, stays.
+  here, a character not yet assigned, or the end of the text), as
+  ``<U+200D>``: tmux (3.3a) draws the next character that is not ASCII it
+  receives after a joiner in no column of its own, however many ASCII
+  characters, escape sequences and lines come between (and drops one not
+  yet assigned without ending the joiner's effect), so "c", a joiner and
+  "d" in a title drew an ellipsis or a box's side further on in no column
+  and moved the rest of that line (in another pane, on a later row).  A
+  joiner before an emoji or a letter that is not ASCII, the one it joins,
+  stays.
 
-A tab stays a tab (``visible_cells`` makes it a space: a table's column
-has no tab stops).  A newline stays a newline only where the output is a
+The joiner rule is for what is drawn on a terminal.  A file (an export, a
+journal, a calendar) holds text through ``written``: its control
+characters shown as above, its joiners as stored, as they are real text
+(a Malayalam letter's, an emoji's) and a file read back must hold what was
+stored.
+
+A tab stays a tab (``visible_cells`` shows it as ``^I`` on a terminal: a
+table's column has no tab stops).  A newline stays a newline only where the output is a
 block of lines (``multiline=True``: notes in a detail view); in a one-line
 listing it is ``^J``, so a title cannot forge rows.  An escape sequence is
 harmless once its ESC is ``^[``: the rest is shown as the text it is.
@@ -38,21 +46,27 @@ searched for what to show.  ``visible`` of its own result changes nothing.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 _SHOWN = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-#: A joiner the terminal would carry over to a character further on: one before what is sent as ASCII, another
-#: joiner (shown in turn), or the end.
-_UNJOINED = f"\u200d(?=[\x00-\x7f{_SHOWN}\u200d]|\\Z)"
 #: What a one-line field must not send as it is (everything above and the newline).
 _ONE_LINE = re.compile(f"[\n{_SHOWN}]")
 #: The same in a block of lines, where a newline is a newline.
 _BLOCK = re.compile(f"[{_SHOWN}]")
-#: Both with the joiners to show, for text that has one: an alternative in every search would halve its speed.
-_ONE_LINE_JOINED = re.compile(f"[\n{_SHOWN}]|{_UNJOINED}")
-_BLOCK_JOINED = re.compile(f"[{_SHOWN}]|{_UNJOINED}")
-#: A joiner to show, alone: a search that starts from a literal character, at memory speed.
-_JOINER_SHOWN = re.compile(_UNJOINED)
+#: Both with each joiner and what follows it (nothing at the end), for text that has one to show: an alternative in
+#: every search would halve its speed.
+_ONE_LINE_JOINED = re.compile(f"[\n{_SHOWN}]|\u200d(?=(.?))", re.DOTALL)
+_BLOCK_JOINED = re.compile(f"[{_SHOWN}]|\u200d(?=(.?))", re.DOTALL)
+#: What follows each joiner, to find one to show: a search that starts from a literal character, at memory speed.
+_AFTER_JOINER = re.compile("\u200d(.?)", re.DOTALL)
+
+
+def _carried(after: str) -> bool:
+    """Whether tmux would carry a joiner before ``after`` (a character, or "" at the end) over to a character further
+    on: one before what is sent as ASCII (a character shown is), another joiner, a character not yet assigned (which
+    tmux drops) or the end."""
+    return after.isascii() or after == "\u200d" or _BLOCK.match(after) is not None or unicodedata.category(after) == "Cn"
 
 
 def _show(match: re.Match[str]) -> str:
@@ -68,13 +82,26 @@ def _show(match: re.Match[str]) -> str:
     return f"<U+{code:04X}>"
 
 
+def _show_joined(match: re.Match[str]) -> str:
+    if match.group() != "\u200d":
+        return _show(match)
+    return "<U+200D>" if _carried(match.group(1)) else "\u200d"
+
+
 def visible(text: str, *, multiline: bool = False) -> str:
     """``text`` with every character a terminal would act on shown instead (see the module)."""
     # Printable text (Python's sense: no Cc, Cf, Cs, Zl, Zp, ...) holds none of them.
     if text.isprintable():
         return text
-    if "\u200d" in text and _JOINER_SHOWN.search(text) is not None:
-        return (_BLOCK_JOINED if multiline else _ONE_LINE_JOINED).sub(_show, text)
+    if "\u200d" in text and any(map(_carried, _AFTER_JOINER.findall(text))):
+        return (_BLOCK_JOINED if multiline else _ONE_LINE_JOINED).sub(_show_joined, text)
+    return written(text, multiline=multiline)
+
+
+def written(text: str, *, multiline: bool = False) -> str:
+    """``text`` as a file holds it: ``visible`` but for its joiners, kept as stored (see the module)."""
+    if text.isprintable():
+        return text
     pattern = _BLOCK if multiline else _ONE_LINE
     if pattern.search(text) is None:
         return text
@@ -87,12 +114,13 @@ def named(text: str) -> str:
     return visible(text).replace("\t", "^I")
 
 
-def visible_cells(cells: Sequence[str]) -> list[str]:
-    """``visible`` of each one-line cell of a row, a tab as a space: a column has no tab stops, and a tab sent as it is
-    moved the rest of the row to the terminal's next one.  One search for the whole row when none needs it."""
+def visible_cells(cells: Sequence[str], *, on_terminal: bool = True) -> list[str]:
+    """``visible`` of each one-line cell of a row, on a terminal a tab as ``^I`` (``named``): a column has no tab stops,
+    and a tab sent as it is moved the rest of the row to the terminal's next one.  To a pipe or a file a tab stays, as
+    stored (``grep``, ``cut -f`` find it).  One search for the whole row when none needs it."""
     if " ".join(cells).isprintable():
         return list(cells)
-    return [visible(cell).replace("\t", " ") for cell in cells]
+    return [named(cell) if on_terminal else visible(cell) for cell in cells]
 
 
 #: The most of a value a one-line error quotes: a file's cell may hold 131,072 characters, 80 say which one it is.
@@ -114,8 +142,9 @@ def quoted(text: str) -> str:
 
 #: What JSON text written with ``ensure_ascii=False`` may still hold raw: the
 #: encoder escapes C0 controls itself, but not DEL, C1, the separators, bidi
-#: controls, lone surrogates or a joiner before ASCII (a closing quote too).
-_JSON_RAW = re.compile(f"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]|{_UNJOINED}")
+#: controls or lone surrogates.  A joiner stays, as in ``written``: JSON keeps
+#: every value exact and is not drawn in columns.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -123,7 +152,7 @@ def _json_escape(match: re.Match[str]) -> str:
 
 
 def json_visible(text: str) -> str:
-    """JSON text (from ``json.dumps``) with every character ``visible`` shows written as a ``\\uXXXX`` escape.
+    """JSON text (from ``json.dumps``) with every character ``written`` shows written as a ``\\uXXXX`` escape.
 
     The value it reads back as is the one JSON's ASCII spelling reads back as
     (``json.dumps``' default): only its spelling changes, and such characters
