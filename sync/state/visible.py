@@ -58,8 +58,10 @@ _BLOCK = re.compile(f"[{_SHOWN}]")
 #: every search would halve its speed.
 _ONE_LINE_JOINED = re.compile(f"[\n{_SHOWN}]|\u200d(?=(.?))", re.DOTALL)
 _BLOCK_JOINED = re.compile(f"[{_SHOWN}]|\u200d(?=(.?))", re.DOTALL)
-#: What follows each joiner, to find one to show: a search that starts from a literal character, at memory speed.
-_AFTER_JOINER = re.compile("\u200d(.?)", re.DOTALL)
+#: A joiner surely carried over (before ASCII, a character shown, another joiner or the end), and what follows each
+#: joiner: searches that start from a literal character, at memory speed.
+_CARRIED = re.compile(f"\u200d(?=[\x00-\x7f{_SHOWN}\u200d]|\\Z)")
+_AFTER_JOINER = re.compile("\u200d(.)", re.DOTALL)
 
 
 def _carried(after: str) -> bool:
@@ -67,6 +69,11 @@ def _carried(after: str) -> bool:
     on: one before what is sent as ASCII (a character shown is), another joiner, a character not yet assigned (which
     tmux drops) or the end."""
     return after.isascii() or after == "\u200d" or _BLOCK.match(after) is not None or unicodedata.category(after) == "Cn"
+
+
+def _before_unassigned(text: str) -> bool:
+    """Whether a joiner in ``text`` is before a character not yet assigned (tmux drops one, and still joins the next)."""
+    return any(unicodedata.category(after) == "Cn" for after in _AFTER_JOINER.findall(text))
 
 
 def _show(match: re.Match[str]) -> str:
@@ -93,7 +100,11 @@ def visible(text: str, *, multiline: bool = False) -> str:
     # Printable text (Python's sense: no Cc, Cf, Cs, Zl, Zp, ...) holds none of them.
     if text.isprintable():
         return text
-    if "\u200d" in text and any(map(_carried, _AFTER_JOINER.findall(text))):
+    if "\u200d" in text and (
+        _CARRIED.search(text) is not None
+        # Without its joiners, printable text holds no character not yet assigned: an emoji's sequence, in C code.
+        or (not text.replace("\u200d", "").isprintable() and _before_unassigned(text))
+    ):
         return (_BLOCK_JOINED if multiline else _ONE_LINE_JOINED).sub(_show_joined, text)
     return written(text, multiline=multiline)
 
