@@ -9,6 +9,8 @@ records, values the checks refuse, text with control characters.
 from __future__ import annotations
 
 import json
+import unicodedata
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +24,30 @@ NODE = "f0f0f0f0f0f0"
 #: Everything a terminal acts on, and markup, in one line of text: an OSC 52
 #: clipboard write ended by BEL, a C1 CSI, a right-to-left override and an
 #: isolate, a newline that would forge a row, a carriage return, DEL, NEL,
-#: and Rich / Textual markup.
-HOSTILE = "A\x1b]52;c;cHduZWQ=\x07B\x9b31m\u202eEVIL\u2066\nFORGED ROW\r[bold red]R[/] [$accent]x \x7f\x85Z"
+#: Rich / Textual markup, and a joiner before a letter (tmux would join a
+#: character further on to the glyph before it).
+HOSTILE = "A\x1b]52;c;cHduZWQ=\x07B\x9b31m\u202eEVIL\u2066\nFORGED ROW\r[bold red]R[/] [$accent]x \x7f\x85Z\u200dJ"
 #: How ``crewdeck.sync.state.visible`` shows ``HOSTILE`` on one line (markup stays literal text).
-HOSTILE_SHOWN = "A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066>^JFORGED ROW^M[bold red]R[/] [$accent]x ^?M-^EZ"
+HOSTILE_SHOWN = "A^[]52;c;cHduZWQ=^GBM-^[31m<U+202E>EVIL<U+2066>^JFORGED ROW^M[bold red]R[/] [$accent]x ^?M-^EZ<U+200D>J"
 
 
-def raw_characters(text: str, *, newlines: bool = True) -> list[str]:
-    """The characters in ``text`` that ``crewdeck.sync.state.visible`` would have shown (a newline only if not ``newlines``)."""
+#: A zero-width joiner: raw only before the glyph it joins (see ``crewdeck.sync.state.visible``).
+JOINER = "\u200d"
+
+
+def raw_characters(text: str, *, newlines: bool = True, joiners: bool = True) -> list[str]:
+    """The characters in ``text`` that ``crewdeck.sync.state.visible`` would have shown (a newline only if not ``newlines``,
+    a joiner only if ``joiners``: a file keeps them)."""
     found = []
-    for char in text:
+    for char, after in zip_longest(text, text[1:], fillvalue=""):
         code = ord(char)
         if char == "\t" or (char == "\n" and newlines):
             continue
-        if code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x2028, 0x2029):
+        controls = code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+        # A joiner before ASCII, one not yet assigned (tmux drops it) or the end ("" too): tmux joins what comes next.
+        carried = after.isascii() or after == JOINER or unicodedata.category(after) == "Cn"
+        unjoined = joiners and char == JOINER and carried
+        if controls or code in (0x2028, 0x2029) or unjoined:
             found.append(char)
     return found
 

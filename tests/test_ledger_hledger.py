@@ -219,6 +219,19 @@ def test_payees_that_differ_only_in_their_spaces_stay_apart_in_hledger(cli: Cli,
     assert set(theirs) == set(payees)
 
 
+def test_a_payee_with_a_joiner_is_the_reports_payee_in_hledger(cli: Cli, tmp_path: Path) -> None:
+    """A joiner is text (a Malayalam word-final letter's, before a space): written ``<U+200D>``, hledger's payee was
+    another name than the report's."""
+    team = ledger_team(cli)
+    payee = "\u0d1f\u0d4d\u0d30\u0d3e\u0d35\u0d32\u0d4d\u200d Tours"
+    add(team, "10 EUR", payee=payee)
+    doc = report(team, "--by", "payee")
+    journal = tmp_path / "joiner.journal"
+    team.ok("ledger", "export", "--format", "hledger", "-o", str(journal))
+    theirs = {r[0]: amounts(r[1]) for r in hledger(journal, "balance", "expenses", "--pivot", "payee")[1:] if r[0] != "total"}
+    assert theirs == {row["payee"]: ours(row["spent"]) for row in doc["campaigns"][0]["rows"]} == {payee: theirs[payee]}
+
+
 def test_hledger_inverts_a_rate_out_of_the_base_as_the_report_does_and_chains_none(cli: Cli, tmp_path: Path) -> None:
     """With EUR/CHF, both value 100 CHF at 1 / 0.95 (hledger's reverse price); with GBP/USD and USD/EUR, hledger valued
     100 GBP (a chain) that the report leaves out for want of a rate: the journal gives it no such price."""

@@ -308,6 +308,19 @@ def test_an_export_imports_into_another_workspace_with_its_reversals(team: Cli, 
     assert report(other)["campaigns"][0]["total"]["spent"] == report(team)["campaigns"][0]["total"]["spent"]
 
 
+def test_an_export_with_a_joiner_in_a_payee_imports_back_as_the_ledger_it_came_from(team: Cli, tmp_path: Path) -> None:
+    """A joiner is text (the older spelling of a Malayalam word-final letter: a consonant, a virama and a joiner, here
+    before a space): written ``<U+200D>``, the exported entry no longer matched the ledger's own and nothing imported."""
+    payee = "\u0d1f\u0d4d\u0d30\u0d3e\u0d35\u0d32\u0d4d\u200d Tours"
+    add(team, "5.00 EUR", payee=payee, extra=("--memo", "desk\u200d"))
+    out = tmp_path / "ledger.csv"
+    team.ok("ledger", "export", "--format", "csv", "-o", str(out))
+    [exported] = [line for line in out.read_text("utf-8").splitlines() if "Tours" in line]
+    assert f",{payee},5.00,EUR,desk\u200d," in exported
+    entries = len(json.loads(team.ok("ledger", "list", "--json")))
+    assert team.ok("ledger", "import", str(out)).strip() == f"imported 0 entries ({entries} already in the ledger)"
+
+
 def test_an_export_names_the_manager_who_entered_or_approved_spend_acting_as_another(team: Cli, tmp_path: Path) -> None:
     """ana entered spend acting as raj (``--as``) and approved raj's acting as bo: the CSV export named raj and bo alone,
     where ``ledger list``'s BY and the activity log say "@ana as @raj", so the file, the audit trail, hid who spent and

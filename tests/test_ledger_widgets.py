@@ -334,6 +334,29 @@ async def test_an_incomplete_lines_mark_stays_when_its_name_is_cut() -> None:
         assert "*" not in complete, complete
 
 
+class TabbedName(App[None]):
+    """A budget line whose category holds a tab (a value stored before the checks refused one), its rates missing."""
+
+    def compose(self) -> ComposeResult:
+        yield BudgetTable(
+            [
+                budget("c1", "spring", "", ("", "1.00", "", "", ""), None, None),
+                budget("c1", "spring", "in\tfluencers", ("", "1.00", "", "", ""), None, None, complete=False),
+            ]
+        )
+
+
+@pytest.mark.anyio
+async def test_a_tab_in_a_name_is_shown_as_caret_notation_and_measured_so() -> None:
+    """Measured as no column, then drawn as one, the tab made the name one column too wide: cut from its end, mark
+    and all ("  in fluencer…")."""
+    app = TabbedName()
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.pause()
+        line = app.query_one(BudgetTable).render_line(2).text
+    assert "  in^Ifluencers *" in line and "\t" not in line, line
+
+
 def _entries_app(rows: list[EntryRow]) -> App[None]:
     """An app of an entries table alone, holding ``rows``."""
 

@@ -368,6 +368,17 @@ def test_the_report_by_post_lists_a_campaigns_posts_by_title_the_same_in_text_js
     assert [line.split(",")[2] or line.split(",")[1] for line in csv_lines] == expected
 
 
+def test_the_report_by_posts_csv_keeps_a_joiner_in_a_title_as_stored(ws: Path) -> None:
+    """A joiner is text (a Malayalam word-final letter's, before a space): the CSV wrote it ``<U+200D>``, as a
+    terminal is shown it."""
+    title = "\u0d1f\u0d4d\u0d30\u0d3e\u0d35\u0d32\u0d4d\u200d reel"
+    post = _post(ws, title)
+    crewdeck("-w", str(ws), "--as", "raj", "kpi", "add", post[:8], "2026-11-20", "clicks=3")
+    csv_lines = crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post", "--csv").splitlines()
+    assert [line.split(",")[2] for line in csv_lines[1:]] == [title]
+    assert title.replace("\u200d", "<U+200D>") in crewdeck("-w", str(ws), "--as", "ana", "kpi", "report", "--by", "post")
+
+
 def test_the_report_by_post_cuts_a_wide_title_to_forty_columns_as_a_latin_one(ws: Path) -> None:
     # A Japanese title was cut to 40 characters, 79 columns: twice as wide as a Latin title's cell.
     post = _post(ws, "日本語のキャプション" * 6)

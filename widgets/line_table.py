@@ -256,7 +256,7 @@ class LineTable(SteadyScrollView, can_focus=True):
         for index in range(top, min(top + self.page, self.row_count())):
             for i, (cell, column) in enumerate(zip(self.row_cells(index) or (), self.columns)):
                 if column.whole:
-                    widest[i] = max(widest[i], cell_len(cell if isinstance(cell, str) else cell.plain))
+                    widest[i] = max(widest[i], cell_len(_tabs_shown(cell if isinstance(cell, str) else cell.plain)))
         return widest
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -372,9 +372,11 @@ def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, ov
             if over is not None:
                 style += over
     elif isinstance(cell, Marked):
-        text = _cut_before_mark(cell, width)
+        # Measured as the tab's two columns, not its none: a cell that just fit would be cut from its end, mark and all.
+        text = _cut_before_mark(Marked(_tabs_shown(cell.text), _tabs_shown(cell.mark)), width)
     else:
         text = cell
+    text = _tabs_shown(text)
     # One style for the whole cell, the common case: a row's worth of rich
     # layout per line cost ~170 us; strings and one style cost a few.
     if cell_len(text) > width:
@@ -383,6 +385,12 @@ def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, ov
     if length < width:
         text = " " * (width - length) + text if right else text + " " * (width - length)
     line.add(text, style, width)
+
+
+def _tabs_shown(text: str) -> str:
+    """``text`` with each tab as ``^I``, as the command line's tables show one: a column has no tab stops, and a tab
+    sent as it is moved the rest of the row to the terminal's next one."""
+    return text.replace("\t", "^I")
 
 
 def _cut_before_mark(cell: Marked, width: int) -> str:

@@ -602,15 +602,16 @@ def table(
     """Plain columns, left-aligned but for the ``right`` ones (amounts, named by their headers), the last one unpadded.
 
     Every cell is shown ``visible``: a control character in a record cannot
-    act on the terminal, and a newline cannot make a row of its own.  The
+    act on the terminal, and a newline cannot make a row of its own; a tab is
+    ``^I`` on a terminal and stays a tab to a pipe (``visible_cells``).  The
     ``free`` columns (free text, named by their headers) are cut with an
     ellipsis where a line would be wider than ``width`` (``columns.terminal_width``:
     a terminal's; ``None``, whole lines, to a pipe).  Amounts end on one
     edge, as hledger sets them: those of one currency line up digit by digit.
     """
-    rows = [visible_cells(row) for row in rows]
+    rows = [visible_cells(row, on_terminal=width is not None) for row in rows]
     flush_right = [h in right for h in headers]
-    headers = visible_cells(headers)
+    headers = visible_cells(headers, on_terminal=width is not None)
     # Counted in a terminal's columns: a payee in Japanese takes two a character, and the columns after it stay put.
     widths = [max(cells(h), *(cells(r[i]) for r in rows)) if rows else cells(h) for i, h in enumerate(headers)]
     widths = fitted(widths, {i for i, h in enumerate(headers) if h in free}, width)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from crewdeck.sync.state.records import RESULT_COUNTS, WORKSPACE_ROW
 from crewdeck.sync.state.rules import Refused, results_refused
 from crewdeck.sync.state.visible import cut as one_line
-from crewdeck.sync.state.visible import visible, visible_cells
+from crewdeck.sync.state.visible import visible, visible_cells, written
 from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import Context, bad_rows_listed, open_input, print_json, table
 from crewdeck.tui.ledger import csvfiles, rates
@@ -320,7 +320,7 @@ def cmd_report(ctx: Context) -> int:
         for g, row in zip(built.groups, rows, strict=True):
             days = report.period_days(built.runs.get(g.campaign, built.bounds)) or {}
             mixed = "; ".join(_mixed_said(g, list(g.mixed)))
-            writer.writerow([*(visible(cell) for cell in row), days.get("start") or "", days.get("end") or "", mixed])
+            writer.writerow([*(written(cell) for cell in row), days.get("start") or "", days.get("end") or "", mixed])
         sys.stdout.write(buffer.getvalue())
     if not built.groups:
         print("no results or spend", file=sys.stderr)
@@ -407,7 +407,7 @@ def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]]
     columns left out first, then the missed targets put under their rows, then the names cut; the line under
     it names what was left out. With it, the columns whose cells it shows (the missed targets among them)."""
     every = list(headers)
-    rows = [visible_cells(row) for row in rows]
+    rows = [visible_cells(row, on_terminal=width is not None) for row in rows]
     wanted = _wanted(built)
     missed: list[str] = []
     if width is not None and OFF_TARGET in headers and _fits_names(headers, rows, wanted) > width:

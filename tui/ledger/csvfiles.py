@@ -30,7 +30,7 @@ from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import MoneyError, check_currency, decimal_comma_fits, format_minor, parse_rate
 from crewdeck.sync.state.records import ENTITIES, ValidationError, composed
 from crewdeck.sync.state.rules import EntryFacts, reversal_refused
-from crewdeck.sync.state.visible import quoted, visible
+from crewdeck.sync.state.visible import quoted, written
 from crewdeck.tui.ledger import entries as entry_lib
 from crewdeck.tui.ledger.actions import EntryDraft, derived_id, reversal_id
 from crewdeck.tui.ledger.form import FormContext, FormProblems, parse_entry
@@ -819,26 +819,26 @@ def export_entries(ws: Workspace, out: TextIO) -> int:
     n = 0
     for row in entry_lib.stream(ws.conn, "1", [], oldest_first=True):
         approved = approvals.get(row.id, ("", "", ""))
-        # Text is shown as crewdeck.sync.state.visible shows it: the file is often read on a terminal.
+        # Text is written as crewdeck.sync.state.visible writes it: the file is often read on a terminal, and read back.
         writer.writerow(
             [
                 row.id,
                 row.date,
                 row.campaign,
-                visible(row.category),
-                visible(row.payee),
+                written(row.category),
+                written(row.payee),
                 format_minor(row.amount, row.currency),
                 row.currency,
-                visible(row.memo),
+                written(row.memo),
                 row.task or "",
                 row.reverses or "",
                 "yes" if row.needs_approval else "no",
                 "pending" if row.pending else "frozen" if row.id in frozen else "counted",
-                visible(row.entered_by),
+                written(row.entered_by),
                 row.entered_at,
-                *(visible(part) for part in approved[:2]),
-                visible(acted.get(row.id, "")),
-                visible(approved[2]),
+                *(written(part) for part in approved[:2]),
+                written(acted.get(row.id, "")),
+                written(approved[2]),
             ]
         )
         n += 1

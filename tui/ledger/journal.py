@@ -24,7 +24,7 @@ A payee's or memo's ``|`` and ``;`` become ``/`` and ``,``: in a journal they
 would start a note or a comment; a payee starting with ``*``, ``!`` or ``(``
 follows an empty code ``()``, so hledger reads no status or code in it; its line breaks become spaces (its spaces stay
 as they are, as hledger keeps them), and control
-characters are shown as ``crewdeck.sync.state.visible`` shows them.
+characters are shown as ``crewdeck.sync.state.visible.written`` shows them (a joiner as stored).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from typing import TextIO
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import EXACT, exponent, format_minor, round_minor
-from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.visible import written
 from crewdeck.tui.ledger import budgets as budget_lib
 from crewdeck.tui.ledger.entries import EntryRow, Names, stream
 from crewdeck.tui.ledger.rates import COMPLETE, RateBook, at_rate, missing_pair
@@ -56,7 +56,7 @@ def account(campaign: str, category: str) -> str:
 def _clean(text: str) -> str:
     # One line, and nothing a terminal showing the journal would act on (see crewdeck.sync.state.visible).  Its spaces
     # stay as they are, two or a no-break one: hledger keeps them in a payee, and so per payee its totals are the report's.
-    return visible(" ".join(text.replace("|", "/").replace(";", ",").splitlines()).strip())
+    return written(" ".join(text.replace("|", "/").replace(";", ",").splitlines()).strip())
 
 
 def commodity(currency: str) -> str:

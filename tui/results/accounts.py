@@ -12,7 +12,7 @@ import hashlib
 import json
 from functools import lru_cache
 
-from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.visible import written
 
 #: The most of an ad account's name a result's source keeps (in JSON, at most twice as long).  A longer name keeps its
 #: start and a digest of the whole name (``account_name``), so two names alike in their first characters stay two.
@@ -29,9 +29,9 @@ MARK = ', ad account "'
 
 @lru_cache(maxsize=_NAMES_KEPT)
 def account_name(text: str) -> str:
-    """An ad account's name as results record it: shown, its spaces made one, cut to ``ACCOUNT_CHARS`` with a digest of
+    """An ad account's name as results record it: shown as a file holds it (``written``), its spaces made one, cut to ``ACCOUNT_CHARS`` with a digest of
     the whole name at the end of a longer one."""
-    named = " ".join(visible(text).split())
+    named = " ".join(written(text).split())
     if len(named) <= ACCOUNT_CHARS:
         return named
     digest = hashlib.sha256(named.casefold().encode()).hexdigest()[:_DIGEST]  # without case, as ``same_account`` compares

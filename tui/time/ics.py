@@ -14,7 +14,7 @@ updates events instead of duplicating them.
 
 Text values hold no control characters (RFC 5545's TEXT has none but the
 tab; line breaks are written as ``\\n``): a title's or a note's are shown
-as ``crewdeck.sync.state.visible`` shows them, which also keeps the file safe to print.
+as ``crewdeck.sync.state.visible.written`` writes them (a joiner as stored), which also keeps the file safe to print.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.visible import written
 from crewdeck.tui.time.when import in_zone, parse_utc
 from crewdeck.tui.workspace.placeholders import text_or, untitled_task
 from crewdeck.tui.workspace.workspace import Member, Workspace
@@ -76,8 +76,8 @@ def _add_people(event: Event, ws: Workspace, task: dict[str, Any], handles: dict
     for name, member_id, role in people:
         address = vCalAddress(member_address(member_id))
         member = ws.member(member_id)
-        address.params["cn"] = visible(member.name if member and member.name else f"@{handles.get(member_id, '?')}")
-        address.params["x-crewdeck-handle"] = visible(f"@{handles.get(member_id, '?')}")
+        address.params["cn"] = written(member.name if member and member.name else f"@{handles.get(member_id, '?')}")
+        address.params["x-crewdeck-handle"] = written(f"@{handles.get(member_id, '?')}")
         if role:
             address.params["cutype"] = "INDIVIDUAL"
             address.params["role"] = role
@@ -101,7 +101,7 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", visible(f"{ws.name}" + (f" (@{member.handle})" if member else "")))
+    cal.add("x-wr-calname", written(f"{ws.name}" + (f" (@{member.handle})" if member else "")))
     days: list[dt.date] = []
     post_states = _post_states(ws, now)
     for task in _tasks(ws, member):
@@ -127,17 +127,17 @@ def calendar(ws: Workspace, now: dt.datetime, member: Member | None = None) -> b
             event.add("dtstart", start)
             if kind == "publish":
                 shown = (f" ({task['platform']})" if task["platform"] else "") + (f" [{state.replace('-', ' ')}]" if state else "")
-                event.add("summary", visible(f"Publish: {title}{shown}"))
+                event.add("summary", written(f"Publish: {title}{shown}"))
             elif task["meeting"]:
-                event.add("summary", visible(title))
+                event.add("summary", written(title))
                 # Its minutes after the instant it starts: added to a wall time, they cross a change of clocks wrong.
                 event.add("dtend", _calendar_time(instant + dt.timedelta(minutes=json.loads(task["meeting"])["minutes"]), tz_name))
                 attendees = ", ".join(f"@{handles.get(i, '?')}" for i in _attendees(task))
                 details.insert(0, f"attendees: {attendees}")
                 _add_people(event, ws, task, handles)
             else:
-                event.add("summary", visible(f"Due: {title}"))
-            event.add("description", visible("\n".join(details), multiline=True))
+                event.add("summary", written(f"Due: {title}"))
+            event.add("description", written("\n".join(details), multiline=True))
             event.add("x-crewdeck-task", task["id"])
             cal.add_component(event)
             days.append(start.date())
