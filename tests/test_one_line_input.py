@@ -10,6 +10,8 @@ from textual.widgets import Input
 
 from crewdeck.widgets.one_line_input import OneLineInput
 
+from .apphelp import until
+
 
 class FieldApp(App[None]):
     def __init__(self, text: str) -> None:
@@ -71,7 +73,8 @@ async def test_enter_in_a_burst_still_submits_through_the_app_after_the_keys_bef
         await pilot.pause()
         field.cursor_position = len(field.value)
         burst(app, *[("backspace", None)] * 3, *typed("EUR"), ("enter", "\r"))
-        await pilot.pause()
+        # The field's Submitted is posted from its handling of enter: one pause may end before the app reads it.
+        await until(pilot, lambda: bool(app.submitted), "the field submitted")
         assert app.submitted == ["12.50 EUR"]
 
 
@@ -85,7 +88,7 @@ async def test_a_key_the_field_skips_or_leaves_to_the_app_comes_back_to_it() -> 
         await pilot.pause()
         field.cursor_position = len(field.value)  # the focus selected it all
         burst(app, ("ctrl+c", None), ("backspace", None), *typed("!"), ("escape", "\x1b"), ("down", None), ("enter", "\r"))
-        await pilot.pause()
+        await until(pilot, lambda: len(app.came_back) == 4, "the four keys back at the app")
         assert app.came_back == ["ctrl+c", "escape", "down", "enter"]
         assert field.value == "Canv!"
 
