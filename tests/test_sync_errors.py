@@ -23,9 +23,9 @@ import pytest
 
 from crewdeck.sync.client.engine import SyncEngine
 from crewdeck.sync.client.metakeys import META_MEMBER, META_URL
-from crewdeck.sync.client.remote import PUSH_BATCH, Client, Offline, Remote, unsent
+from crewdeck.sync.client.remote import PUSH_BATCH, Client, Offline, Remote, replica_stopped, unsent
 from crewdeck.sync.state.clock import MAX_DRIFT_MS, Stamp
-from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.store import Store, WorkspaceBusy
 
 from .conftest import ROOT
 from .syncsupport import (
@@ -138,6 +138,22 @@ def test_a_token_revoked_while_a_push_is_under_way_says_what_stays_unsent_and_a_
     assert crewdeck("-w", str(path), "sync", "--token", new).rstrip().endswith(", 0 unsent")
     with Store(team) as served:
         assert typed <= {row[0] for row in served.conn.execute("SELECT op_id FROM ops")}
+
+
+def test_a_lock_says_the_edits_that_wait_in_the_replica_and_ends_in_try_again(tmp_path: Path) -> None:
+    """Review rh: a replica locked part way through a push of several batches said only "the server has what this sync
+    sent", where 2,000 of its edits were never sent: they merely wait, and are said, as a refusal's are."""
+    replica = tmp_path / "ana.db"
+    lock = WorkspaceBusy("the workspace stayed locked by another writer for 30 s (database is locked); try again")
+    waiting = f"2,000 edits made here were not sent yet and stay in {replica}"
+    assert replica_stopped(lock, replica, 2_000) == (
+        f"the workspace stayed locked by another writer for 30 s (database is locked); {waiting}; try again"
+    )
+    assert replica_stopped(lock, replica, 2_000, answered=True) == (
+        "the workspace stayed locked by another writer for 30 s (database is locked); the server has what this sync "
+        f"sent, and this replica notes that at its next sync; {waiting}; try again"
+    )
+    assert replica_stopped(lock, replica, 0) == str(lock)
 
 
 def test_a_replica_locked_as_its_push_is_answered_says_the_server_has_the_edits_and_to_try_again(

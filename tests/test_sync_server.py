@@ -880,7 +880,9 @@ def test_a_push_the_servers_disk_refuses_says_whoever_runs_it_must_see_to_it(
 
 
 @pytest.mark.parametrize(
-    "code", [sqlite3.SQLITE_IOERR_NOMEM, sqlite3.SQLITE_IOERR_LOCK, sqlite3.SQLITE_CANTOPEN], ids=["nomem", "lock", "cantopen"]
+    "code",
+    [sqlite3.SQLITE_IOERR_NOMEM, sqlite3.SQLITE_IOERR_LOCK, sqlite3.SQLITE_IOERR_RDLOCK, sqlite3.SQLITE_CANTOPEN],
+    ids=["nomem", "lock", "rdlock", "cantopen"],
 )
 def test_a_write_refused_by_what_passes_is_a_busy_file_to_try_again_not_a_disk_to_see_to(code: int, tmp_path: Path) -> None:
     # Memory short for a moment, a lock call that failed, too many files open: members were told the server "cannot
@@ -891,6 +893,8 @@ def test_a_write_refused_by_what_passes_is_a_busy_file_to_try_again_not_a_disk_t
     refused.sqlite_errorcode = code
     error = store_module._write_error(team, refused)
     assert error is not None and not isinstance(error, store_module.WriteFailed)
+    # Busy, as a lock is: a cron job's command exits 75 (tried again later), where it exited 2 as for bad input (rh).
+    assert isinstance(error, store_module.WorkspaceBusy)
     assert str(error) == f"could not write {team} for now (disk I/O error); nothing was written, try again"
 
     def write() -> None:

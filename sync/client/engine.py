@@ -365,7 +365,7 @@ class SyncEngine:
                     local = isinstance(exc, (WorkspaceError, sqlite3.DatabaseError))
                     said = _failure_message(exc, self.path, left, answered=pushed.unrecorded > 0)
                     self._emit(SyncStatus("error", left, last_sync, None, said, local=local))
-                    self._pause(10 * self.backoff.delay(failures, self._rng), store, made)
+                    self._pause(10 * self.backoff.delay(failures, self._rng), store, made, pushed=pushed)
                     continue
                 failures = 0
                 if result.restored or pulled_to < self._pulled:
@@ -418,12 +418,13 @@ class SyncEngine:
         except sqlite3.Error:
             return self._status.unsent if self._status else 0
 
-    def _pause(self, seconds: float, store: Store, made: int, until_change: bool = False) -> None:
+    def _pause(self, seconds: float, store: Store, made: int, until_change: bool = False, pushed: Pushed | None = None) -> None:
         """Sleep up to ``seconds``; wake early on stop, a poke or ``kick()``, and on a new local operation when ``until_change``.
 
         ``made``: this node's operation count when the last round began.  A
         commit that did not add to it (the round's own pull, another
-        process's bookkeeping) gives nothing to push.
+        process's bookkeeping) gives nothing to push.  ``pushed``: the failed round's, whose answered push the
+        replica could not record: the count kept current leaves it out, as the round's line did.
         """
         deadline = time.monotonic() + seconds
         while not self._stop.is_set():
@@ -451,7 +452,7 @@ class SyncEngine:
                 # Offline: keep the unsent count current, but keep backing off.
                 status = self._status
                 if status is not None:
-                    self._emit(replace(status, unsent=unsent(store)))
+                    self._emit(replace(status, unsent=unsent(store, pushed)))
 
     def _listen(self, remote: Remote) -> None:
         """Read the server's event stream; poke the loop when the head moves past our cursor."""

@@ -303,11 +303,16 @@ def replica_stopped(exc: WorkspaceError, path: str | Path, left: int = 0, answer
     if isinstance(exc, (DiskFull, WriteFailed)):
         said = f"{text.replace('; nothing was written', '', 1)}; what this sync sent and pulled before stays, and the next sync goes on from there"
         return f"{said}; {_kept(left, 'not sent yet', path)}" if left else said
-    if not answered:
+    told = []
+    if answered:
+        # Not "nothing was done": the server holds the push; it answers the next one's resend as duplicates.
+        told.append("the server has what this sync sent, and this replica notes that at its next sync")
+    if left:
+        told.append(_kept(left, "not sent yet", path))  # a lock's edits merely wait: said, as a refusal's are
+    if not told:
         return text
-    # Not "nothing was done": the server holds the push; it answers the next one's resend as duplicates.
     ending = next((end for end in _TRY_AGAIN if text.endswith(end)), "")
-    return f"{text.removesuffix(ending)}; the server has what this sync sent, and this replica notes that at its next sync{'; try again' if ending else ''}"
+    return "; ".join([text.removesuffix(ending), *told]) + ("; try again" if ending else "")
 
 
 def written_here(exc: WorkspaceError) -> bool:

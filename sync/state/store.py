@@ -107,8 +107,9 @@ class WriteFailed(WorkspaceError):
 
 
 class WorkspaceBusy(WorkspaceError):
-    """The workspace stayed locked by another process past the wait (``busy_timeout``): nothing was done, and the same
-    command may succeed later, which a script (a cron job) is to tell from input that will never do."""
+    """The workspace stayed locked by another process past the wait (``busy_timeout``), or a write was refused by what
+    passes (``_PASSING_IOERR``): nothing was done, and the same command may succeed later, which a script (a cron job)
+    is to tell from input that will never do."""
 
 
 @dataclass
@@ -1581,9 +1582,10 @@ def _write_error(path: Path, exc: sqlite3.Error) -> WorkspaceError | None:
 _PASSING_IOERR = frozenset((sqlite3.SQLITE_IOERR_NOMEM, sqlite3.SQLITE_IOERR_LOCK, sqlite3.SQLITE_IOERR_RDLOCK))
 
 
-def _not_for_now(path: Path, exc: sqlite3.Error) -> WorkspaceError:
-    """A write refused by what passes (``_PASSING_IOERR``): not a ``WriteFailed``, whose disk waits for someone."""
-    return WorkspaceError(f"could not write {typed_name(path)} for now ({exc}); nothing was written, try again")
+def _not_for_now(path: Path, exc: sqlite3.Error) -> WorkspaceBusy:
+    """A write refused by what passes (``_PASSING_IOERR``): not a ``WriteFailed``, whose disk waits for someone, but
+    tried again later, as a lock is (a cron job's exit 75)."""
+    return WorkspaceBusy(f"could not write {typed_name(path)} for now ({exc}); nothing was written, try again")
 
 
 def _records_sql(spec: Entity, include_deleted: bool) -> str:
