@@ -93,6 +93,14 @@ def test_campaign_list_and_the_task_list_tell_them_apart(ws: Path) -> None:
     assert f"+launch-{ids[0][:8]}  Write the brief" in crewdeck("-w", str(ws), "tasks")
 
 
+def test_completion_offers_each_as_it_is_named(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = _launches(ws)
+    monkeypatch.setenv("CREWDECK_WORKSPACE", str(ws))
+    monkeypatch.setenv("CREWDECK_COMPLETE_WORDS", "tasks")
+    monkeypatch.setenv("CREWDECK_COMPLETE_CURRENT", "+la")
+    assert crewdeck("completion", "--candidates").split() == [f"+launch-{i[:8]}" for i in ids]
+
+
 def test_a_kpi_row_naming_the_shared_name_is_a_bad_row(ws: Path, tmp_path: Path) -> None:
     ids = _launches(ws)
     source = tmp_path / "results.csv"
