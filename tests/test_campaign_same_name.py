@@ -13,6 +13,7 @@ import pytest
 
 from crewdeck.sync.state.store import Store
 
+from .importfixtures import BOARD, trello_board, trello_card, trello_json
 from .syncsupport import Server, crewdeck, crewdeck_fails, make_team, new_token
 
 
@@ -145,6 +146,22 @@ def test_an_import_naming_the_shared_name_is_refused(ws: Path, tmp_path: Path, s
     path.write_text(text)
     err = crewdeck_fails("-w", str(ws), "--as", "ana", "import", "--offline", "--from", source, str(path))
     assert f"{where}: 2 campaigns are named +launch: " in err, err
+    assert _count(ws, "task") == 0
+
+
+def test_a_trello_card_labelled_with_the_shared_name_is_refused(ws: Path, tmp_path: Path) -> None:
+    label = {"id": "lb-launch", "idBoard": BOARD, "name": "Launch", "color": "blue"}
+    board = {
+        **{key: value for key, value in trello_board().items() if key not in ("cards", "actions", "checklists")},
+        "cards": [trello_card(1, idLabels=[label["id"]], labels=[label])],
+        "labels": [label],
+        "actions": [],
+        "checklists": [],
+    }
+    path = tmp_path / "board.json"
+    path.write_text(trello_json(board))
+    err = crewdeck_fails("-w", str(ws), "--as", "ana", "import", "--offline", "--from", "trello", str(path))
+    assert ": labels: 2 campaigns are named +launch: " in err, err
     assert _count(ws, "task") == 0
 
 
