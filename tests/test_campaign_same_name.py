@@ -102,6 +102,39 @@ def test_completion_offers_each_as_it_is_named(ws: Path, monkeypatch: pytest.Mon
     assert crewdeck("completion", "--candidates").split() == [f"+launch-{i[:8]}" for i in ids]
 
 
+def test_a_guest_of_both_is_told_both_and_one_of_neither_is_told_theirs(ws: Path, tmp_path: Path) -> None:
+    """Guests on a plain file the synced replica was restored into (a replica acts as its token's member alone)."""
+    ids = _launches(ws)
+    crewdeck("-w", str(ws), "export", "-o", str(tmp_path / "team.json"))
+    plain = tmp_path / "restored.db"
+    crewdeck("init", str(plain))
+    crewdeck("-w", str(plain), "import", str(tmp_path / "team.json"))
+    crewdeck("-w", str(plain), "--as", "ana", "campaign", "add", "Autumn")
+    for guest, campaigns in (("both", ",".join(i[:8] for i in ids)), ("other", "autumn")):
+        crewdeck(
+            "-w",
+            str(plain),
+            "--as",
+            "ana",
+            "member",
+            "add",
+            guest,
+            "--name",
+            guest,
+            "--tz",
+            "UTC",
+            "--access",
+            "guest",
+            "--campaigns",
+            campaigns,
+        )
+    _said_both(crewdeck_fails("-w", str(plain), "--as", "both", "post", "list", "+launch"), ids)
+    assert (
+        crewdeck_fails("-w", str(plain), "--as", "other", "post", "list", "+launch")
+        == "crewdeck: error: +launch: no campaign of yours (+autumn)\n"
+    )
+
+
 def test_a_kpi_row_naming_the_shared_name_is_a_bad_row(ws: Path, tmp_path: Path) -> None:
     ids = _launches(ws)
     source = tmp_path / "results.csv"
