@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from crewdeck.sync.state.store import Store
+from crewdeck.tui.tasks.views import views
+from crewdeck.tui.workspace.workspace import Workspace
 
 from .importfixtures import BOARD, trello_board, trello_card, trello_json
-from .syncsupport import Server, crewdeck, crewdeck_fails, make_team, new_token
+from .syncsupport import Server, crewdeck, crewdeck_fails, listing, make_team, new_token
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +94,18 @@ def test_campaign_list_and_the_task_list_tell_them_apart(ws: Path) -> None:
     assert [line.split()[0] for line in listed.splitlines() if line.startswith("+")] == [f"+launch-{i[:8]}" for i in ids]
     crewdeck("-w", str(ws), "--as", "ana", "add", f"Write the brief +launch-{ids[0][:8]}")
     assert f"+launch-{ids[0][:8]}  Write the brief" in crewdeck("-w", str(ws), "tasks")
+
+
+def test_the_app_s_campaign_views_show_each_its_own(ws: Path) -> None:
+    ids = _launches(ws)
+    opened = Workspace.open(ws)
+    campaigns = opened.campaigns()
+    opened.close()
+    shown = [(v.id, v.query) for v in views(campaigns, None) if v.id.startswith("campaign:")]
+    assert shown == [(f"campaign:launch-{i[:8]}", f"+launch-{i[:8]}") for i in ids]
+    crewdeck("-w", str(ws), "--as", "ana", "add", f"Write the brief +launch-{ids[1][:8]}")
+    assert crewdeck("-w", str(ws), "tasks", shown[1][1]).count("Write the brief") == 1
+    assert listing("-w", str(ws), "tasks", shown[0][1]) == ""
 
 
 def test_completion_offers_each_as_it_is_named(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
