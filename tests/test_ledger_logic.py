@@ -205,6 +205,16 @@ def test_budget_shares_by_days() -> None:
 CTX = FormContext(TODAY, "EUR", (Campaign("c" * 32, "Spring Launch", [], None, None, None, "active", "", {}),), ("tools",))
 
 
+def test_the_form_names_both_campaigns_of_one_name_and_takes_each_as_it_offers_it() -> None:
+    """Two replicas may each add "Launch" offline: the form guesses neither, and offers each as it is named."""
+    launches = tuple(Campaign(digit * 32, "Launch", [], None, None, None, "active", "", {}) for digit in "ab")
+    ctx = FormContext(TODAY, "EUR", launches, ("tools",))
+    assert list(ctx.slugs.values()) == ["launch-aaaaaaaa", "launch-bbbbbbbb"]
+    typing = {"campaign": "Launch", "category": "tools", "payee": "Canva", "amount": "12.50"}
+    assert check_form(typing, ctx)["campaign"].startswith("2 campaigns are named +launch: +launch-aaaaaaaa (Launch), +launch-bbbbbbbb")
+    assert parse_entry({**typing, "campaign": "+launch-bbbbbbbb"}, ctx, needs_approval=False).campaign == "b" * 32
+
+
 def test_the_form_checks_each_field_as_it_is_typed() -> None:
     assert check_form({}, CTX) == {"campaign": "required", "category": "required", "payee": "required", "amount": "required"}
     typing = {"campaign": "spring", "category": "Tools", "payee": "Canva", "amount": "12,5"}

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
-from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.ids import short, told_apart
 
 #: The longest piece of a record's text a line quotes.
 QUOTE = 60
@@ -57,3 +58,19 @@ def campaign_slug(campaign_id: str, name: object) -> str:
     workspace's lookups, because a refusal names a campaign so too (``postround.chain_command``)."""
     named = name if isinstance(name, str) and name.strip() else unnamed_campaign(campaign_id)
     return slug(named) or short(campaign_id)
+
+
+def told_apart_slugs(campaigns: Sequence[tuple[str, object, bool]]) -> dict[str, str]:
+    """Each campaign's ``campaign_slug`` by its id, of ``(id, name, deleted)``; where more than one campaign not deleted
+    has a slug (two replicas may each add "Launch" offline), each of them its slug and short id, ``launch-6118a8c6``,
+    which ``+`` takes as well: a list, a report or an hledger account never shows two campaigns as one."""
+    slugs = {campaign_id: campaign_slug(campaign_id, name) for campaign_id, name, _ in campaigns}
+    sharing: dict[str, list[str]] = {}
+    for campaign_id, _, deleted in campaigns:
+        if not deleted:
+            sharing.setdefault(slugs[campaign_id], []).append(campaign_id)
+    for named, ids in sharing.items():
+        if len(ids) > 1:
+            ids.sort()
+            slugs.update((campaign_id, f"{named}-{shown}") for campaign_id, shown in zip(ids, told_apart(ids), strict=True))
+    return slugs

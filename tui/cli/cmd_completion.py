@@ -18,11 +18,12 @@ import sqlite3
 from pathlib import Path
 
 from crewdeck.sync.state.ids import told_apart
+from crewdeck.sync.state.naming import told_apart_slugs
 from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.cli.common import ENV_WORKSPACE, Context
 from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Member, Workspace, slug
+from crewdeck.tui.workspace.workspace import Member, Workspace
 
 ENV_WORDS = "CREWDECK_COMPLETE_WORDS"
 ENV_CURRENT = "CREWDECK_COMPLETE_CURRENT"
@@ -257,7 +258,7 @@ def _guest_words(ws: Workspace, me: Member, campaigns: frozenset[str], path: lis
     if current.startswith("@"):
         return [f"@{me.handle}", "@me"]
     if current.startswith("+"):
-        return ["+" + slug(c.name) for c in ws.campaigns() if c.id in campaigns]
+        return ["+" + named for named in told_apart_slugs([(c.id, c.name, False) for c in ws.campaigns() if c.id in campaigns]).values()]
     if (len(path) == 1 and path[0] in TASK_ID_COMMANDS) or (path[:1] == ["post"] and path[1:] and path[1] in POST_ID_COMMANDS):
         return _ids(ws.conn, _GUEST_POSTS, _GUEST_POSTS, json.dumps(sorted(campaigns)))
     return []
@@ -276,7 +277,11 @@ def _workspace_words(path: list[str], current: str, named: dict[str, str]) -> li
             found = ["@" + handle for (handle,) in conn.execute("SELECT handle FROM member WHERE deleted = 0") if isinstance(handle, str)]
             found.append("@me")
         elif current.startswith("+"):
-            found = ["+" + slug(name) for (name,) in conn.execute("SELECT name FROM campaign WHERE deleted = 0") if isinstance(name, str)]
+            # Two campaigns of one name (added on two replicas) as each is named: +launch-6118a8c6, not +launch twice.
+            found = [
+                "+" + named
+                for named in told_apart_slugs(conn.execute("SELECT id, name, 0 FROM campaign WHERE deleted = 0").fetchall()).values()
+            ]
         elif current.startswith("#"):
             found = [
                 "#" + tag

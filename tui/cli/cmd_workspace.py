@@ -679,9 +679,10 @@ def cmd_campaign_list(ctx: Context) -> int:
             ]
         )
         return 0
+    slugs = ctx.ws.campaign_names()  # two campaigns of one name told apart by id
     rows = [
         [
-            f"+{c.slug}",
+            f"+{slugs.get(c.id, c.slug)}",
             c.name,
             c.status + (f" ({c.pause_reason})" if c.status == "paused" and c.pause_reason else ""),
             ",".join(c.platforms),

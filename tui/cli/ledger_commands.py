@@ -279,7 +279,7 @@ def cmd_import(ctx: Context) -> int:
     reading = csvfiles.Reading.given(a.negate, a.decimal_mark, a.date_format)
     defaults = {}
     if a.campaign:
-        defaults["campaign"] = ws.campaign_by_name(a.campaign).slug
+        defaults["campaign"] = ws.campaign_by_name(a.campaign).id
     if a.category:
         try:
             defaults["category"] = check_category(a.category.lstrip("#").lower())

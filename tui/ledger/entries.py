@@ -17,11 +17,12 @@ from typing import Any
 from crewdeck.sync.state.acting import actor_of, actors, covers
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor, money_json, round_minor
+from crewdeck.sync.state.naming import told_apart_slugs
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.ledger.rates import RateBook, at_rate, lacking
 from crewdeck.tui.workspace.placeholders import member_handle
-from crewdeck.tui.workspace.workspace import campaign_slug, member_json, shown_handle
+from crewdeck.tui.workspace.workspace import member_json, shown_handle
 
 #: Newest first; the index ``ledger_by_date`` serves this order.
 ORDER = "e.date DESC, e.entered_at DESC, e.id DESC"
@@ -147,7 +148,7 @@ class Names:
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Names:
-        campaigns = {row[0]: campaign_slug(row[0], row[1]) for row in conn.execute("SELECT id, name FROM campaign")}
+        campaigns = told_apart_slugs(conn.execute("SELECT id, name, deleted FROM campaign").fetchall())
         members = conn.execute("SELECT id, handle, deleted FROM member").fetchall()
         handles = {row[0]: row[1] if isinstance(row[1], str) and row[1] else member_handle(row[0]) for row in members}
         return cls(campaigns, handles, frozenset(row[0] for row in members if row[2]))

@@ -14,9 +14,11 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from crewdeck.sync.state.ids import MIN_PREFIX
 from crewdeck.sync.state.money import MoneyError, parse_amount
+from crewdeck.sync.state.naming import told_apart_slugs
 from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.rules import control_character
 from crewdeck.sync.state.visible import quoted
@@ -37,6 +39,11 @@ class FormContext:
     campaigns: tuple[Campaign, ...]
     #: Categories already in use, for hints and completion.
     categories: tuple[str, ...] = ()
+
+    @cached_property
+    def slugs(self) -> dict[str, str]:
+        """Each campaign's ``+slug`` by id, as lists show it: two campaigns of one name told apart (``told_apart_slugs``)."""
+        return told_apart_slugs([(c.id, c.name, False) for c in self.campaigns])
 
     @classmethod
     def load(cls, ws: Workspace, today: dt.date) -> FormContext:

@@ -43,6 +43,7 @@ from typing import Any
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import EXACT, QUOTIENT, format_minor, money_json, round_minor
+from crewdeck.sync.state.naming import told_apart_slugs
 from crewdeck.sync.state.records import date
 from crewdeck.tui.ledger import REPORT_GROUPINGS
 from crewdeck.tui.ledger import budgets as budget_lib
@@ -324,7 +325,15 @@ def build(
         ordered = sorted(lines[camp].values(), key=_order(by))
         name = info.name if info else short(camp)
         report.campaigns.append(
-            CampaignReport(camp, name, campaign_slug(camp, name), info.start if info else None, info.end if info else None, total, ordered)
+            CampaignReport(
+                camp,
+                name,
+                info.slug if info else campaign_slug(camp, name),
+                info.start if info else None,
+                info.end if info else None,
+                total,
+                ordered,
+            )
         )
     report.campaigns.sort(key=lambda c: (c.name.lower(), c.id))
     return report
@@ -377,12 +386,15 @@ class _Run:
     name: str
     start: str | None
     end: str | None
+    #: Its ``+slug``, told apart from another campaign's of the same name (``told_apart_slugs``).
+    slug: str
 
 
 def _campaigns(conn: sqlite3.Connection) -> dict[str, _Run]:
     # Deleted campaigns too: their entries still count and need a name.
-    rows = conn.execute("SELECT id, name, start, [end] FROM campaign").fetchall()
-    return {r[0]: _Run(text_or(r[1], unnamed_campaign(r[0])), _day(r[2]), _day(r[3])) for r in rows}
+    rows = conn.execute("SELECT id, name, start, [end], deleted FROM campaign").fetchall()
+    slugs = told_apart_slugs([(r[0], r[1], r[4]) for r in rows])
+    return {r[0]: _Run(text_or(r[1], unnamed_campaign(r[0])), _day(r[2]), _day(r[3]), slugs[r[0]]) for r in rows}
 
 
 def _day(value: Any) -> str | None:
@@ -423,7 +435,7 @@ def _add_budgets(
     for budget in budget_lib.load(conn, campaign):
         info = campaigns.get(budget.campaign)
         if info and budget.period != "run" and budget_lib.outside_run(budget.period, info.start, info.end):
-            name = campaign_slug(budget.campaign, info.name)
+            name = info.slug
             run_text = budget_lib.run_text(info.start, info.end)
             warnings.append(
                 f"+{name}/{budget.category} for {budget.period} is outside the campaign's run ({run_text}): it counts in no report"
@@ -466,8 +478,8 @@ def _add_budgets(
                 line.budget_unconverted[budget.currency] = line.budget_unconverted.get(budget.currency, 0) + minor
             else:
                 line.budget = _plus(line.budget, value)
-    warnings.extend(_unplaced_text(campaign_slug(c, campaigns[c].name), campaigns[c], sorted(cats)) for c, cats in unplaced.items())
-    warnings.extend(_monthless_text(campaign_slug(c, campaigns[c].name), campaigns[c], sorted(cats)) for c, cats in monthless.items())
+    warnings.extend(_unplaced_text(campaigns[c].slug, campaigns[c], sorted(cats)) for c, cats in unplaced.items())
+    warnings.extend(_monthless_text(campaigns[c].slug, campaigns[c], sorted(cats)) for c, cats in monthless.items())
     return warnings, missing
 
 

@@ -75,7 +75,7 @@ from crewdeck.tui.workspace.errors import (
     opens_json,
 )
 from crewdeck.tui.workspace.separators import CsvLines
-from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slug, match_campaign
+from crewdeck.tui.workspace.workspace import Campaign, SharedName, Workspace, campaign_slug, match_campaign, same_name
 
 FORMATS = ("meta", "linkedin", "csv")
 #: What ``--map`` may name: the fields a row gives, for every format.
@@ -1013,7 +1013,12 @@ class _Matcher:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.campaigns: list[Campaign] = ws.campaigns()
-        self.by_name = {title_key(c.name): c for c in self.campaigns}
+        #: The campaigns by name: more than one of a name (added on two replicas) is a bad cell, never guessed.
+        self.by_name: dict[str, list[Campaign]] = {}
+        for c in self.campaigns:
+            self.by_name.setdefault(title_key(c.name), []).append(c)
+        #: Per name more than one campaign has: the line said of each row naming it (``same_name``), made once.
+        self.shared = {key: same_name(named) for key, named in self.by_name.items() if len(named) > 1}
         #: The tasks by title, read at the first row naming a post by one.
         self._titled: dict[str, list[Titled]] | None = None
         #: Per task named: why it is no post (``""``: it is one), read once however many rows name it.
@@ -1028,11 +1033,17 @@ class _Matcher:
         if not raw:
             cell.problem(name, "empty")
             return None
-        found = self.by_name.get(title_key(raw))
-        if found is not None:
-            return found.id
+        found = self.by_name.get(title_key(raw), [])
+        if len(found) == 1:
+            return found[0].id
+        if found:
+            cell.problem(name, self.shared[title_key(raw)])
+            return None
         try:
             return match_campaign(raw, self.campaigns).id
+        except SharedName as exc:
+            cell.problem(name, str(exc))
+            return None
         except UserError as exc:
             cell.problem(name, f"no campaign named {quoted(raw)}: {str(exc).split(' (', 1)[-1].rstrip(')') or 'add it first'}")
             return None
@@ -1073,9 +1084,9 @@ class _Matcher:
         camp: str | None = None
         # A campaign or platform that is none tells nothing apart: the title stays several posts' (refused, naming each).
         if typed := cell.get("campaign"):
-            found = self.by_name.get(title_key(typed))
+            found = self.by_name.get(title_key(typed), [])
             try:
-                camp = (found or match_campaign(typed, self.campaigns)).id
+                camp = (found[0] if len(found) == 1 else match_campaign(typed, self.campaigns)).id
             except UserError:
                 return titled
         try:

@@ -25,6 +25,7 @@ from typing import Any
 from crewdeck.sync.state import rollup, rollup_days
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decimal
+from crewdeck.sync.state.naming import told_apart_slugs
 from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.tui.ledger.rates import RateBook, missing_pair
 from crewdeck.tui.results import targets
@@ -101,13 +102,15 @@ class ResultsReport:
     post_marks: dict[str, str] = field(default_factory=dict)
     #: Each campaign's own run (``build_runs``), its rows' period in place of ``bounds``; empty for one period.
     runs: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
+    #: Each campaign's ``+slug`` where another campaign has its name (``told_apart_slugs``), by id.
+    told_slugs: dict[str, str] = field(default_factory=dict)
 
     def campaign_label(self, campaign_id: str) -> str:
         return self.campaign_names.get(campaign_id, short(campaign_id))
 
     def campaign_slug(self, campaign_id: str) -> str:
         """How ``+campaign`` names it (``spring-launch``), as ``campaign list`` and the task list show it."""
-        return campaign_slug(campaign_id, self.campaign_label(campaign_id))
+        return self.told_slugs.get(campaign_id) or campaign_slug(campaign_id, self.campaign_label(campaign_id))
 
 
 def build(
@@ -195,7 +198,8 @@ def build(
     unconverted = [
         UnconvertedMoney(c, missing.get(c, 0), missing_value.get(c, 0), *unrated[c]) for c in sorted(set(missing) | set(missing_value))
     ]
-    return ResultsReport(currency, by, bounds, ordered, campaign_names, unconverted, goals, titles, marks)
+    slugs = told_apart_slugs(conn.execute("SELECT id, name, deleted FROM campaign").fetchall())
+    return ResultsReport(currency, by, bounds, ordered, campaign_names, unconverted, goals, titles, marks, told_slugs=slugs)
 
 
 def mixed_platforms(g: Group, result: str = "conversions") -> dict[str, str]:
@@ -264,7 +268,7 @@ def build_runs(conn: sqlite3.Connection, currency: str, runs: dict[str, tuple[dt
             else UnconvertedMoney(m.currency, held.spend + m.spend, held.value + m.value, min(held.first, m.first), max(held.last, m.last))
         )
     missing = [unconverted[c] for c in sorted(unconverted)]
-    return ResultsReport(currency, by, None, groups, names, missing, parts[0].goals, titles, marks, dict(runs))
+    return ResultsReport(currency, by, None, groups, names, missing, parts[0].goals, titles, marks, dict(runs), parts[0].told_slugs)
 
 
 def _ordered(groups: Iterable[Group], names: dict[str, str], titles: dict[str, str], marks: dict[str, str]) -> list[Group]:

@@ -789,6 +789,9 @@ def _batches(
             problems.append(f"{item.where}: {given_again(built.source.name, built.source.id_field, item.source_id, first)}")
             continue
         first_at[id_number] = first_place(built.source.name, item.where)
+        if campaigns.shared and (clash := _shared_campaign(item, campaigns.shared, fields)):
+            problems.append(f"{item.where}: {clash}")
+            continue
         # A description written on Windows breaks its lines with CR LF: a line break here, not a control character.
         item.body = _line_breaks(item.body)
         item.notes = [_line_breaks(line) for line in item.notes]
@@ -1164,6 +1167,17 @@ def _labels(labels: list[str], values: dict[str, Any], campaigns: dict[str, str]
         cuts.crowded.append(values["title"])
         kept.append(f"more labels: {', '.join(past)}")
     return kept
+
+
+def _shared_campaign(item: Item, shared: dict[str, str], fields: Mapping[str, str]) -> str | None:
+    """What the item's project or a label says when it names a campaign whose name more than one campaign has: the
+    column and the campaigns (``same_name``); ``None`` when it names none such."""
+    for label in item.labels:
+        if (key := slug(label) or campaign_key(label)) in shared:
+            return f"{fields['campaign']}: {shared[key]}"
+    if item.project and (key := campaign_key(item.project)) in shared:
+        return f"{fields.get('project', 'project')}: {shared[key]}"
+    return None
 
 
 def _word(label: str) -> str:

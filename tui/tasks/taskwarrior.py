@@ -82,7 +82,7 @@ from crewdeck.tui.workspace.merging import Source, stable_id
 from crewdeck.tui.workspace.one_line import FOLDED_SAID, folded
 from crewdeck.tui.workspace.unassigned import not_members_here
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_key, campaign_keys, slug
+from crewdeck.tui.workspace.workspace import CampaignKeys, Member, Workspace, campaign_key, campaign_keys, slug
 
 STATUS = {"pending": "todo", "waiting": "todo", "completed": "done", "deleted": "cancelled"}
 PRIORITY = {"H": "high", "M": "med", "L": "low"}
@@ -659,7 +659,7 @@ def _plan_one(
     problems: list[str],
     summary: Summary,
     members: dict[str, Member],
-    campaigns: dict[str, str],
+    campaigns: CampaignKeys,
     default_tz: str,
     project_prefix: str,
     created_at: str,
@@ -816,7 +816,7 @@ def _texts(record: dict[str, Any]) -> list[tuple[str, str]]:
 def _task(
     record: dict[str, Any],
     members: dict[str, Member],
-    campaigns: dict[str, str],
+    campaigns: CampaignKeys,
     default_tz: str,
     project_prefix: str,
     summary: Summary,
@@ -908,6 +908,8 @@ def _task(
         else:
             # Every task of a project too long for a campaign's name keeps it whole: called for each, not once.
             name = notesparts.campaign_name(name, project, whole, summary.cut_projects)
+            if key in campaigns.shared:
+                raise ValueError(f"project: {campaigns.shared[key]}")
             if key in campaigns:
                 values["campaign"] = campaigns[key]
             else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from crewdeck.sync.state.naming import told_apart_slugs
 from crewdeck.sync.state.records import WEEKDAYS
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.time.when import week_start
@@ -45,8 +46,11 @@ def week_end(viewer: Member | None) -> str:
 def views(campaigns: list[Campaign], viewer: Member | None) -> list[View]:
     """The built-in views (This week: ``viewer``'s), then one per campaign (keys 1-9)."""
     out = [replace(v, query=f"due:<{week_end(viewer)}") if v.id == "week" else v for v in VIEWS]
+    # Two campaigns of one name (added on two replicas) each its own view: +launch would name neither.
+    slugs = told_apart_slugs([(c.id, c.name, False) for c in campaigns])
     for n, campaign in enumerate(campaigns[:9], start=1):
-        out.append(View(f"campaign:{campaign.slug}", visible(campaign.name), str(n), f"+{campaign.slug}"))
+        named = slugs[campaign.id]
+        out.append(View(f"campaign:{named}", visible(campaign.name), str(n), f"+{named}"))
     return out
 
 

@@ -603,7 +603,7 @@ class _Merger:
             row_id: record for entity, row_ids in held.items() for row_id, record in self.ws.store.records_of(entity, row_ids).items()
         }
         self.controls_judged = batch.controls_judged
-        self._campaigns(records)
+        self._campaigns(records, batch)
         credits, self.source.credits = self.source.credits, batch.credits
         try:
             for entity, row_id, values in records:
@@ -726,7 +726,7 @@ class _Merger:
 
     # ------------------------------------------------------------ campaigns: by id, else by name
 
-    def _campaigns(self, records: Plan) -> None:
+    def _campaigns(self, records: Plan, batch: Source) -> None:
         here = campaign_keys(self.ws.campaigns())
         for entity, row_id, values in records:
             if entity != "campaign":
@@ -734,7 +734,11 @@ class _Merger:
             self.campaign_names[row_id] = values.get("name") or ""
             if self.stored.get(row_id) == "campaign":
                 continue
-            same = here.get(campaign_key(values.get("name") or "")) if values.get("name") else None
+            key = campaign_key(values.get("name") or "") if values.get("name") else ""
+            if key in here.shared:  # which of the campaigns here the file's is would be a guess
+                self.problems.append(f"{batch.where_of('campaign', row_id)}: name: {here.shared[key]}")
+                continue
+            same = here.get(key) if key else None
             if same is not None and same != row_id:
                 self.remap["campaign"][row_id] = same
                 self.stored[same] = "campaign"

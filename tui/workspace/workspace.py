@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.client.metakeys import META_MEMBER
-from crewdeck.sync.state.ids import MIN_PREFIX, short, typed_id
+from crewdeck.sync.state.ids import MIN_PREFIX, short, told_apart, typed_id
 from crewdeck.sync.state.naming import campaign_slug as campaign_slug
 from crewdeck.sync.state.naming import slug as slug
-from crewdeck.sync.state.naming import unnamed_campaign
+from crewdeck.sync.state.naming import told_apart_slugs, unnamed_campaign
 from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError, composed
 from crewdeck.sync.state.store import Store, WorkspaceError
@@ -114,13 +114,29 @@ def campaign_key(name: str) -> str:
     return key or (name_key(name) if any(c.isalnum() for c in name) else "")
 
 
-def campaign_keys(campaigns: Iterable[Campaign]) -> dict[str, str]:
-    """The campaigns' ids by ``campaign_key`` of their names (and by ``+slug``: a short id for a name with none)."""
-    keys: dict[str, str] = {}
+class CampaignKeys(dict[str, str]):
+    """``campaign_keys``: the campaigns' ids by key, and in ``shared`` the line (``same_name``) for each key more than
+    one campaign has (two replicas may each add "Launch" offline): an import refuses a row naming one, never guesses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shared: dict[str, str] = {}
+
+
+def campaign_keys(campaigns: Iterable[Campaign]) -> CampaignKeys:
+    """The campaigns' ids by ``campaign_key`` of their names (and by ``+slug``: a short id for a name with none); a key
+    more than one campaign has is in ``shared`` alone."""
+    by_key: dict[str, list[Campaign]] = {}
     for c in campaigns:
-        keys[c.slug] = c.id
-        if not slug(c.name) and (key := campaign_key(c.name)):
-            keys[key] = c.id
+        by_key.setdefault(c.slug, []).append(c)
+        if not slug(c.name) and (key := campaign_key(c.name)) and key != c.slug:
+            by_key.setdefault(key, []).append(c)
+    keys = CampaignKeys()
+    for key, named in by_key.items():
+        if len(named) == 1:
+            keys[key] = named[0].id
+        else:
+            keys.shared[key] = same_name(named)
     return keys
 
 
@@ -132,17 +148,27 @@ def close_campaigns(wanted: str, campaigns: list[Campaign]) -> list[str]:
 
 
 def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
-    """The campaign a person means by a name, ``+slug`` or id prefix; ``UserError`` with hints."""
-    wanted = slug(name.lstrip("+"))
-    for campaign in campaigns:
-        if campaign.slug == wanted or campaign.id == name:
-            return campaign
-    if not wanted and name.lstrip("+").strip():  # a name no slug spells: "+春のキャンペーン" is the campaign of that name
-        typed = name_key(name.lstrip("+"))
-        named = [c for c in campaigns if not slug(c.name) and name_key(c.name) == typed]
-        if len(named) == 1:
-            return named[0]
-    prefixed = [c for c in campaigns if c.id.startswith(name.lower())] if len(name) >= MIN_PREFIX else []
+    """The campaign a person means by a name, ``+slug`` or id prefix; ``UserError`` with hints, and one naming the
+    campaigns when more than one has that name (two replicas may each add "Launch" offline): none is guessed."""
+    typed = name.lstrip("+")
+    wanted = slug(typed)
+    exact = [c for c in campaigns if c.id == name]
+    if exact:
+        return exact[0]
+    if wanted:
+        named = [c for c in campaigns if c.slug == wanted]
+    else:  # a name no slug spells: "+春のキャンペーン" is the campaign of that name
+        named = [c for c in campaigns if not slug(c.name) and typed.strip() and name_key(c.name) == name_key(typed)]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise SharedName(same_name(named))
+    # "launch-6118a8c6": how a list tells apart campaigns of one name (``told_apart_slugs``).
+    shared, _, prefix = wanted.rpartition("-")
+    told = [c for c in campaigns if c.slug == shared and c.id.startswith(prefix)] if len(prefix) >= MIN_PREFIX else []
+    if len(told) == 1:
+        return told[0]
+    prefixed = [c for c in campaigns if c.id.startswith(typed.lower())] if len(typed) >= MIN_PREFIX else []
     if len(prefixed) == 1:
         return prefixed[0]
     close = close_campaigns(wanted, campaigns)
@@ -152,7 +178,26 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
         else (f" (campaigns: {', '.join('+' + c.slug for c in campaigns)})" if campaigns else " (there are no campaigns yet)")
     )
     # A name from a file's cell may be 131,072 characters: cut as a bad cell is quoted.
-    raise UserError(f"unknown campaign {cut('+' + (wanted or name.lstrip('+')))}{hint}")
+    raise UserError(f"unknown campaign {cut('+' + (wanted or typed))}{hint}")
+
+
+class SharedName(UserError):
+    """More than one campaign has the name typed: a file's row says so in its own words, not as an unknown name."""
+
+
+def same_name(named: list[Campaign]) -> str:
+    """The line for a name that more than one campaign has: each as a list tells them apart (``told_apart_slugs``),
+    and how to name one and how to rename one."""
+    ordered = sorted(named, key=lambda c: c.id)
+    ids = told_apart([c.id for c in ordered])
+    one_slug = len({c.slug for c in ordered}) == 1  # else names no slug spells, each +slug its short id already
+    shown = [f"+{c.slug}-{told}" if one_slug else f"+{c.slug}" for c, told in zip(ordered, ids, strict=True)]
+    listed = ", ".join(f"{each} ({visible(cut(c.name))})" for each, c in zip(shown, ordered, strict=True))
+    head = f"+{ordered[0].slug}" if one_slug else visible(cut(ordered[0].name))
+    return (
+        f"{len(ordered)} campaigns are named {head}: {listed}; name one so or by its id ({ids[0]}),"
+        f" or rename one: crewdeck campaign set {ids[0]} --rename NAME"
+    )
 
 
 _MEMBER_COLS = "id, handle, name, role, tz, hours, days_off, unix_user, access"
@@ -538,7 +583,7 @@ class Workspace:
         return found.fetchone() is not None
 
     def campaign_names(self) -> dict[str, str]:
-        return {row[0]: campaign_slug(row[0], row[1]) for row in self.conn.execute("SELECT id, name FROM campaign")}
+        return told_apart_slugs(self.conn.execute("SELECT id, name, deleted FROM campaign").fetchall())
 
     # ------------------------------------------------------------ tasks
 

@@ -137,13 +137,13 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
     def _loaded(self, context: FormContext) -> None:
         self.context = context
         self.query_one("#form-date", Input).placeholder = f"{context.today.isoformat()} (today) · yesterday · mon"
-        self.query_one("#form-campaign", Input).suggester = SuggestFromList([c.slug for c in context.campaigns])
+        self.query_one("#form-campaign", Input).suggester = SuggestFromList(list(context.slugs.values()))
         self.query_one("#form-category", Input).suggester = SuggestFromList(list(context.categories))
         self.query_one("#form-amount", Input).placeholder = f"120.50 {context.base_currency} · 99 USD · 15000 JPY"
         # The workspace's own names: the demo's "spring-launch" and "influencers · sponsored-posts" read as choices in a
         # team that has neither.
         if context.campaigns:
-            self.query_one("#form-campaign", Input).placeholder = "its name or slug: " + ", ".join(c.slug for c in context.campaigns)
+            self.query_one("#form-campaign", Input).placeholder = "its name or slug: " + ", ".join(context.slugs.values())
         if context.categories:
             self.query_one("#form-category", Input).placeholder = " · ".join(context.categories)
         self.check()
@@ -183,7 +183,7 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
                 preview.add_class("-problem")
             return
         draft = parse_entry(self.values(), self.context, needs_approval=self.needs_approval)
-        slug = next((c.slug for c in self.context.campaigns if c.id == draft.campaign), draft.campaign)
+        slug = self.context.slugs.get(draft.campaign, draft.campaign)
         amount = f"{format_minor(draft.amount, draft.currency, grouping=True)} {draft.currency}"
         waits = " · waits for approval" if draft.needs_approval else ""
         memo = f" · {draft.memo}" if draft.memo else ""
