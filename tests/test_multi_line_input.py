@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from textual import events
 from textual.app import App, ComposeResult
 
@@ -46,15 +45,3 @@ async def test_a_key_the_area_skips_or_does_not_bind_comes_back_to_the_app() -> 
         await pilot.pause()
         assert app.came_back == ["ctrl+c", "escape", "tab", "ctrl+s"]
         assert area.text == "Canv\n!"
-
-
-async def test_a_stored_joiner_before_a_letter_is_kept_and_drawn_as_nothing() -> None:
-    """Drawn as it is, tmux carried the joiner over to the next character that is not ASCII, however far on."""
-    app = AreaApp("c\u200dd 👩\u200d💻\nend\u200d")
-    async with app.run_test(size=(40, 6)) as pilot:
-        await pilot.pause()
-        area = app.query_one(MultiLineInput)
-        lines = [area.render_line(y) for y in (0, 1)]
-        assert area.text == "c\u200dd 👩\u200d💻\nend\u200d"
-    assert "cd 👩\u200d💻" in lines[0].text and "end" in lines[1].text and "\u200d" not in lines[1].text
-    assert all(cell_len(line.text) == line.cell_length == lines[0].cell_length for line in lines)

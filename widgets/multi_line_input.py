@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from textual import events
-from textual.strip import Strip
 from textual.widgets import TextArea
 
-from crewdeck.widgets.drawn_joiners import without_carried_joiners
 from crewdeck.widgets.own_keys import run_own_binding
 
 
@@ -26,7 +24,3 @@ class MultiLineInput(TextArea):
         # it is bound, as before.
         if not event.is_printable:
             await run_own_binding(self, event)
-
-    def render_line(self, y: int) -> Strip:
-        # A stored joiner before a plain letter, drawn as it is edited, would move a glyph further on in tmux.
-        return without_carried_joiners(super().render_line(y))

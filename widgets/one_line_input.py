@@ -12,7 +12,6 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
 
-from crewdeck.widgets.drawn_joiners import without_carried_joiners
 from crewdeck.widgets.own_keys import run_own_binding
 
 #: The field's own keys left to bubble to the app: ``enter`` (submit) is waited for there (the keys typed after it are
@@ -87,7 +86,7 @@ class OneLineInput(Input):
         room = self.scrollable_content_region.width
         hint = self.placeholder
         if y != 0 or self.value or cell_len(hint) <= room or room < 2:
-            return without_carried_joiners(super().render_line(y))
+            return super().render_line(y)
         self.set_reactive(Input.placeholder, set_cell_size(hint, room - 1).rstrip() + "…")
         try:
             return super().render_line(y)
