@@ -74,10 +74,9 @@ def test_nothing_a_terminal_acts_on_is_left_and_showing_twice_changes_nothing(va
     assert raw_characters(block) == [] and block.count("\n") == value.count("\n")
 
 
-def test_a_tab_in_a_cell_is_caret_notation_on_a_terminal_and_a_tab_to_a_pipe() -> None:
+def test_a_tab_in_a_cell_is_caret_notation() -> None:
     row = ["Meta\tAds", "c\u200dd", "\x1b[2J", "plain"]
     assert visible_cells(row) == ["Meta^IAds", "c<U+200D>d", "^[[2J", "plain"]
-    assert visible_cells(row, on_terminal=False) == ["Meta\tAds", "c<U+200D>d", "^[[2J", "plain"]
     kept = ["plain", "Café ☕"]
     assert visible_cells(kept) == kept
 

@@ -125,13 +125,14 @@ def named(text: str) -> str:
     return visible(text).replace("\t", "^I")
 
 
-def visible_cells(cells: Sequence[str], *, on_terminal: bool = True) -> list[str]:
-    """``visible`` of each one-line cell of a row, on a terminal a tab as ``^I`` (``named``): a column has no tab stops,
-    and a tab sent as it is moved the rest of the row to the terminal's next one.  To a pipe or a file a tab stays, as
-    stored (``grep``, ``cut -f`` find it).  One search for the whole row when none needs it."""
+def visible_cells(cells: Sequence[str]) -> list[str]:
+    """``visible`` of each one-line cell of a row, a tab as ``^I`` (``named``): a column has no tab stops, and a tab
+    sent as it is moved the rest of the row to the terminal's next one.  To a pipe too, as every control a listing
+    shows is (a table printed without a width is as often on a terminal): JSON and the exports keep it as stored.
+    One search for the whole row when none needs it."""
     if " ".join(cells).isprintable():
         return list(cells)
-    return [named(cell) if on_terminal else visible(cell) for cell in cells]
+    return [named(cell) for cell in cells]
 
 
 #: The most of a value a one-line error quotes: a file's cell may hold 131,072 characters, 80 say which one it is.

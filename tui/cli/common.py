@@ -609,9 +609,9 @@ def table(
     a terminal's; ``None``, whole lines, to a pipe).  Amounts end on one
     edge, as hledger sets them: those of one currency line up digit by digit.
     """
-    rows = [visible_cells(row, on_terminal=width is not None) for row in rows]
+    rows = [visible_cells(row) for row in rows]
     flush_right = [h in right for h in headers]
-    headers = visible_cells(headers, on_terminal=width is not None)
+    headers = visible_cells(headers)
     # Counted in a terminal's columns: a payee in Japanese takes two a character, and the columns after it stay put.
     widths = [max(cells(h), *(cells(r[i]) for r in rows)) if rows else cells(h) for i, h in enumerate(headers)]
     widths = fitted(widths, {i for i, h in enumerate(headers) if h in free}, width)

@@ -407,7 +407,7 @@ def _text(built: report.ResultsReport, headers: list[str], rows: list[list[str]]
     columns left out first, then the missed targets put under their rows, then the names cut; the line under
     it names what was left out. With it, the columns whose cells it shows (the missed targets among them)."""
     every = list(headers)
-    rows = [visible_cells(row, on_terminal=width is not None) for row in rows]
+    rows = [visible_cells(row) for row in rows]
     wanted = _wanted(built)
     missed: list[str] = []
     if width is not None and OFF_TARGET in headers and _fits_names(headers, rows, wanted) > width:

@@ -24,7 +24,7 @@ from typing import Any
 
 from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.records import TASK_STATUSES
-from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.visible import named, visible
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.tasks import listing
 from crewdeck.tui.tasks.rows import SHORT_STATES
@@ -180,7 +180,7 @@ def task_lines(
                 f"{state_cell(states[task_id]) if task_id in states else status_cell(status)}  "
                 f"{priority_cell(priority) + '  ' if with_priority else ''}"
                 f"{who_cell(assignee)}  {due(due_utc, closed).ljust(due_width)}  "
-                f"{place_cell(campaign, platform) + '  ' if with_campaign else ''}{shown(visible(title))}"
+                f"{place_cell(campaign, platform) + '  ' if with_campaign else ''}{shown(named(title))}"
             ).rstrip()
 
     printed.lines = lines()
