@@ -240,3 +240,30 @@ def test_the_ledger_report_and_the_hledger_journal_keep_their_spend_apart(ws: Pa
         ["10.00", "EUR", f"expenses:campaign:launch-{ids[0][:8]}:ads"],
         ["32.00", "EUR", f"expenses:campaign:launch-{ids[1][:8]}:ads"],
     ]
+
+
+def test_a_campaign_named_as_a_list_tells_another_apart_is_neither_taken_for_it_nor_merged_with_it(ws: Path, tmp_path: Path) -> None:
+    """Review ri: a third campaign named "launch-<the first's short id>" was listed as the first was, its spend in the
+    first's hledger account, and `+launch-<id>` (what the refusal said to type) named it, not the Launch listed."""
+    ids = _launches(ws)
+    told = f"launch-{ids[0][:8]}"
+    crewdeck("-w", str(ws), "--as", "ana", "campaign", "add", told)
+    with Store(ws) as store:
+        third = store.conn.execute("SELECT id FROM campaign WHERE name = ?", (told,)).fetchone()[0]
+    refused = crewdeck_fails("-w", str(ws), "--as", "ana", "add", f"Brief +{told}")
+    assert refused.count("\n") == 1 and ids[0][:8] in refused and third[:8] in refused, refused
+    listed = [line.split()[0] for line in crewdeck("-w", str(ws), "campaign", "list").splitlines() if line.startswith("+")]
+    assert len(set(listed)) == 3 and f"+launch-{ids[0]}" in listed, listed  # the whole id, which no name is like
+    for campaign in (ids[0], third):
+        spend = ["--date", "2026-11-20", "--category", "ads", "--payee", "Meta", "--amount", "10 EUR"]
+        crewdeck("-w", str(ws), "--as", "ana", "ledger", "add", "--campaign", campaign[:8], *spend)
+    journal = tmp_path / "ledger.journal"
+    crewdeck("-w", str(ws), "ledger", "export", "--format", "hledger", "-o", str(journal))
+    balances = subprocess.run(
+        ["hledger", "-f", str(journal), "bal", "expenses", "--flat", "-N"], capture_output=True, text=True, check=True
+    ).stdout
+    assert len(balances.splitlines()) == 2 and "20.00" not in balances, balances
+    # Each is named as the list names it.
+    crewdeck("-w", str(ws), "--as", "ana", "add", f"Brief +launch-{ids[0]}")
+    with Store(ws) as store:
+        assert store.conn.execute("SELECT campaign FROM task WHERE title = 'Brief'").fetchone() == (ids[0],)

@@ -72,5 +72,8 @@ def told_apart_slugs(campaigns: Sequence[tuple[str, object, bool]]) -> dict[str,
     for named, ids in sharing.items():
         if len(ids) > 1:
             ids.sort()
-            slugs.update((campaign_id, f"{named}-{shown}") for campaign_id, shown in zip(ids, told_apart(ids), strict=True))
+            for campaign_id, shown in zip(ids, told_apart(ids), strict=True):
+                told = f"{named}-{shown}"
+                # A campaign may be named so itself ("Launch-6118a8c6"): then the whole id, which tells them apart.
+                slugs[campaign_id] = f"{named}-{campaign_id}" if told in sharing else told
     return slugs

@@ -157,17 +157,17 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
         return exact[0]
     if wanted:
         named = [c for c in campaigns if c.slug == wanted]
+        # "launch-6118a8c6": how a list tells apart campaigns of one name (``told_apart_slugs``); a campaign may be
+        # named so itself (review ri), and then the two are one name typed, neither guessed.
+        shared, _, prefix = wanted.rpartition("-")
+        if len(prefix) >= MIN_PREFIX:
+            named += [c for c in campaigns if c.slug == shared and c.id.startswith(prefix) and c not in named]
     else:  # a name no slug spells: "+春のキャンペーン" is the campaign of that name
         named = [c for c in campaigns if not slug(c.name) and typed.strip() and name_key(c.name) == name_key(typed)]
     if len(named) == 1:
         return named[0]
     if named:
         raise SharedName(same_name(named))
-    # "launch-6118a8c6": how a list tells apart campaigns of one name (``told_apart_slugs``).
-    shared, _, prefix = wanted.rpartition("-")
-    told = [c for c in campaigns if c.slug == shared and c.id.startswith(prefix)] if len(prefix) >= MIN_PREFIX else []
-    if len(told) == 1:
-        return told[0]
     prefixed = [c for c in campaigns if c.id.startswith(typed.lower())] if len(typed) >= MIN_PREFIX else []
     if len(prefixed) == 1:
         return prefixed[0]
@@ -190,8 +190,11 @@ def same_name(named: list[Campaign]) -> str:
     and how to name one and how to rename one."""
     ordered = sorted(named, key=lambda c: c.id)
     ids = told_apart([c.id for c in ordered])
-    one_slug = len({c.slug for c in ordered}) == 1  # else names no slug spells, each +slug its short id already
-    shown = [f"+{c.slug}-{told}" if one_slug else f"+{c.slug}" for c, told in zip(ordered, ids, strict=True)]
+    one_slug = len({c.slug for c in ordered}) == 1
+    # Else names no slug spells, each +slug its short id already, or a name spelled as another's told-apart form: its id.
+    shown = [
+        f"+{c.slug}-{told}" if one_slug else (f"+{c.slug}" if not slug(c.name) else told) for c, told in zip(ordered, ids, strict=True)
+    ]
     listed = ", ".join(f"{each} ({visible(cut(c.name))})" for each, c in zip(shown, ordered, strict=True))
     head = f"+{ordered[0].slug}" if one_slug else visible(cut(ordered[0].name))
     return (
