@@ -366,7 +366,7 @@ def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, ov
                 line.add(segment.text, segment.style or style, segment.cell_length)
             return
         own = cell.style
-        text = cell.plain
+        text = _tabs_shown(cell.plain)
         if own:
             style = style + (console.get_style(own) if isinstance(own, str) else own)
             if over is not None:
@@ -375,8 +375,7 @@ def _add_cell(line: _Line, cell: Cell, width: int, right: bool, style: Style, ov
         # Measured as the tab's two columns, not its none: a cell that just fit would be cut from its end, mark and all.
         text = _cut_before_mark(Marked(_tabs_shown(cell.text), _tabs_shown(cell.mark)), width)
     else:
-        text = cell
-    text = _tabs_shown(text)
+        text = _tabs_shown(cell)
     # One style for the whole cell, the common case: a row's worth of rich
     # layout per line cost ~170 us; strings and one style cost a few.
     if cell_len(text) > width:

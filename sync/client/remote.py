@@ -300,7 +300,7 @@ def replica_stopped(exc: WorkspaceError, path: str | Path, left: int = 0, answer
     lock another writer held past the wait, or a file moved, says its own words as any command does, "try again" last.
     ``crewdeck sync`` and the app's sync status both say it from here."""
     text = str(exc)
-    if isinstance(exc, (DiskFull, WriteFailed)):
+    if written_here(exc):
         said = f"{text.replace('; nothing was written', '', 1)}; what this sync sent and pulled before stays, and the next sync goes on from there"
         return f"{said}; {_kept(left, 'not sent yet', path)}" if left else said
     told = []

@@ -10,6 +10,7 @@ shown (a refusal travels as text, to a replica, before it is shown).
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -77,3 +78,8 @@ def told_apart_slugs(campaigns: Sequence[tuple[str, object, bool]]) -> dict[str,
                 # A campaign may be named so itself ("Launch-6118a8c6"): then the whole id, which tells them apart.
                 slugs[campaign_id] = f"{named}-{campaign_id}" if told in sharing else told
     return slugs
+
+
+def stored_campaign_slugs(conn: sqlite3.Connection) -> dict[str, str]:
+    """``told_apart_slugs`` of every campaign stored, deleted ones too (their entries and results still need a name)."""
+    return told_apart_slugs(conn.execute("SELECT id, name, deleted FROM campaign").fetchall())

@@ -31,7 +31,7 @@ characters shown as above, its joiners as stored, as they are real text
 (a Malayalam letter's, an emoji's) and a file read back must hold what was
 stored.
 
-A tab stays a tab (``visible_cells`` shows it as ``^I`` on a terminal: a
+A tab stays a tab (``visible_cells`` shows it as ``^I`` in a listing's cell: a
 table's column has no tab stops).  A newline stays a newline only where the output is a
 block of lines (``multiline=True``: notes in a detail view); in a one-line
 listing it is ``^J``, so a title cannot forge rows.  An escape sequence is

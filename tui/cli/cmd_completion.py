@@ -23,7 +23,7 @@ from crewdeck.sync.state.records import TASK_STATUSES
 from crewdeck.tui.cli.common import ENV_WORKSPACE, Context
 from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Member, Workspace
+from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_slugs
 
 ENV_WORDS = "CREWDECK_COMPLETE_WORDS"
 ENV_CURRENT = "CREWDECK_COMPLETE_CURRENT"
@@ -258,7 +258,7 @@ def _guest_words(ws: Workspace, me: Member, campaigns: frozenset[str], path: lis
     if current.startswith("@"):
         return [f"@{me.handle}", "@me"]
     if current.startswith("+"):
-        return ["+" + named for named in told_apart_slugs([(c.id, c.name, False) for c in ws.campaigns() if c.id in campaigns]).values()]
+        return ["+" + named for named in campaign_slugs(c for c in ws.campaigns() if c.id in campaigns).values()]
     if (len(path) == 1 and path[0] in TASK_ID_COMMANDS) or (path[:1] == ["post"] and path[1:] and path[1] in POST_ID_COMMANDS):
         return _ids(ws.conn, _GUEST_POSTS, _GUEST_POSTS, json.dumps(sorted(campaigns)))
     return []

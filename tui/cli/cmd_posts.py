@@ -12,7 +12,6 @@ from typing import Any
 
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.acting import actors
-from crewdeck.sync.state.naming import told_apart_slugs
 from crewdeck.sync.state.oplog import WRITE_STAMP_CHARS
 from crewdeck.sync.state.postround import CONTENT_FIELDS
 from crewdeck.sync.state.rules import Refused, crisis_refused
@@ -48,7 +47,7 @@ from crewdeck.tui.time.when import utc_iso
 from crewdeck.tui.workspace.columns import cut_cells, line_width, terminal_width
 from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
-from crewdeck.tui.workspace.workspace import SharedName, match_campaign, member_json
+from crewdeck.tui.workspace.workspace import SharedName, campaign_slugs, match_campaign, member_json
 
 
 def _post_id(ctx: Context) -> str:
@@ -526,7 +525,7 @@ def _campaign_read(ctx: Context, name: str) -> str:
     except SharedName:
         raise  # both are theirs: named as they are to everyone
     except UserError:
-        slugs = told_apart_slugs([(c.id, c.name, False) for c in theirs]).values()
+        slugs = campaign_slugs(theirs).values()
         raise UserError(f"+{name.lstrip('+')}: no campaign of yours ({', '.join('+' + s for s in slugs) or 'none'})") from None
 
 

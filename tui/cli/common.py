@@ -603,7 +603,7 @@ def table(
 
     Every cell is shown ``visible``: a control character in a record cannot
     act on the terminal, and a newline cannot make a row of its own; a tab is
-    ``^I`` on a terminal and stays a tab to a pipe (``visible_cells``).  The
+    ``^I``, to a terminal or a pipe (``visible_cells``).  The
     ``free`` columns (free text, named by their headers) are cut with an
     ellipsis where a line would be wider than ``width`` (``columns.terminal_width``:
     a terminal's; ``None``, whole lines, to a pipe).  Amounts end on one

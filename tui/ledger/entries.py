@@ -17,7 +17,7 @@ from typing import Any
 from crewdeck.sync.state.acting import actor_of, actors, covers
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import format_minor, money_json, round_minor
-from crewdeck.sync.state.naming import told_apart_slugs
+from crewdeck.sync.state.naming import stored_campaign_slugs
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.ledger.filter import APPROVED_IDS
 from crewdeck.tui.ledger.rates import RateBook, at_rate, lacking
@@ -148,7 +148,7 @@ class Names:
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> Names:
-        campaigns = told_apart_slugs(conn.execute("SELECT id, name, deleted FROM campaign").fetchall())
+        campaigns = stored_campaign_slugs(conn)
         members = conn.execute("SELECT id, handle, deleted FROM member").fetchall()
         handles = {row[0]: row[1] if isinstance(row[1], str) and row[1] else member_handle(row[0]) for row in members}
         return cls(campaigns, handles, frozenset(row[0] for row in members if row[2]))

@@ -18,14 +18,13 @@ from functools import cached_property
 
 from crewdeck.sync.state.ids import MIN_PREFIX
 from crewdeck.sync.state.money import MoneyError, parse_amount
-from crewdeck.sync.state.naming import told_apart_slugs
 from crewdeck.sync.state.records import category as check_category
 from crewdeck.sync.state.rules import control_character
 from crewdeck.sync.state.visible import quoted
 from crewdeck.tui.ledger.actions import EntryDraft, memo_problem
 from crewdeck.tui.time.when import DateError, parse_day
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import Campaign, Workspace, match_campaign
+from crewdeck.tui.workspace.workspace import Campaign, Workspace, campaign_slugs, match_campaign
 
 FIELDS = ("date", "campaign", "category", "payee", "amount", "memo", "task")
 REQUIRED = ("campaign", "category", "payee", "amount")
@@ -43,7 +42,7 @@ class FormContext:
     @cached_property
     def slugs(self) -> dict[str, str]:
         """Each campaign's ``+slug`` by id, as lists show it: two campaigns of one name told apart (``told_apart_slugs``)."""
-        return told_apart_slugs([(c.id, c.name, False) for c in self.campaigns])
+        return campaign_slugs(self.campaigns)
 
     @classmethod
     def load(cls, ws: Workspace, today: dt.date) -> FormContext:

@@ -25,7 +25,7 @@ from typing import Any
 from crewdeck.sync.state import rollup, rollup_days
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.money import EXACT, format_minor, round_minor, to_decimal
-from crewdeck.sync.state.naming import told_apart_slugs
+from crewdeck.sync.state.naming import stored_campaign_slugs
 from crewdeck.sync.state.records import RESULT_COUNTS
 from crewdeck.tui.ledger.rates import RateBook, missing_pair
 from crewdeck.tui.results import targets
@@ -198,8 +198,9 @@ def build(
     unconverted = [
         UnconvertedMoney(c, missing.get(c, 0), missing_value.get(c, 0), *unrated[c]) for c in sorted(set(missing) | set(missing_value))
     ]
-    slugs = told_apart_slugs(conn.execute("SELECT id, name, deleted FROM campaign").fetchall())
-    return ResultsReport(currency, by, bounds, ordered, campaign_names, unconverted, goals, titles, marks, told_slugs=slugs)
+    return ResultsReport(
+        currency, by, bounds, ordered, campaign_names, unconverted, goals, titles, marks, told_slugs=stored_campaign_slugs(conn)
+    )
 
 
 def mixed_platforms(g: Group, result: str = "conversions") -> dict[str, str]:

@@ -379,7 +379,7 @@ def _due_clause(value: str, ctx: QueryContext) -> tuple[str, list[Any]]:
             return f"t.due_utc {op or '='} ?", [instant]
         start, end = _day_bounds(words, ctx)
     except MidnightError as exc:  # as a word looked for, it goes before due: (a filter's words are in any order)
-        moved = " (to look for the word, put it before due:)" if exc.word.lower() not in words[0].lower() else ""
+        moved = " (to look for the word, put it before due:)" if exc.typed_apart(words) else ""
         raise UserError(f"due:{value}: {exc}{moved}") from None
     except (DateError, ValueError) as exc:
         raise UserError(f"due:{value}: {exc}") from None

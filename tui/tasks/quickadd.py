@@ -363,7 +363,7 @@ def _refused(key: str, words: list[str], exc: ValueError) -> UserError:
     """``due: …`` for a date or rule not read; for a midnight typed as a word of its own, how it stays a word of the
     title (one written onto ``due:``, ``due:midnight``, has no backslash that keeps it)."""
     kept = ""
-    if isinstance(exc, MidnightError) and exc.word.lower() not in words[0].lower():
+    if isinstance(exc, MidnightError) and exc.typed_apart(words):
         kept = f" (\\{exc.word} keeps the word in the title)"
     return UserError(f"{key}: {exc}{kept}")
 

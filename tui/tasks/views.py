@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from crewdeck.sync.state.naming import told_apart_slugs
 from crewdeck.sync.state.records import WEEKDAYS
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.time.when import week_start
-from crewdeck.tui.workspace.workspace import Campaign, Member
+from crewdeck.tui.workspace.workspace import Campaign, Member, campaign_slugs
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def views(campaigns: list[Campaign], viewer: Member | None) -> list[View]:
     """The built-in views (This week: ``viewer``'s), then one per campaign (keys 1-9)."""
     out = [replace(v, query=f"due:<{week_end(viewer)}") if v.id == "week" else v for v in VIEWS]
     # Two campaigns of one name (added on two replicas) each its own view: +launch would name neither.
-    slugs = told_apart_slugs([(c.id, c.name, False) for c in campaigns])
+    slugs = campaign_slugs(campaigns)
     for n, campaign in enumerate(campaigns[:9], start=1):
         named = slugs[campaign.id]
         out.append(View(f"campaign:{named}", visible(campaign.name), str(n), f"+{named}"))

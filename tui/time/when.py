@@ -74,6 +74,11 @@ class MidnightError(DateError):
         super().__init__(f"{word!r} is the start of one day and the end of the one before: write 00:00 or 23:59 on the day meant")
         self.word = word
 
+    def typed_apart(self, words: Sequence[str]) -> bool:
+        """Whether the word was typed as a word of its own after ``words``' first (``due:fri midnight``), which a
+        backslash or a place before ``due:`` keeps as a word; one written onto it (``due:midnight``) has neither."""
+        return self.word.lower() not in words[0].lower()
+
 
 def check_day(day: dt.date, text: str | None = None) -> dt.date:
     """``day``, or ``DateError`` when it is outside ``FIRST_DAY`` .. ``LAST_DAY``."""

@@ -20,7 +20,7 @@ from crewdeck.sync.client.metakeys import META_MEMBER
 from crewdeck.sync.state.ids import MIN_PREFIX, short, told_apart, typed_id
 from crewdeck.sync.state.naming import campaign_slug as campaign_slug
 from crewdeck.sync.state.naming import slug as slug
-from crewdeck.sync.state.naming import told_apart_slugs, unnamed_campaign
+from crewdeck.sync.state.naming import stored_campaign_slugs, told_apart_slugs, unnamed_campaign
 from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.records import ACCESS_LEVELS, CAMPAIGN, ENTITIES, MEMBER, WORKSPACE_ROW, Entity, ValidationError, composed
 from crewdeck.sync.state.store import Store, WorkspaceError
@@ -179,6 +179,11 @@ def match_campaign(name: str, campaigns: list[Campaign]) -> Campaign:
     )
     # A name from a file's cell may be 131,072 characters: cut as a bad cell is quoted.
     raise UserError(f"unknown campaign {cut('+' + (wanted or typed))}{hint}")
+
+
+def campaign_slugs(campaigns: Iterable[Campaign]) -> dict[str, str]:
+    """Each of ``campaigns``' ``+slug`` by id, as lists show it: two of one name told apart (``told_apart_slugs``)."""
+    return told_apart_slugs([(c.id, c.name, False) for c in campaigns])
 
 
 class SharedName(UserError):
@@ -586,7 +591,7 @@ class Workspace:
         return found.fetchone() is not None
 
     def campaign_names(self) -> dict[str, str]:
-        return told_apart_slugs(self.conn.execute("SELECT id, name, deleted FROM campaign").fetchall())
+        return stored_campaign_slugs(self.conn)
 
     # ------------------------------------------------------------ tasks
 
