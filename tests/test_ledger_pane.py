@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import threading
 import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
@@ -17,7 +18,7 @@ from textual import events
 from textual.widgets import Checkbox, Input, Static
 
 from crewdeck.sync.state.money import format_minor
-from crewdeck.sync.state.store import Store
+from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.detail import DetailScreen
@@ -197,6 +198,84 @@ async def test_new_entry_is_checked_as_typed_and_saved(workspace: Path) -> None:
         assert ledger.entries.total == in_period(workspace, ledger.period)
         assert ledger.selected is not None and ledger.selected.id == added[0]  # the cursor moved to the new entry
         assert ledger.entries.cursor == 0
+
+
+def form_read_when(monkeypatch: pytest.MonkeyPatch, read: threading.Event, fails: bool = False) -> None:
+    """The new entry form's context (campaigns, categories, rates) is read once ``read`` is set, as on a loaded machine
+    (``fails``: and the workspace cannot be read then)."""
+    form_context = pane_data.form_context
+
+    def when_set(*args: Any) -> Any:
+        assert read.wait(timeout=30), "the test never let the form read its context"
+        if fails:
+            raise WorkspaceError("the workspace file cannot be read: disk I/O error")
+        return form_context(*args)
+
+    monkeypatch.setattr(pane_data, "form_context", when_set)
+
+
+async def test_enter_pressed_before_the_new_entry_form_has_read_the_workspace_saves_the_entry_once_it_has(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Enter typed before the form had read the campaigns did nothing: the form stayed up, filled in, saying "loading…".
+    read = threading.Event()
+    form_read_when(monkeypatch, read)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n", *"spring-launch", "tab", *"content-tools", "tab", *"Canva", "tab", *"12.50 EUR", "enter")
+        form = app.screen
+        assert isinstance(form, EntryFormScreen) and form.saving, "waiting for the read, saving"
+        assert all(field.disabled for field in form.query(Input)), "the fields take no edit meanwhile"
+        assert "saved once" in str(form.query_one("#form-preview", Static).render())
+        read.set()
+        await settle(pilot)
+        assert not isinstance(app.screen, EntryFormScreen)
+        assert sql(workspace, "SELECT category, currency FROM ledger_entry WHERE payee = 'Canva' AND amount = 1250") == [
+            ("content-tools", "EUR")
+        ]
+
+
+async def test_enter_pressed_before_the_new_entry_form_has_read_the_workspace_shows_its_problems_once_it_has(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = threading.Event()
+    form_read_when(monkeypatch, read)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n", *"no-such-campaign", "tab", *"content-tools", "tab", *"Canva", "tab", *"12.50 EUR", "enter")
+        form = app.screen
+        assert isinstance(form, EntryFormScreen) and form.saving
+        read.set()
+        await settle(pilot)
+        assert app.screen is form and not form.saving
+        assert not any(field.disabled for field in form.query(Input)), "the fields are given back to fix"
+        assert form.query_one("#problem-campaign").has_class("-shown")
+        assert app.focused is form.query_one("#form-campaign")
+        assert sql(workspace, "SELECT count(*) FROM ledger_entry WHERE payee = 'Canva' AND amount = 1250") == [(0,)]
+
+
+async def test_enter_pressed_before_the_new_entry_form_fails_to_read_the_workspace_gives_the_fields_back(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = threading.Event()
+    form_read_when(monkeypatch, read, fails=True)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_ledger(pilot)
+        await pilot.press("n", *"spring-launch", "enter")
+        form = app.screen
+        assert isinstance(form, EntryFormScreen) and form.saving
+        read.set()
+        await settle(pilot)
+        assert app.screen is form and not form.saving
+        assert not any(field.disabled for field in form.query(Input))
+        assert "escape closes" in str(form.query_one("#form-preview", Static).render())
+        assert any("disk I/O error" in str(notice.message) for notice in app._notifications)
+        await pilot.press("escape", "y")  # the discard question of a form typed in
+        await settle(pilot)
+        assert not isinstance(app.screen, EntryFormScreen)
 
 
 async def test_the_forms_needs_approval_box_reads_empty_off_and_ticked_on_without_colour(workspace: Path) -> None:

@@ -20,6 +20,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
+from crewdeck.sync.state.lockwait import was_interrupted
 from crewdeck.sync.state.money import format_minor
 from crewdeck.tui.app.drafts import DRAFT_BINDINGS, DraftFor
 from crewdeck.tui.app.lines import plain
@@ -109,6 +110,8 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
         self._refused_problems: dict[str, str] = {}
         #: The field focused when enter saved: focused again if the entry is refused.
         self._focus_before_saving: Widget | None = None
+        #: Enter was pressed before the context was read: the entry is saved (or its problems shown) once it is.
+        self._save_when_loaded = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -131,8 +134,21 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
 
     @background(group="entry-form")
     def _load(self) -> None:
-        context = self.load_context()
+        try:
+            context = self.load_context()
+        except Exception as exc:
+            if not was_interrupted(exc):  # quitting: no form to answer
+                self.app.call_from_thread(self._not_loaded)
+            raise  # said as any worker's error is
         self.app.call_from_thread(self._loaded, context)
+
+    def _not_loaded(self) -> None:
+        """The workspace could not be read (the notice says why): an enter that waited for it gives the fields back, and
+        the form says escape closes it, where it said "loading…" for good."""
+        if self._save_when_loaded:
+            self._save_when_loaded = False
+            self._refused({})
+        self.query_one("#form-preview", Static).update("the workspace could not be read (the notice says why): escape closes the form")
 
     def _loaded(self, context: FormContext) -> None:
         self.context = context
@@ -146,7 +162,11 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
             self.query_one("#form-campaign", Input).placeholder = "its name or slug: " + ", ".join(context.slugs.values())
         if context.categories:
             self.query_one("#form-category", Input).placeholder = " · ".join(context.categories)
-        self.check()
+        if self._save_when_loaded:
+            self._save_when_loaded = False
+            self._save_checked(held=True)
+        else:
+            self.check()
 
     # ------------------------------------------------------------ checking
 
@@ -211,19 +231,38 @@ class EntryFormScreen(HoldsText, ModalScreen[Written | None]):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
+        if self.saving:
+            return
+        if self.context is None:
+            # Enter typed fast after the form opened (or on a loaded machine) came before the workspace's campaigns and
+            # rates were read, and did nothing: the form stayed up, filled in, saying "loading…".  It saves once they
+            # are read, the fields held meanwhile as while the entry is written.
+            self._save_when_loaded = self.saving = True
+            self.writing_began()
+            self._hold_fields(True)
+            self.query_one("#form-preview", Static).update("loading… the entry is saved once it is read")
+            return
+        self._save_checked(held=False)
+
+    def _save_checked(self, *, held: bool) -> None:
+        """Save the entry if every field is good, or show the problems and focus the first bad field.  ``held``: the
+        fields are held already (enter waited for the context), and are given back if the entry is not saved."""
         self._refused_problems = {}  # tried again: the fields are checked as they are
         self.touched.update(FIELDS)
         problems = self.check()
         if problems:
+            if held:
+                self._refused({})
             bad = next((name for name in FIELDS if name in problems), None)
             if bad:
                 self.query_one(f"#form-{bad}", Input).focus()
             return
-        if not self.saving and self.context is not None:
+        if not held:
             self.saving = True
             self.writing_began()
             self._hold_fields(True)
-            self._save(self.values(), self.needs_approval, self.context)
+        assert self.context is not None
+        self._save(self.values(), self.needs_approval, self.context)
 
     def _hold_fields(self, saving: bool) -> None:
         """While the entry is written, its fields take no edit, as the text editors' text does: what was typed then
