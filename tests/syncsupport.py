@@ -219,6 +219,20 @@ def crewdeck_fails(*args: str, status: int = 2) -> str:
     return err.getvalue()
 
 
+def patient_stop_serve(seconds: int) -> list[str]:
+    """The ``Server.entry`` of a ``crewdeck serve`` whose stop waits ``seconds`` for the requests still open, not
+    ``GRACEFUL_SECONDS``'s 2: a test that forces the stop with a second signal is not outrun by the bound on a loaded
+    machine (it stopped by itself, exit 1, before the Ctrl-C came)."""
+    return [
+        "-c",
+        "import sys\n"
+        "import crewdeck.sync.server as server\n"
+        "from crewdeck.tui.cli.main import main\n"
+        f"server.GRACEFUL_SECONDS = {seconds!r}\n"
+        "sys.exit(main(['serve', *sys.argv[1:]]))\n",
+    ]
+
+
 @dataclass
 class Server:
     """``crewdeck serve`` (or another ``entry`` given ``args`` and ``--port N``) in a process of its own."""

@@ -28,7 +28,7 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.cli.main import main
 
 from .syncsupport import PATIENCE, Postgres, Server, create_token, crewdeck, free_port, make_team, new_token, token_file, wait_until
-from .websupport import WebProcess, short_deadline_web
+from .websupport import WebProcess, web_with_header_deadline
 
 HALF_SENT = b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
 
@@ -128,7 +128,7 @@ def test_half_sent_requests_are_closed_and_never_lock_others_out(team: Path) -> 
 def test_half_sent_requests_never_lock_browsers_out_of_crewdeck_web(team: Path) -> None:
     # The same siege against the browsers' server: it answers a sign-in page meanwhile, and closes the slow ones.
     # A deadline of 3 s, not 10: the sign-in page is still asked for while the slow ones are held.
-    web = WebProcess(team, open_files=512, entry=short_deadline_web(3.0)).start()
+    web = WebProcess(team, open_files=512, entry=web_with_header_deadline(3.0)).start()
     try:
         slow = half_sent(web, 600, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         answer = httpx.get(web.url + "/", timeout=PATIENCE)

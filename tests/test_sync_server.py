@@ -48,6 +48,7 @@ from .syncsupport import (
     free_port,
     make_team,
     new_token,
+    patient_stop_serve,
     renamed_on_a_fast_clock,
     token_file,
     wait_until,
@@ -963,7 +964,7 @@ def test_a_stop_forced_by_ctrl_c_after_sigterm_exits_130(tmp_path: Path) -> None
     # uvicorn raised both signals again once shut down, the last first: Ctrl-C's KeyboardInterrupt was not yet raised
     # when SIGTERM killed the process (exit -15), where the README says a forced stop exits 130.
     team = make_team(tmp_path)
-    server = Server([str(team), "--header-timeout", "60", "--log-level", "info"]).start()
+    server = Server([str(team), "--header-timeout", "600", "--log-level", "info"], entry=patient_stop_serve(600)).start()
     assert server.proc is not None and server.proc.stderr is not None
     with a_push_waiting_for_its_body(server, new_token("-w", str(team), "--as", "ana", "@raj")):
         server.proc.send_signal(signal.SIGTERM)

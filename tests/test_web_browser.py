@@ -29,7 +29,7 @@ from .websupport import (
     make_guest_team,
     make_link,
     make_posts_team,
-    short_deadline_web,
+    web_with_header_deadline,
 )
 
 
@@ -551,7 +551,7 @@ def test_an_open_app_outlives_the_servers_request_deadline(team: Path) -> None:
     from crewdeck.tui.web.server import COOKIE
 
     deadline = 1.0
-    web = WebProcess(team, entry=short_deadline_web(deadline)).start()
+    web = WebProcess(team, entry=web_with_header_deadline(deadline)).start()
     try:
         _, token = create_token("raj", "-w", str(team), "--as", "ana")
         signed = httpx.post(f"{web.url}/signin", data={"token": token}, headers={"accept": "application/json"})

@@ -66,7 +66,7 @@ class WebProcess:
     open_files: int | None = None
     #: Whether it came up once: started again, it keeps its port.
     started: bool = False
-    #: What runs ``web FILE OPTIONS --port N``: the command line, or a script taking them (``short_deadline_web``).
+    #: What runs ``web FILE OPTIONS --port N``: the command line, or a script taking them (``web_with_header_deadline``).
     entry: tuple[str, ...] = ("-m", "crewdeck.tui.cli.main")
 
     @property
@@ -94,8 +94,8 @@ class WebProcess:
         return err.decode()
 
 
-def short_deadline_web(seconds: float) -> tuple[str, ...]:
-    """The ``WebProcess.entry`` of a ``crewdeck web`` whose guard gives a request's head ``seconds``, not
+def web_with_header_deadline(seconds: float) -> tuple[str, ...]:
+    """The ``WebProcess.entry`` of a ``crewdeck web`` whose guard gives a request's head (and each pause of its body) ``seconds``, not
     ``HEADER_TIMEOUT``'s 10 (``crewdeck web`` has no ``--header-timeout`` as ``serve`` has): a test outwaiting the
     deadline waits that long."""
     return (
