@@ -465,3 +465,35 @@ async def test_the_apps_notice_of_one_records_edits_replaced_counts_no_fields(tm
             [(title, lines)] = [(n.title, str(n.message).splitlines()) for n in app._notifications if "replaced" in str(n.title)]
     assert len(lines) == 1 and lines[0].startswith("“Shoot the banner”: your edits of its priority and title made here"), lines
     assert title == "edits of yours were replaced", title
+
+
+def test_sync_names_a_replaced_budget_rate_setting_or_campaign_target_and_gives_a_log_that_reads_it(tmp_path: Path) -> None:
+    # raj's budget, rate and lead time went under ana's: the round said "budget budget:5: … crewdeck log budget:5", "rate
+    # rate:202", "workspace workspac", each log refused as "no record with id", and a campaign's targets were its "kpis".
+    with served(tmp_path) as (team, replica, _):
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+        spring = crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Spring", "--platforms", "meta", "-q").strip()
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "budget", "set", "+spring", "ads", "5000")
+        crewdeck("-w", str(replica), "rate", "set", "2026-12-01", "USD/EUR", "0.95")
+        crewdeck("-w", str(replica), "workspace", "set", "approval_lead_minutes", "90")
+        crewdeck("-w", str(replica), "campaign", "set", "+spring", "--target", "ctr>=1.2%")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "budget", "set", "+spring", "ads", "4500")
+        crewdeck("-w", str(team), "--as", "ana", "rate", "set", "2026-12-01", "USD/EUR", "0.92")
+        crewdeck("-w", str(team), "--as", "ana", "workspace", "set", "approval_lead_minutes", "30")
+        crewdeck("-w", str(team), "--as", "ana", "campaign", "set", "+spring", "--target", "ctr>=1.5%")
+        said = [line for line in crewdeck("-w", str(replica), "sync").splitlines() if "replaced" in line]
+        kept = "made here was replaced by @ana's, made meanwhile (the later edit stands); yours is kept in its history: crewdeck log"
+        lines = [
+            f"the ads budget of Spring for the run: your edit of its amount {kept} budget:{spring}:ads:run",
+            f"the USD/EUR rate of 2026-12-01: your edit of its rate {kept} rate:2026-12-01:USDEUR",
+            f"the workspace: your edit of its approval lead minutes {kept} workspace",
+            f"Spring: your edit of its targets {kept} {spring[:8]}",
+        ]
+        assert sorted(said) == sorted(lines), said
+        logs = [crewdeck("-w", str(replica), "log", line.rsplit(" ", 1)[1]) for line in lines]
+    assert "@raj set the ads budget of Spring for the run to 5,000.00 EUR" in logs[0], logs[0]
+    assert "1 USD = 0.95 EUR" in logs[1], logs[1]
+    assert "90" in logs[2] and "@raj" in logs[2], logs[2]
+    assert "@raj set the targets of campaign Spring to ctr>=1.2%" in logs[3], logs[3]

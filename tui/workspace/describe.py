@@ -349,17 +349,11 @@ def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming
         if entity == "result":
             lines.append(_results_overwritten(row_id, *results[(row_id, by)], names.member(by)))
             continue
-        if entity == "task":
-            record = names.task(row_id)
-        elif entity == "campaign":
-            record = names.campaign(row_id)
-        elif entity == "member":
-            record = f"the profile of {names.member(row_id)}"
-        else:
-            record = f"{entity.replace('_', ' ')} {short(row_id)}"
-        words = [_FIELD_WORDS.get(field, field.replace("_", " ")) for field in names_of]
+        record, logged = _overwritten_record(entity, row_id, names)
+        fields = _FIELD_WORDS | _RECORD_FIELD_WORDS.get(entity, {})
+        words = [fields.get(field, field.replace("_", " ")) for field in names_of]
         said = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-        where = f"crewdeck log {short(row_id)}" + (" --json" if OVERWRITTEN.intersection(names_of) else "")
+        where = f"crewdeck log {logged}" + (" --json" if OVERWRITTEN.intersection(names_of) else "")
         one = len(words) == 1
         lines.append(
             visible(
@@ -369,6 +363,23 @@ def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming
             )
         )
     return lines, len(grouped)
+
+
+def _overwritten_record(entity: str, row_id: str, names: Naming) -> tuple[str, str]:
+    """A record an edit replaced, as its line names it, and the id ``crewdeck log`` reads its history by: a record keyed
+    by what it holds (a budget, a rate) and the workspace by their whole id, as their ids cut short name none."""
+    if entity == "task":
+        return names.task(row_id), short(row_id)
+    if entity == "campaign":
+        return names.campaign(row_id), short(row_id)
+    if entity == "member":
+        return f"the profile of {names.member(row_id)}", short(row_id)
+    if entity == "workspace":
+        return "the workspace", row_id
+    keyed = keyed_record(entity, row_id, names)
+    if keyed is not None:
+        return keyed, row_id
+    return f"{entity.replace('_', ' ')} {short(row_id)}", short(row_id)
 
 
 #: The most counts a line about results replaced names (more are counted: "5 counts").
@@ -949,6 +960,11 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming,
 
 #: A campaign's fields whose stored names are not words (``audience_tz``), as ``campaign set --help`` says them.
 _CAMPAIGN_FIELDS = {"audience_tz": "audience's zone", "start": "first day", "end": "last day"}
+#: A field of one kind of record as a line about an edit of it names it (``overwritten_lines``), as the log says its change.
+_RECORD_FIELD_WORDS = {
+    "campaign": {"kpis": "targets", "approvals": "approval chain", **_CAMPAIGN_FIELDS},
+    "member": {"tz": "time zone"},
+}
 
 
 def _chain(steps: list[dict[str, Any]], names: Naming) -> str:
