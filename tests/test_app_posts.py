@@ -3180,3 +3180,40 @@ async def test_the_box_that_changes_a_posts_content_after_a_request_for_changes_
         await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen | PromptScreen), f"the {field}'s box")
         help_line = str(app.screen.query_one(".copy--help" if field == "copy" else ".prompt--help", Label).render())
     assert help_line.startswith("changes requested by @mia: warmer, and name the date — "), help_line
+
+
+async def test_an_approval_is_of_the_copy_the_approvals_view_showed_not_one_written_and_submitted_after(team: Path) -> None:
+    # mia read "Spring post 0" in the Approvals view; raj rewrote its copy and submitted it again before her screen caught
+    # up, and her `a` approved the new copy, which she never saw: it counted for text she had not read.
+    app = make_app(team, "mia", watch=False)  # her screen does not follow raj's write: the moment before it would
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = await open_approvals(app, pilot)
+        post_id = next(row for _, row in screen.table.loaded_rows()).id
+        with Store(team) as store:
+            raj = ids(store, "member", "handle")["raj"]
+            writing.set_content(store, raj, post_id, NOW, copy="Spring, now half price #launch")
+            writing.submit(store, raj, post_id, NOW)
+        said = await _told_after(app, pilot, "a")
+        await until(pilot, lambda: "half price" in str(screen.query_one("#approvals-copy", Static).render()), "the new copy shown")
+    assert approvals_of(team, post_id) == 0
+    assert said == ["cannot approve “Spring post 0”: its content changed since it was shown to you: read it again"], said
+
+
+async def test_an_approval_from_a_posts_detail_is_of_the_copy_it_showed_not_one_written_and_submitted_after(team: Path) -> None:
+    # The same from the post's detail: `Y` approved the copy as stored when the key was read, not as shown.
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        post_id = await cursor_on(app, pilot, "Spring post 0")
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen) and "Spring, now half price" not in str(detail.render_detail(detail.shown))
+        with Store(team) as store:
+            raj = ids(store, "member", "handle")["raj"]
+            writing.set_content(store, raj, post_id, NOW, copy="Spring, now half price #launch")
+            writing.submit(store, raj, post_id, NOW)
+        said = await _told_after(app, pilot, "Y")
+    assert approvals_of(team, post_id) == 0
+    assert said == ["cannot approve “Spring post 0”: its content changed since it was shown to you: read it again"], said

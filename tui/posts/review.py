@@ -13,6 +13,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from crewdeck.sync.state.postround import content_hash_of
+
 
 @dataclass(frozen=True)
 class CopyReview:
@@ -23,6 +25,8 @@ class CopyReview:
     seen: str | None
     #: ``(mark, line)``: ``"+"`` added, ``"-"`` removed, ``" "`` the same; empty when nothing was seen before.
     diff: tuple[tuple[str, str], ...]
+    #: The hash of the whole content as read (``postround.content_hash``): an approval given on this review is of it.
+    digest: str
     #: The rest of the content that changed since the version seen (link, media, first comment), in that order.
     besides: tuple[ContentChange, ...] = ()
 
@@ -65,21 +69,22 @@ def copy_review(conn: sqlite3.Connection, post_id: str, member: str) -> CopyRevi
     """The copy of ``post_id`` as ``member`` reviews it now, and the rest of its content that changed (see the module)."""
     row = conn.execute("SELECT copy, link, media, first_comment FROM task WHERE id = ?", (post_id,)).fetchone()
     copy = (row[0] if row else None) or ""
+    now = {"copy": copy, "link": row[1], "media": json.loads(row[2] or "[]"), "first_comment": row[3]} if row else {}
+    digest = content_hash_of(now)
     last = conn.execute(
         "SELECT op_id FROM post_approval WHERE post = ? AND approved_by = ? ORDER BY op_id DESC LIMIT 1", (post_id, member)
     ).fetchone()
     if last is None:
-        return CopyReview(copy, None, ())
+        return CopyReview(copy, None, (), digest)
     value = _before(conn, post_id, "copy", last[0])
     seen = value if isinstance(value, str) else ""
     diff = tuple((line[0], line[2:]) for line in difflib.ndiff(seen.splitlines(), copy.splitlines()) if line[0] in "+- ")
-    now = {"link": row[1], "media": json.loads(row[2] or "[]"), "first_comment": row[3]} if row else {}
     besides = []
     for field, name in BESIDES_COPY:
         was, is_now = _lines(_before(conn, post_id, field, last[0])), _lines(now.get(field))
         if was != is_now:
             besides.append(ContentChange(name, was, is_now))
-    return CopyReview(copy, seen, diff, tuple(besides))
+    return CopyReview(copy, seen, diff, digest, tuple(besides))
 
 
 def waiting_ids(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -> list[str]:

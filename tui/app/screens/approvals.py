@@ -335,8 +335,14 @@ class ApprovalsScreen(Screen[None]):
             self.refresh_bindings()
 
     def action_approve(self) -> None:
+        # Of the content shown under the list (the key is offered once it is read), not of a copy written since.
+        read = self._review_read
+
+        def approve(s: Store, me: str, post_id: str, now: dt.datetime) -> PostView:
+            return writing.approve(s, me, post_id, now, shown=read[1].digest if read is not None and read[0] == post_id else None)
+
         # A step the approval leaves to nobody: warned of, as `post approve` warns of it.
-        self._verdict_now("approved {}", writing.approve, warn=True)
+        self._verdict_now("approved {}", approve, warn=True)
 
     def _verdict_now(self, said: str, write: Callable[[Store, str, str, dt.datetime], object], *, warn: bool = False) -> None:
         """Write a verdict (an approval, a withdrawal) on the post under the cursor, its keys taken off at once: pressed

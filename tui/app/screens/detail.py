@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.postround import content_hash_of
 from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.keys_ahead import HoldsKeys
@@ -174,7 +175,9 @@ class DetailScreen(Screen[None]):
             self._withdraw_verdicts()  # at once: `Y` again before the detail is read after the approval would write it again
         # Written or refused, the post as it is now: a refused move does not leave its keys as they were read before.
         # A request for changes is written from its dialog: its keys go once it is, and the post is read after it.
-        self.triage.posts.run(move, settled=self.load, written=self._verdict_written)
+        # An approval is of the content shown here, not of a copy written since that the screen has not caught up with.
+        shown = content_hash_of(self.shown.record) if move == "approve" and self.shown is not None else None
+        self.triage.posts.run(move, settled=self.load, written=self._verdict_written, shown_hash=shown)
 
     def _withdraw_verdicts(self) -> None:
         """A verdict on the post is given: its keys are not offered again until the post is read after it (a read
