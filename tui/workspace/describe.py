@@ -350,8 +350,8 @@ def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming
             lines.append(_results_overwritten(row_id, *results[(row_id, by)], names.member(by)))
             continue
         record, logged = _overwritten_record(entity, row_id, names)
-        fields = _FIELD_WORDS | _RECORD_FIELD_WORDS.get(entity, {})
-        words = [fields.get(field, field.replace("_", " ")) for field in names_of]
+        field_words = _FIELD_WORDS | _RECORD_FIELD_WORDS.get(entity, {})
+        words = [field_words.get(field, field.replace("_", " ")) for field in names_of]
         said = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
         where = f"crewdeck log {logged}" + (" --json" if OVERWRITTEN.intersection(names_of) else "")
         one = len(words) == 1
