@@ -16,8 +16,10 @@ import pytest
 from crewdeck.sync.client.remote import Client, Offline, Remote, RoundResult, sync_round, unsent
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.time.when import format_local, stamp_time
 
 from .apphelp import make_app, settle, until
+from .conftest import NOW
 from .syncsupport import PATIENCE, Server, crewdeck, make_team, new_token, wait_until
 from .test_sync_copies import CARRIED, copy_replica
 
@@ -25,6 +27,14 @@ from .test_sync_copies import CARRIED, copy_replica
 def _last_stamp_ms(path: Path) -> int:
     with Store(path) as store:
         return int(store.conn.execute("SELECT max(op_id) FROM ops").fetchone()[0][:13])
+
+
+def _stood(path: Path, row_id: str, field: str) -> str:
+    """When the edit of ``field`` of ``row_id`` that stands in ``path`` was made (``LIKE`` ``row_id``: the newest of
+    those rows'), as raj reads it, on his clock."""
+    with Store(path) as store:
+        [op_id] = store.conn.execute("SELECT max(op_id) FROM ops WHERE row_id LIKE ? AND field = ?", (row_id, field)).fetchone()
+    return format_local(stamp_time(op_id), "Asia/Kolkata", NOW)
 
 
 def _later_than(path: Path) -> None:
@@ -49,7 +59,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
 
 def test_sync_says_which_offline_edits_a_later_edit_made_meanwhile_replaced(tmp_path: Path) -> None:
     # raj's notes typed on the train went under ana's, made meanwhile: the round said "pushed 2, pulled 2 operations"
-    # and nothing else, and the task read ana's notes as if raj had written none.
+    # and nothing else, and the task read ana's notes as if raj had written none; then it said whose stood, not when.
     with served(tmp_path) as (team, replica, task_id):
         crewdeck("-w", str(replica), "set", task_id[:8], "notes=logo top-left, two variants in Drive", "priority=high")
         _later_than(replica)
@@ -58,7 +68,8 @@ def test_sync_says_which_offline_edits_a_later_edit_made_meanwhile_replaced(tmp_
         again = crewdeck("-w", str(replica), "sync")
         history = json.loads(crewdeck("-w", str(replica), "log", task_id[:8], "--json"))
     said = (
-        f"“Shoot v2”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
+        f"“Shoot v2”: your edit of its notes made here was replaced by @ana's, made meanwhile, {_stood(team, task_id, 'notes')} "
+        "(the later edit stands); "
         f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
     )
     assert said in out.splitlines(), out
@@ -96,7 +107,8 @@ async def test_the_app_says_an_offline_edit_a_later_edit_made_meanwhile_replaced
             await until(pilot, lambda: bool(replaced_notices(app)), "the notice of the edit replaced")
             [notice] = replaced_notices(app)
     assert notice == (
-        f"“Shoot the banner”: your edit of its title made here was replaced by @ana's, made meanwhile (the later edit stands); "
+        f"“Shoot the banner”: your edit of its title made here was replaced by @ana's, made meanwhile, "
+        f"{_stood(team, task_id, 'title')} (the later edit stands); "
         f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
     ), notice
 
@@ -200,8 +212,8 @@ def test_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push_is_told_by_th
         out = crewdeck("-w", str(replica), "sync").splitlines()
         again = crewdeck("-w", str(replica), "sync")
     assert (
-        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
-        f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
+        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile, {_stood(team, task_id, 'notes')} "
+        f"(the later edit stands); yours is kept in its history: crewdeck log {task_id[:8]} --json"
     ) in out, out
     assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
         out
@@ -314,8 +326,8 @@ def test_a_copied_replica_tells_what_others_replaced_or_deleted_of_the_edits_it_
         again = crewdeck("-w", str(desktop), "sync")
     assert any("carried over" in line for line in out), out
     assert (
-        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
-        f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
+        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile, {_stood(team, task_id, 'notes')} "
+        f"(the later edit stands); yours is kept in its history: crewdeck log {task_id[:8]} --json"
     ) in out, out
     assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
         out
@@ -425,7 +437,8 @@ def test_sync_names_overwritten_results_by_what_they_count_their_days_and_who_im
     first = next(line for line in history if line.startswith("result:campaign:"))
     assert said == [
         "the results of +spring/meta on 2026-11-02..05: your clicks and impressions made here were replaced by @ana's, made "
-        f"meanwhile (the later values stand); yours are kept in each day's history: crewdeck log {first} (2026-11-02's)"
+        f"meanwhile, {_stood(team, 'result:campaign:%', 'clicks')} (the later values stand); yours are kept in each day's "
+        f"history: crewdeck log {first} (2026-11-02's)"
     ], out
 
 
@@ -484,12 +497,19 @@ def test_sync_names_a_replaced_budget_rate_setting_or_campaign_target_and_gives_
         crewdeck("-w", str(team), "--as", "ana", "workspace", "set", "approval_lead_minutes", "30")
         crewdeck("-w", str(team), "--as", "ana", "campaign", "set", "+spring", "--target", "ctr>=1.5%")
         said = [line for line in crewdeck("-w", str(replica), "sync").splitlines() if "replaced" in line]
-        kept = "made here was replaced by @ana's, made meanwhile (the later edit stands); yours is kept in its history: crewdeck log"
+
+        def kept(row_id: str, field: str) -> str:
+            return (
+                f"made here was replaced by @ana's, made meanwhile, {_stood(team, row_id, field)} (the later edit stands); yours is "
+                f"kept in its history: crewdeck log {row_id if row_id.startswith(('budget:', 'rate:', 'workspace')) else row_id[:8]}"
+            )
+
+        budget, rate = f"budget:{spring}:ads:run", "rate:2026-12-01:USDEUR"
         lines = [
-            f"the ads budget of Spring for the run: your edit of its amount {kept} budget:{spring}:ads:run",
-            f"the USD/EUR rate of 2026-12-01: your edit of its rate {kept} rate:2026-12-01:USDEUR",
-            f"the workspace: your edit of its approval lead minutes {kept} workspace",
-            f"Spring: your edit of its targets {kept} {spring[:8]}",
+            f"the ads budget of Spring for the run: your edit of its amount {kept(budget, 'amount')}",
+            f"the USD/EUR rate of 2026-12-01: your edit of its rate {kept(rate, 'rate')}",
+            f"the workspace: your edit of its approval lead minutes {kept('workspace', 'approval_lead_minutes')}",
+            f"Spring: your edit of its targets {kept(spring, 'kpis')}",
         ]
         assert sorted(said) == sorted(lines), said
         logs = [crewdeck("-w", str(replica), "log", line.rsplit(" ", 1)[1]) for line in lines]

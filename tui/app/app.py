@@ -1324,7 +1324,7 @@ class CrewdeckApp(App[int]):
         if fresh and status is not None and status.refused:
             self._after_refusal(status.refused)
         if fresh and status is not None and status.overwritten:
-            self._after_overwritten([(f.entity, f.row_id, f.field, f.by) for f in status.overwritten])
+            self._after_overwritten([(f.entity, f.row_id, f.field, f.by, f.at) for f in status.overwritten])
         # A deletion stamped before an edit made here is said by the notice of the deletion itself (ChangeNotices).
         if fresh and status is not None and (deleted := [(d.task, d.by) for d in status.deleted if not d.edited_after]):
             self._after_deleted(deleted)
@@ -1389,7 +1389,7 @@ class CrewdeckApp(App[int]):
         )
 
     @background(group="refresh")
-    def _after_overwritten(self, fields: list[tuple[str, str, str, str]]) -> None:
+    def _after_overwritten(self, fields: list[tuple[str, str, str, str, str]]) -> None:
         """Edits made here that others' edits made meanwhile replaced (offline, say): said once, as crewdeck sync says them,
         for the other member's change notice says what they did, not that it went over what was typed here."""
         lines, records = self.session.reads.overwritten(fields, OVERWRITTEN_SAID, self.services.now(), self.config.clock24)

@@ -646,7 +646,7 @@ def cmd_sync(ctx: Context) -> int:
         if len(writes) > REFUSALS_LISTED:
             print(f"  … and {len(writes) - REFUSALS_LISTED:,} more: crewdeck log lists every one")
     if result.overwritten and names is not None:
-        fields = ((f.entity, f.row_id, f.field, f.by) for f in result.overwritten)
+        fields = ((f.entity, f.row_id, f.field, f.by, f.at) for f in result.overwritten)
         lines, records = describe.overwritten_lines(fields, names, REFUSALS_LISTED)
         _listed(lines, records, "records whose edits made here were replaced")
     if result.deleted and names is not None:

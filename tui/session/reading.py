@@ -145,9 +145,9 @@ class Reads:
         return self._access.read(read)
 
     def overwritten(
-        self, fields: list[tuple[str, str, str, str]], limit: int, now: dt.datetime, clock24: bool = True
+        self, fields: list[tuple[str, str, str, str, str]], limit: int, now: dt.datetime, clock24: bool = True
     ) -> tuple[list[str], int]:
-        """Each ``(entity, row, field, by)`` changed here that another member's edit made meanwhile replaced in a sync
+        """Each ``(entity, row, field, by, at)`` changed here that another member's edit made meanwhile replaced in a sync
         round, in words as ``crewdeck sync`` says it (``describe.overwritten_lines``: a line per record): the first
         ``limit`` records' lines, and how many records."""
         from crewdeck.tui.workspace import describe

@@ -324,30 +324,35 @@ _FIELD_WORDS = {
 }
 
 
-def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming, limit: int | None = None) -> tuple[list[str], int]:
-    """Fields changed here, ``(entity, row, field, by)``, that ``by``'s edit, made meanwhile without seeing them, replaced
-    in a sync round (``remote.Overwritten``): a line per record and member, saying whose edit stands and where what was
-    typed here is still to be read (a text's whole in the log's JSON: the log's line cuts it short).  Results are a
+def overwritten_lines(fields: Iterable[tuple[str, str, str, str, str]], names: Naming, limit: int | None = None) -> tuple[list[str], int]:
+    """Fields changed here, ``(entity, row, field, by, at)``, that ``by``'s edit stamped ``at``, made meanwhile without
+    seeing them, replaced in a sync round (``remote.Overwritten``): a line per record and member, saying whose edit
+    stands, when (on the reader's clock; the latest of a line's), and where what was typed here is still to be read (a text's whole in the log's JSON: the log's line cuts it short).  Results are a
     line per what they count and member, their days together (``_results_overwritten``).  The lines of the first
     ``limit`` (all, with none), each naming its record, and how many there are."""
     grouped: dict[tuple[str, str, str], list[str]] = {}
     #: A day's result per what it counts and who won: its ids, by day, and the fields replaced.
     results: dict[tuple[str, str], tuple[dict[str, str], list[str]]] = {}
-    for entity, row_id, field, by in fields:
+    #: The newest stamp of the edits standing, per line.
+    latest: dict[tuple[str, str, str], str] = {}
+    for entity, row_id, field, by, at in fields:
         key = result_key(row_id) if entity == "result" else None
+        line = (entity, row_id, by) if key is None else ("result", _counted_of(key, names), by)
+        latest[line] = max(at, latest.get(line, at))
         if key is None:
-            grouped.setdefault((entity, row_id, by), []).append(field)
+            grouped.setdefault(line, []).append(field)
             continue
         days, names_of = results.setdefault((_counted_of(key, names), by), ({}, []))
         days.setdefault(key["day"], row_id)
         if field not in names_of:
             names_of.append(field)
         # In the order met, among the records: one entry for all its days (what it counts in the row's place).
-        grouped.setdefault(("result", _counted_of(key, names), by), [])
+        grouped.setdefault(line, [])
     lines = []
     for (entity, row_id, by), names_of in list(grouped.items())[:limit]:
+        when = format_local(stamp_time(latest[(entity, row_id, by)]), names.tz, names.now, clock24=names.clock24)
         if entity == "result":
-            lines.append(_results_overwritten(row_id, *results[(row_id, by)], names.member(by)))
+            lines.append(_results_overwritten(row_id, *results[(row_id, by)], f"{names.member(by)}'s, made meanwhile, {when}"))
             continue
         record, logged = _overwritten_record(entity, row_id, names)
         field_words = _FIELD_WORDS | _RECORD_FIELD_WORDS.get(entity, {})
@@ -358,7 +363,7 @@ def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming
         lines.append(
             visible(
                 f"{record}: your {'edit' if one else 'edits'} of its {said} made here {'was' if one else 'were'} replaced by "
-                f"{names.member(by)}'s, made meanwhile ({'the later edit stands' if one else 'the later edits stand'}); "
+                f"{names.member(by)}'s, made meanwhile, {when} ({'the later edit stands' if one else 'the later edits stand'}); "
                 f"yours {'is' if one else 'are'} kept in its history: {where}"
             )
         )
@@ -397,9 +402,10 @@ def _counted_of(key: dict[str, Any], names: Naming) -> str:
     return f"the results of +{campaign_slug(campaign, names.campaigns.get(campaign))}/{key['platform']}"
 
 
-def _results_overwritten(counted: str, days: dict[str, str], fields: list[str], by: str) -> str:
+def _results_overwritten(counted: str, days: dict[str, str], fields: list[str], standing: str) -> str:
     """ "the results of +spring/meta on 2026-11-02..05: your clicks and impressions made here were replaced by @ana's,
-    …": a day's result is a record, and an import of the same days by another replica replaces them all at once."""
+    …": a day's result is a record, and an import of the same days by another replica replaces them all at once.
+    ``standing``: whose values stand, and when ("@ana's, made meanwhile, today 10:12 CET")."""
     counts = [f for f in fields if f != "source"] or fields  # the source goes with the counts; alone, it is what changed
     words = ["conversion value" if f == "value" else f.replace("_", " ") for f in counts]
     if len(words) > _COUNTS_NAMED:
@@ -410,8 +416,8 @@ def _results_overwritten(counted: str, days: dict[str, str], fields: list[str], 
     first = min(days)
     where = f"its history: crewdeck log {days[first]}" if len(days) == 1 else f"each day's history: crewdeck log {days[first]} ({first}'s)"
     return visible(
-        f"{counted} on {_days_said(sorted(days))}: your {said} made here {'was' if one else 'were'} replaced by {by}'s, made "
-        f"meanwhile ({'the later value stands' if one else 'the later values stand'}); yours {'is' if one else 'are'} kept in {where}"
+        f"{counted} on {_days_said(sorted(days))}: your {said} made here {'was' if one else 'were'} replaced by {standing} "
+        f"({'the later value stands' if one else 'the later values stand'}); yours {'is' if one else 'are'} kept in {where}"
     )
 
 
