@@ -517,3 +517,22 @@ def test_sync_names_a_replaced_budget_rate_setting_or_campaign_target_and_gives_
     assert "1 USD = 0.95 EUR" in logs[1], logs[1]
     assert "90" in logs[2] and "@raj" in logs[2], logs[2]
     assert "@raj set the targets of campaign Spring to ctr>=1.2%" in logs[3], logs[3]
+
+
+def test_sync_says_a_removal_made_here_that_a_later_edit_undid(tmp_path: Path) -> None:
+    # raj removed the budget offline; ana set it meanwhile, later, which brings it back: the round said "your edit of its
+    # deleted made here was replaced".
+    with served(tmp_path) as (team, replica, _):
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+        spring = crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Spring", "--platforms", "meta", "-q").strip()
+        crewdeck("-w", str(team), "--as", "ana", "budget", "set", "+spring", "ads", "4000")
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "budget", "rm", "+spring", "ads")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "budget", "set", "+spring", "ads", "4500")
+        said = [line for line in crewdeck("-w", str(replica), "sync").splitlines() if "ads budget" in line]
+    budget = f"budget:{spring}:ads:run"
+    assert said == [
+        f"the ads budget of Spring for the run: your removal of it made here was undone by @ana's edit, made meanwhile, "
+        f"{_stood(team, budget, 'deleted')} (the later edit stands); yours is kept in its history: crewdeck log {budget}"
+    ], said

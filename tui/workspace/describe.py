@@ -321,6 +321,7 @@ _FIELD_WORDS = {
     "depends_on": "dependencies",
     "post_state": "post state",
     "duplicate_of": "duplicate mark",
+    "deleted": "removal",
 }
 
 
@@ -360,10 +361,15 @@ def overwritten_lines(fields: Iterable[tuple[str, str, str, str, str]], names: N
         said = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
         where = f"crewdeck log {logged}" + (" --json" if OVERWRITTEN.intersection(names_of) else "")
         one = len(words) == 1
+        # A removal alone is no edit "of its deleted": an edit that writes the whole record (a budget set) brings it back.
+        replaced = (
+            f"your removal of it made here was undone by {names.member(by)}'s edit"
+            if names_of == ["deleted"]
+            else f"your {'edit' if one else 'edits'} of its {said} made here {'was' if one else 'were'} replaced by {names.member(by)}'s"
+        )
         lines.append(
             visible(
-                f"{record}: your {'edit' if one else 'edits'} of its {said} made here {'was' if one else 'were'} replaced by "
-                f"{names.member(by)}'s, made meanwhile, {when} ({'the later edit stands' if one else 'the later edits stand'}); "
+                f"{record}: {replaced}, made meanwhile, {when} ({'the later edit stands' if one else 'the later edits stand'}); "
                 f"yours {'is' if one else 'are'} kept in its history: {where}"
             )
         )
