@@ -29,7 +29,7 @@ def _last_stamp_ms(path: Path) -> int:
         return int(store.conn.execute("SELECT max(op_id) FROM ops").fetchone()[0][:13])
 
 
-def _stood(path: Path, row_id: str, field: str) -> str:
+def stood(path: Path, row_id: str, field: str) -> str:
     """When the edit of ``field`` of ``row_id`` that stands in ``path`` was made (``LIKE`` ``row_id``: the newest of
     those rows'), as raj reads it, on his clock."""
     with Store(path) as store:
@@ -68,7 +68,7 @@ def test_sync_says_which_offline_edits_a_later_edit_made_meanwhile_replaced(tmp_
         again = crewdeck("-w", str(replica), "sync")
         history = json.loads(crewdeck("-w", str(replica), "log", task_id[:8], "--json"))
     said = (
-        f"“Shoot v2”: your edit of its notes made here was replaced by @ana's, made meanwhile, {_stood(team, task_id, 'notes')} "
+        f"“Shoot v2”: your edit of its notes made here was replaced by @ana's, made meanwhile, {stood(team, task_id, 'notes')} "
         "(the later edit stands); "
         f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
     )
@@ -108,7 +108,7 @@ async def test_the_app_says_an_offline_edit_a_later_edit_made_meanwhile_replaced
             [notice] = replaced_notices(app)
     assert notice == (
         f"“Shoot the banner”: your edit of its title made here was replaced by @ana's, made meanwhile, "
-        f"{_stood(team, task_id, 'title')} (the later edit stands); "
+        f"{stood(team, task_id, 'title')} (the later edit stands); "
         f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
     ), notice
 
@@ -129,7 +129,8 @@ async def test_the_app_says_a_task_changed_offline_was_deleted_meanwhile_as_sync
             await until(pilot, lambda: bool(deleted_notices(app)), "the notice of the task deleted")
             [notice] = deleted_notices(app)
     assert notice == (
-        f"“Shoot”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task_id[:8]}"
+        f"“Shoot”, which you changed here, was deleted by @ana meanwhile, {stood(team, task_id, 'deleted')}; what you wrote is kept "
+        f"in it: crewdeck show {task_id[:8]}"
     ), notice
 
 
@@ -212,12 +213,13 @@ def test_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push_is_told_by_th
         out = crewdeck("-w", str(replica), "sync").splitlines()
         again = crewdeck("-w", str(replica), "sync")
     assert (
-        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile, {_stood(team, task_id, 'notes')} "
+        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile, {stood(team, task_id, 'notes')} "
         f"(the later edit stands); yours is kept in its history: crewdeck log {task_id[:8]} --json"
     ) in out, out
-    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
-        out
-    )
+    assert (
+        f"“Cut”, which you changed here, was deleted by @ana meanwhile, {stood(team, gone, 'deleted')}; what you wrote is kept in it: "
+        f"crewdeck show {gone[:8]}"
+    ) in out, out
     assert "replaced" not in again and "deleted" not in again, again
 
 
@@ -326,12 +328,13 @@ def test_a_copied_replica_tells_what_others_replaced_or_deleted_of_the_edits_it_
         again = crewdeck("-w", str(desktop), "sync")
     assert any("carried over" in line for line in out), out
     assert (
-        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile, {_stood(team, task_id, 'notes')} "
+        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile, {stood(team, task_id, 'notes')} "
         f"(the later edit stands); yours is kept in its history: crewdeck log {task_id[:8]} --json"
     ) in out, out
-    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
-        out
-    )
+    assert (
+        f"“Cut”, which you changed here, was deleted by @ana meanwhile, {stood(team, gone, 'deleted')}; what you wrote is kept in it: "
+        f"crewdeck show {gone[:8]}"
+    ) in out, out
     assert "replaced" not in again and "deleted" not in again, again
 
 
@@ -356,9 +359,10 @@ def test_a_deletion_that_arrives_after_the_replica_moved_to_a_node_of_its_own_is
         assert "carried over" in crewdeck("-w", str(desktop), "sync")
         crewdeck("-w", str(ana), "sync")
         out = crewdeck("-w", str(desktop), "sync").splitlines()
-    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
-        out
-    )
+    assert (
+        f"“Cut”, which you changed here, was deleted by @ana meanwhile, {stood(team, gone, 'deleted')}; what you wrote is kept in it: "
+        f"crewdeck show {gone[:8]}"
+    ) in out, out
 
 
 def _told(path: Path, task_id: str) -> list[str]:
@@ -437,7 +441,7 @@ def test_sync_names_overwritten_results_by_what_they_count_their_days_and_who_im
     first = next(line for line in history if line.startswith("result:campaign:"))
     assert said == [
         "the results of +spring/meta on 2026-11-02..05: your clicks and impressions made here were replaced by @ana's, made "
-        f"meanwhile, {_stood(team, 'result:campaign:%', 'clicks')} (the later values stand); yours are kept in each day's "
+        f"meanwhile, {stood(team, 'result:campaign:%', 'clicks')} (the later values stand); yours are kept in each day's "
         f"history: crewdeck log {first} (2026-11-02's)"
     ], out
 
@@ -500,7 +504,7 @@ def test_sync_names_a_replaced_budget_rate_setting_or_campaign_target_and_gives_
 
         def kept(row_id: str, field: str) -> str:
             return (
-                f"made here was replaced by @ana's, made meanwhile, {_stood(team, row_id, field)} (the later edit stands); yours is "
+                f"made here was replaced by @ana's, made meanwhile, {stood(team, row_id, field)} (the later edit stands); yours is "
                 f"kept in its history: crewdeck log {row_id if row_id.startswith(('budget:', 'rate:', 'workspace')) else row_id[:8]}"
             )
 
@@ -534,5 +538,5 @@ def test_sync_says_a_removal_made_here_that_a_later_edit_undid(tmp_path: Path) -
     budget = f"budget:{spring}:ads:run"
     assert said == [
         f"the ads budget of Spring for the run: your removal of it made here was undone by @ana's edit, made meanwhile, "
-        f"{_stood(team, budget, 'deleted')} (the later edit stands); yours is kept in its history: crewdeck log {budget}"
+        f"{stood(team, budget, 'deleted')} (the later edit stands); yours is kept in its history: crewdeck log {budget}"
     ], said

@@ -760,6 +760,8 @@ class Deleted:
     task: str
     #: The member who deleted it.
     by: str
+    #: The deletion's stamp (``op_id``): when it was made.
+    at: str
     #: Whether an edit made here is stamped after the deletion (the app's notice of the deletion says that case itself).
     edited_after: bool = False
 
@@ -797,7 +799,7 @@ def deleted_meanwhile(store: Store, pushed: int, since: int) -> tuple[Deleted, .
                 "SELECT 1 FROM ops WHERE row_id = ? AND node IN (SELECT value FROM json_each(?)) AND op_id > ? LIMIT 1",
                 (task_id, json.dumps(mine), row[2]),
             )
-            found.append(Deleted(task_id, row[1], later.fetchone() is not None))
+            found.append(Deleted(task_id, row[1], row[2], later.fetchone() is not None))
     return tuple(found)
 
 

@@ -1326,7 +1326,7 @@ class CrewdeckApp(App[int]):
         if fresh and status is not None and status.overwritten:
             self._after_overwritten([(f.entity, f.row_id, f.field, f.by, f.at) for f in status.overwritten])
         # A deletion stamped before an edit made here is said by the notice of the deletion itself (ChangeNotices).
-        if fresh and status is not None and (deleted := [(d.task, d.by) for d in status.deleted if not d.edited_after]):
+        if fresh and status is not None and (deleted := [(d.task, d.by, d.at) for d in status.deleted if not d.edited_after]):
             self._after_deleted(deleted)
         if fresh and status is not None and status.carried:
             from crewdeck.sync.client.remote import carried_over
@@ -1414,7 +1414,7 @@ class CrewdeckApp(App[int]):
             self._warn_of_kept(lines[:OVERWRITTEN_SAID], len(lines), title)
 
     @background(group="refresh")
-    def _after_deleted(self, tasks: list[tuple[str, str]]) -> None:
+    def _after_deleted(self, tasks: list[tuple[str, str, str]]) -> None:
         """Tasks changed here that another member deleted meanwhile: said as crewdeck sync says it, for the other member's
         change notice says they deleted it, not that what was typed here went with it (and where it is kept)."""
         lines = self.session.reads.deleted_meanwhile(tasks, OVERWRITTEN_SAID, self.services.now(), self.config.clock24)

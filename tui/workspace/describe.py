@@ -453,11 +453,12 @@ def _day_after(day: str) -> str:
         return ""  # not a day: a run of its own
 
 
-def deleted_meanwhile_line(task_id: str, by: str, names: Naming) -> str:
-    """A task changed here that ``by`` deleted meanwhile (``remote.Deleted``), in one line: it leaves every list, and what
-    was written here is kept in it."""
+def deleted_meanwhile_line(task_id: str, by: str, at: str, names: Naming) -> str:
+    """A task changed here that ``by`` deleted meanwhile (``remote.Deleted``), at the stamp ``at``, in one line: it leaves
+    every list, and what was written here is kept in it."""
+    when = format_local(stamp_time(at), names.tz, names.now, clock24=names.clock24)
     return visible(
-        f"{names.task(task_id)}, which you changed here, was deleted by {names.member(by)} meanwhile; "
+        f"{names.task(task_id)}, which you changed here, was deleted by {names.member(by)} meanwhile, {when}; "
         f"what you wrote is kept in it: crewdeck show {short(task_id)}"
     )
 
