@@ -37,6 +37,22 @@ def stood(path: Path, row_id: str, field: str) -> str:
     return format_local(stamp_time(op_id), "Asia/Kolkata", NOW)
 
 
+def replaced_line(team: Path, task_id: str) -> str:
+    """What raj's round says of his notes of “Shoot” that ana's, made meanwhile, replaced."""
+    return (
+        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile, {stood(team, task_id, 'notes')} "
+        f"(the later edit stands); yours is kept in its history: crewdeck log {task_id[:8]} --json"
+    )
+
+
+def deleted_line(team: Path, task_id: str) -> str:
+    """What raj's round says of “Cut”, which he changed and ana deleted meanwhile."""
+    return (
+        f"“Cut”, which you changed here, was deleted by @ana meanwhile, {stood(team, task_id, 'deleted')}; what you wrote is kept in "
+        f"it: crewdeck show {task_id[:8]}"
+    )
+
+
 def _later_than(path: Path) -> None:
     """Until this machine's clock is past the newest stamp in ``path``: a write made then is stamped after it."""
     newest = _last_stamp_ms(path)
@@ -212,14 +228,8 @@ def test_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push_is_told_by_th
         round_cut_off(replica, arrives)
         out = crewdeck("-w", str(replica), "sync").splitlines()
         again = crewdeck("-w", str(replica), "sync")
-    assert (
-        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile, {stood(team, task_id, 'notes')} "
-        f"(the later edit stands); yours is kept in its history: crewdeck log {task_id[:8]} --json"
-    ) in out, out
-    assert (
-        f"“Cut”, which you changed here, was deleted by @ana meanwhile, {stood(team, gone, 'deleted')}; what you wrote is kept in it: "
-        f"crewdeck show {gone[:8]}"
-    ) in out, out
+    assert replaced_line(team, task_id) in out, out
+    assert deleted_line(team, gone) in out, out
     assert "replaced" not in again and "deleted" not in again, again
 
 
@@ -327,14 +337,8 @@ def test_a_copied_replica_tells_what_others_replaced_or_deleted_of_the_edits_it_
         out = crewdeck("-w", str(desktop), "sync").splitlines()
         again = crewdeck("-w", str(desktop), "sync")
     assert any("carried over" in line for line in out), out
-    assert (
-        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile, {stood(team, task_id, 'notes')} "
-        f"(the later edit stands); yours is kept in its history: crewdeck log {task_id[:8]} --json"
-    ) in out, out
-    assert (
-        f"“Cut”, which you changed here, was deleted by @ana meanwhile, {stood(team, gone, 'deleted')}; what you wrote is kept in it: "
-        f"crewdeck show {gone[:8]}"
-    ) in out, out
+    assert replaced_line(team, task_id) in out, out
+    assert deleted_line(team, gone) in out, out
     assert "replaced" not in again and "deleted" not in again, again
 
 
@@ -359,10 +363,7 @@ def test_a_deletion_that_arrives_after_the_replica_moved_to_a_node_of_its_own_is
         assert "carried over" in crewdeck("-w", str(desktop), "sync")
         crewdeck("-w", str(ana), "sync")
         out = crewdeck("-w", str(desktop), "sync").splitlines()
-    assert (
-        f"“Cut”, which you changed here, was deleted by @ana meanwhile, {stood(team, gone, 'deleted')}; what you wrote is kept in it: "
-        f"crewdeck show {gone[:8]}"
-    ) in out, out
+    assert deleted_line(team, gone) in out, out
 
 
 def _told(path: Path, task_id: str) -> list[str]:
