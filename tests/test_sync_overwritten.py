@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from textual.widgets._toast import Toast
 
 from crewdeck.sync.client.remote import Client, Offline, Remote, RoundResult, sync_round, unsent
 from crewdeck.sync.state.store import Store
@@ -541,3 +542,37 @@ def test_sync_says_a_removal_made_here_that_a_later_edit_undid(tmp_path: Path) -
         f"the ads budget of Spring for the run: your removal of it made here was undone by @ana's edit, made meanwhile, "
         f"{stood(team, budget, 'deleted')} (the later edit stands); yours is kept in its history: crewdeck log {budget}"
     ], said
+
+
+def _toast(app: CrewdeckApp, title: str) -> Toast | None:
+    """The toast titled ``title``, once laid out."""
+    return next((t for t in app.screen.query(Toast) if t._notification.title == title and t.content_region.height), None)
+
+
+def _toast_text(app: CrewdeckApp, title: str) -> str:
+    """The words of the toast titled ``title`` as the screen shows them, its wrapped lines joined: what a person reads
+    of it (a line the rack's top cut off is not there)."""
+    toast = _toast(app, title)
+    assert toast is not None
+    region = toast.content_region
+    shown = ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+    return " ".join(" ".join(line[region.x : region.right] for line in shown[max(region.y, 0) : region.bottom]).split())
+
+
+async def test_the_apps_notice_of_edits_to_four_records_replaced_shows_its_title_and_first_record_at_80x24(tmp_path: Path) -> None:
+    # Each line grew by the time of the edit that stands: three of them and "… and 1 more" were taller than an 80x24
+    # screen, and the rack cut off the notice's top, its title and the first record with it.
+    with served(tmp_path) as (team, replica, _):
+        every = [crewdeck("-w", str(team), "--as", "ana", "add", f"Shoot take {n} @raj").strip() for n in range(4)]
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "set", *(t[:8] for t in every), "notes=typed on the train")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", *(t[:8] for t in every), "notes=per the brand book")
+        title = "edits of yours to 4 records were replaced"
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: _toast(app, title) is not None, "the notice")
+            [first] = [str(n.message).splitlines()[0] for n in app._notifications if n.title == title]
+            shown = _toast_text(app, title)
+    assert title in shown and " ".join(first.split()) in shown, (first, shown)
