@@ -576,3 +576,22 @@ async def test_the_apps_notice_of_edits_to_four_records_replaced_shows_its_title
             [first] = [str(n.message).splitlines()[0] for n in app._notifications if n.title == title]
             shown = _toast_text(app, title)
     assert title in shown and " ".join(first.split()) in shown, (first, shown)
+
+
+def test_sync_says_an_edit_and_a_removal_made_here_that_a_later_edit_replaced_in_words_of_each(tmp_path: Path) -> None:
+    # raj changed the budget's amount and then removed it offline; ana set it meanwhile, later: the round said "your edits
+    # of its amount and removal made here were replaced".
+    with served(tmp_path) as (team, replica, _):
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+        crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Spring", "--platforms", "meta", "-q")
+        crewdeck("-w", str(team), "--as", "ana", "budget", "set", "+spring", "ads", "4000")
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "budget", "set", "+spring", "ads", "5000")
+        crewdeck("-w", str(replica), "budget", "rm", "+spring", "ads")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "budget", "set", "+spring", "ads", "4500")
+        said = [line for line in crewdeck("-w", str(replica), "sync").splitlines() if "ads budget" in line]
+    assert len(said) == 1 and said[0].startswith(
+        "the ads budget of Spring for the run: your edit of its amount and your removal of it made here were replaced by "
+        "@ana's, made meanwhile, "
+    ), said

@@ -357,16 +357,20 @@ def overwritten_lines(fields: Iterable[tuple[str, str, str, str, str]], names: N
             continue
         record, logged = _overwritten_record(entity, row_id, names)
         field_words = _FIELD_WORDS | _RECORD_FIELD_WORDS.get(entity, {})
-        words = [field_words.get(field, field.replace("_", " ")) for field in names_of]
-        said = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+        edited = [field_words.get(field, field.replace("_", " ")) for field in names_of if field != "deleted"]
+        said = ", ".join(edited[:-1]) + f" and {edited[-1]}" if len(edited) > 1 else "".join(edited)
         where = f"crewdeck log {logged}" + (" --json" if OVERWRITTEN.intersection(names_of) else "")
-        one = len(words) == 1
-        # A removal alone is no edit "of its deleted": an edit that writes the whole record (a budget set) brings it back.
-        replaced = (
-            f"your removal of it made here was undone by {names.member(by)}'s edit"
-            if names_of == ["deleted"]
-            else f"your {'edit' if one else 'edits'} of its {said} made here {'was' if one else 'were'} replaced by {names.member(by)}'s"
-        )
+        one = len(names_of) == 1
+        # A removal is no edit "of its deleted": an edit that writes the whole record (a budget set) brings it back.
+        if not edited:
+            replaced = f"your removal of it made here was undone by {names.member(by)}'s edit"
+        elif "deleted" in names_of:
+            edits = "edit" if len(edited) == 1 else "edits"
+            replaced = f"your {edits} of its {said} and your removal of it made here were replaced by {names.member(by)}'s"
+        else:
+            replaced = (
+                f"your {'edit' if one else 'edits'} of its {said} made here {'was' if one else 'were'} replaced by {names.member(by)}'s"
+            )
         lines.append(
             visible(
                 f"{record}: {replaced}, made meanwhile, {when} ({'the later edit stands' if one else 'the later edits stand'}); "
