@@ -3180,3 +3180,87 @@ async def test_the_box_that_changes_a_posts_content_after_a_request_for_changes_
         await until(pilot, lambda: isinstance(app.screen, CopyEditorScreen | PromptScreen), f"the {field}'s box")
         help_line = str(app.screen.query_one(".copy--help" if field == "copy" else ".prompt--help", Label).render())
     assert help_line.startswith("changes requested by @mia: warmer, and name the date — "), help_line
+
+
+async def test_an_approval_is_of_the_copy_the_approvals_view_showed_not_one_written_and_submitted_after(team: Path) -> None:
+    # mia read "Spring post 0" in the Approvals view; raj rewrote its copy and submitted it again before her screen caught
+    # up, and her `a` approved the new copy, which she never saw: it counted for text she had not read.
+    app = make_app(team, "mia", watch=False)  # her screen does not follow raj's write: the moment before it would
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        screen = await open_approvals(app, pilot)
+        post_id = next(row for _, row in screen.table.loaded_rows()).id
+        with Store(team) as store:
+            raj = ids(store, "member", "handle")["raj"]
+            writing.set_content(store, raj, post_id, NOW, copy="Spring, now half price #launch")
+            writing.submit(store, raj, post_id, NOW)
+        said = await _told_after(app, pilot, "a")
+        await until(pilot, lambda: "half price" in str(screen.query_one("#approvals-copy", Static).render()), "the new copy shown")
+    assert approvals_of(team, post_id) == 0
+    assert said == ["cannot approve “Spring post 0”: its content changed since it was shown to you: read it again"], said
+
+
+async def test_an_approval_from_a_posts_detail_is_of_the_copy_it_showed_not_one_written_and_submitted_after(team: Path) -> None:
+    # The same from the post's detail: `Y` approved the copy as stored when the key was read, not as shown.
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        post_id = await cursor_on(app, pilot, "Spring post 0")
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen) and "Spring, now half price" not in str(detail.render_detail(detail.shown))
+        with Store(team) as store:
+            raj = ids(store, "member", "handle")["raj"]
+            writing.set_content(store, raj, post_id, NOW, copy="Spring, now half price #launch")
+            writing.submit(store, raj, post_id, NOW)
+        said = await _told_after(app, pilot, "Y")
+    assert approvals_of(team, post_id) == 0
+    assert said == ["cannot approve “Spring post 0”: its content changed since it was shown to you: read it again"], said
+
+
+def _screen_lines(app: CrewdeckApp) -> list[str]:
+    """The terminal's lines as drawn: what a person sees, not what a widget holds past its edge."""
+    return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+
+
+async def test_the_approvals_view_shows_the_link_a_resubmission_added_before_its_approval_is_taken(team: Path) -> None:
+    # mia's `a` was refused once raj added a link and submitted again, the view read the post again and showed the
+    # same copy and no link, and her `a` then approved a link she never saw: the approval covers it with the copy.
+    app = make_app(team, "mia", watch=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        screen = await open_approvals(app, pilot)
+        post_id = next(row for _, row in screen.table.loaded_rows()).id
+        with Store(team) as store:
+            writing.set_content(store, member(team, "raj"), post_id, NOW, link="https://evil.example/phish")
+            writing.submit(store, member(team, "raj"), post_id, NOW)
+        said = await _told_after(app, pilot, "a")
+        assert said == ["cannot approve “Spring post 0”: its content changed since it was shown to you: read it again"], said
+        app.clear_notifications()  # its toast, gone after a while, covers the end of the link at 80 columns
+        await until(pilot, lambda: any("https://evil.example/phish" in line for line in _screen_lines(app)), "the link shown")
+        await pilot.press("a")  # now of the content she was shown, link and all
+        await settle(pilot)
+    assert approvals_of(team, post_id) == 1
+
+
+async def test_the_approvals_view_shows_at_80x24_the_link_media_and_first_comment_an_approval_covers(team: Path) -> None:
+    # Only the copy was shown to a reviewer with no earlier verdict, the rest of what her approval covers nowhere.
+    post_id = post_titled(team, "Spring post 0")
+    with Store(team) as store:
+        content = {"link": "https://example.com/spring", "media": ["hero.jpg", "cover.png"], "first_comment": "Shop now"}
+        writing.set_content(store, member(team, "raj"), post_id, NOW, **content)
+        writing.submit(store, member(team, "raj"), post_id, NOW)
+    app = make_app(team, "mia")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_approvals(app, pilot)
+        await until(pilot, lambda: any("Post 0: spring is here" in line for line in _screen_lines(app)), "the post's review")
+        shown = [line.strip(" ▁▂▃▄▅▆▇█▉▊▋▌▍▎▏│┃") for line in _screen_lines(app)]
+    copy_at = shown.index("Post 0: spring is here #launch")
+    assert shown[copy_at + 1 : copy_at + 5] == [
+        "link          https://example.com/spring",
+        "media         hero.jpg",
+        "cover.png",
+        "first comment Shop now",
+    ], shown

@@ -12,12 +12,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from textual.widgets._toast import Toast
 
 from crewdeck.sync.client.remote import Client, Offline, Remote, RoundResult, sync_round, unsent
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.time.when import format_local, stamp_time
 
 from .apphelp import make_app, settle, until
+from .conftest import NOW
 from .syncsupport import PATIENCE, Server, crewdeck, make_team, new_token, wait_until
 from .test_sync_copies import CARRIED, copy_replica
 
@@ -25,6 +28,30 @@ from .test_sync_copies import CARRIED, copy_replica
 def _last_stamp_ms(path: Path) -> int:
     with Store(path) as store:
         return int(store.conn.execute("SELECT max(op_id) FROM ops").fetchone()[0][:13])
+
+
+def stood(path: Path, row_id: str, field: str) -> str:
+    """When the edit of ``field`` of ``row_id`` that stands in ``path`` was made (``LIKE`` ``row_id``: the newest of
+    those rows'), as raj reads it, on his clock."""
+    with Store(path) as store:
+        [op_id] = store.conn.execute("SELECT max(op_id) FROM ops WHERE row_id LIKE ? AND field = ?", (row_id, field)).fetchone()
+    return format_local(stamp_time(op_id), "Asia/Kolkata", NOW)
+
+
+def replaced_line(team: Path, task_id: str) -> str:
+    """What raj's round says of his notes of “Shoot” that ana's, made meanwhile, replaced."""
+    return (
+        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile, {stood(team, task_id, 'notes')} "
+        f"(the later edit stands); yours is kept in its history: crewdeck log {task_id[:8]} --json"
+    )
+
+
+def deleted_line(team: Path, task_id: str) -> str:
+    """What raj's round says of “Cut”, which he changed and ana deleted meanwhile."""
+    return (
+        f"“Cut”, which you changed here, was deleted by @ana meanwhile, {stood(team, task_id, 'deleted')}; what you wrote is kept in "
+        f"it: crewdeck show {task_id[:8]}"
+    )
 
 
 def _later_than(path: Path) -> None:
@@ -49,7 +76,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, Path, str]]:
 
 def test_sync_says_which_offline_edits_a_later_edit_made_meanwhile_replaced(tmp_path: Path) -> None:
     # raj's notes typed on the train went under ana's, made meanwhile: the round said "pushed 2, pulled 2 operations"
-    # and nothing else, and the task read ana's notes as if raj had written none.
+    # and nothing else, and the task read ana's notes as if raj had written none; then it said whose stood, not when.
     with served(tmp_path) as (team, replica, task_id):
         crewdeck("-w", str(replica), "set", task_id[:8], "notes=logo top-left, two variants in Drive", "priority=high")
         _later_than(replica)
@@ -58,7 +85,8 @@ def test_sync_says_which_offline_edits_a_later_edit_made_meanwhile_replaced(tmp_
         again = crewdeck("-w", str(replica), "sync")
         history = json.loads(crewdeck("-w", str(replica), "log", task_id[:8], "--json"))
     said = (
-        f"“Shoot v2”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
+        f"“Shoot v2”: your edit of its notes made here was replaced by @ana's, made meanwhile, {stood(team, task_id, 'notes')} "
+        "(the later edit stands); "
         f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
     )
     assert said in out.splitlines(), out
@@ -96,7 +124,8 @@ async def test_the_app_says_an_offline_edit_a_later_edit_made_meanwhile_replaced
             await until(pilot, lambda: bool(replaced_notices(app)), "the notice of the edit replaced")
             [notice] = replaced_notices(app)
     assert notice == (
-        f"“Shoot the banner”: your edit of its title made here was replaced by @ana's, made meanwhile (the later edit stands); "
+        f"“Shoot the banner”: your edit of its title made here was replaced by @ana's, made meanwhile, "
+        f"{stood(team, task_id, 'title')} (the later edit stands); "
         f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
     ), notice
 
@@ -117,7 +146,8 @@ async def test_the_app_says_a_task_changed_offline_was_deleted_meanwhile_as_sync
             await until(pilot, lambda: bool(deleted_notices(app)), "the notice of the task deleted")
             [notice] = deleted_notices(app)
     assert notice == (
-        f"“Shoot”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task_id[:8]}"
+        f"“Shoot”, which you changed here, was deleted by @ana meanwhile, {stood(team, task_id, 'deleted')}; what you wrote is kept "
+        f"in it: crewdeck show {task_id[:8]}"
     ), notice
 
 
@@ -199,13 +229,8 @@ def test_a_notice_of_a_round_whose_pull_was_cut_off_after_its_push_is_told_by_th
         round_cut_off(replica, arrives)
         out = crewdeck("-w", str(replica), "sync").splitlines()
         again = crewdeck("-w", str(replica), "sync")
-    assert (
-        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
-        f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
-    ) in out, out
-    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
-        out
-    )
+    assert replaced_line(team, task_id) in out, out
+    assert deleted_line(team, gone) in out, out
     assert "replaced" not in again and "deleted" not in again, again
 
 
@@ -313,13 +338,8 @@ def test_a_copied_replica_tells_what_others_replaced_or_deleted_of_the_edits_it_
         out = crewdeck("-w", str(desktop), "sync").splitlines()
         again = crewdeck("-w", str(desktop), "sync")
     assert any("carried over" in line for line in out), out
-    assert (
-        f"“Shoot”: your edit of its notes made here was replaced by @ana's, made meanwhile (the later edit stands); "
-        f"yours is kept in its history: crewdeck log {task_id[:8]} --json"
-    ) in out, out
-    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
-        out
-    )
+    assert replaced_line(team, task_id) in out, out
+    assert deleted_line(team, gone) in out, out
     assert "replaced" not in again and "deleted" not in again, again
 
 
@@ -344,9 +364,7 @@ def test_a_deletion_that_arrives_after_the_replica_moved_to_a_node_of_its_own_is
         assert "carried over" in crewdeck("-w", str(desktop), "sync")
         crewdeck("-w", str(ana), "sync")
         out = crewdeck("-w", str(desktop), "sync").splitlines()
-    assert f"“Cut”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {gone[:8]}" in out, (
-        out
-    )
+    assert deleted_line(team, gone) in out, out
 
 
 def _told(path: Path, task_id: str) -> list[str]:
@@ -425,7 +443,8 @@ def test_sync_names_overwritten_results_by_what_they_count_their_days_and_who_im
     first = next(line for line in history if line.startswith("result:campaign:"))
     assert said == [
         "the results of +spring/meta on 2026-11-02..05: your clicks and impressions made here were replaced by @ana's, made "
-        f"meanwhile (the later values stand); yours are kept in each day's history: crewdeck log {first} (2026-11-02's)"
+        f"meanwhile, {stood(team, 'result:campaign:%', 'clicks')} (the later values stand); yours are kept in each day's "
+        f"history: crewdeck log {first} (2026-11-02's)"
     ], out
 
 
@@ -465,3 +484,114 @@ async def test_the_apps_notice_of_one_records_edits_replaced_counts_no_fields(tm
             [(title, lines)] = [(n.title, str(n.message).splitlines()) for n in app._notifications if "replaced" in str(n.title)]
     assert len(lines) == 1 and lines[0].startswith("“Shoot the banner”: your edits of its priority and title made here"), lines
     assert title == "edits of yours were replaced", title
+
+
+def test_sync_names_a_replaced_budget_rate_setting_or_campaign_target_and_gives_a_log_that_reads_it(tmp_path: Path) -> None:
+    # raj's budget, rate and lead time went under ana's: the round said "budget budget:5: … crewdeck log budget:5", "rate
+    # rate:202", "workspace workspac", each log refused as "no record with id", and a campaign's targets were its "kpis".
+    with served(tmp_path) as (team, replica, _):
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+        spring = crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Spring", "--platforms", "meta", "-q").strip()
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "budget", "set", "+spring", "ads", "5000")
+        crewdeck("-w", str(replica), "rate", "set", "2026-12-01", "USD/EUR", "0.95")
+        crewdeck("-w", str(replica), "workspace", "set", "approval_lead_minutes", "90")
+        crewdeck("-w", str(replica), "campaign", "set", "+spring", "--target", "ctr>=1.2%")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "budget", "set", "+spring", "ads", "4500")
+        crewdeck("-w", str(team), "--as", "ana", "rate", "set", "2026-12-01", "USD/EUR", "0.92")
+        crewdeck("-w", str(team), "--as", "ana", "workspace", "set", "approval_lead_minutes", "30")
+        crewdeck("-w", str(team), "--as", "ana", "campaign", "set", "+spring", "--target", "ctr>=1.5%")
+        said = [line for line in crewdeck("-w", str(replica), "sync").splitlines() if "replaced" in line]
+
+        def kept(row_id: str, field: str) -> str:
+            return (
+                f"made here was replaced by @ana's, made meanwhile, {stood(team, row_id, field)} (the later edit stands); yours is "
+                f"kept in its history: crewdeck log {row_id if row_id.startswith(('budget:', 'rate:', 'workspace')) else row_id[:8]}"
+            )
+
+        budget, rate = f"budget:{spring}:ads:run", "rate:2026-12-01:USDEUR"
+        lines = [
+            f"the ads budget of Spring for the run: your edit of its amount {kept(budget, 'amount')}",
+            f"the USD/EUR rate of 2026-12-01: your edit of its rate {kept(rate, 'rate')}",
+            f"the workspace: your edit of its approval lead minutes {kept('workspace', 'approval_lead_minutes')}",
+            f"Spring: your edit of its targets {kept(spring, 'kpis')}",
+        ]
+        assert sorted(said) == sorted(lines), said
+        logs = [crewdeck("-w", str(replica), "log", line.rsplit(" ", 1)[1]) for line in lines]
+    assert "@raj set the ads budget of Spring for the run to 5,000.00 EUR" in logs[0], logs[0]
+    assert "1 USD = 0.95 EUR" in logs[1], logs[1]
+    assert "90" in logs[2] and "@raj" in logs[2], logs[2]
+    assert "@raj set the targets of campaign Spring to ctr>=1.2%" in logs[3], logs[3]
+
+
+def test_sync_says_a_removal_made_here_that_a_later_edit_undid(tmp_path: Path) -> None:
+    # raj removed the budget offline; ana set it meanwhile, later, which brings it back: the round said "your edit of its
+    # deleted made here was replaced".
+    with served(tmp_path) as (team, replica, _):
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+        spring = crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Spring", "--platforms", "meta", "-q").strip()
+        crewdeck("-w", str(team), "--as", "ana", "budget", "set", "+spring", "ads", "4000")
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "budget", "rm", "+spring", "ads")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "budget", "set", "+spring", "ads", "4500")
+        said = [line for line in crewdeck("-w", str(replica), "sync").splitlines() if "ads budget" in line]
+    budget = f"budget:{spring}:ads:run"
+    assert said == [
+        f"the ads budget of Spring for the run: your removal of it made here was undone by @ana's edit, made meanwhile, "
+        f"{stood(team, budget, 'deleted')} (the later edit stands); yours is kept in its history: crewdeck log {budget}"
+    ], said
+
+
+def _toast(app: CrewdeckApp, title: str) -> Toast | None:
+    """The toast titled ``title``, once laid out."""
+    return next((t for t in app.screen.query(Toast) if t._notification.title == title and t.content_region.height), None)
+
+
+def _toast_text(app: CrewdeckApp, title: str) -> str:
+    """The words of the toast titled ``title`` as the screen shows them, its wrapped lines joined: what a person reads
+    of it (a line the rack's top cut off is not there)."""
+    toast = _toast(app, title)
+    assert toast is not None
+    region = toast.content_region
+    shown = ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+    return " ".join(" ".join(line[region.x : region.right] for line in shown[max(region.y, 0) : region.bottom]).split())
+
+
+async def test_the_apps_notice_of_edits_to_four_records_replaced_shows_its_title_and_first_record_at_80x24(tmp_path: Path) -> None:
+    # Each line grew by the time of the edit that stands: three of them and "… and 1 more" were taller than an 80x24
+    # screen, and the rack cut off the notice's top, its title and the first record with it.
+    with served(tmp_path) as (team, replica, _):
+        every = [crewdeck("-w", str(team), "--as", "ana", "add", f"Shoot take {n} @raj").strip() for n in range(4)]
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "set", *(t[:8] for t in every), "notes=typed on the train")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "set", *(t[:8] for t in every), "notes=per the brand book")
+        title = "edits of yours to 4 records were replaced"
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: _toast(app, title) is not None, "the notice")
+            [first] = [str(n.message).splitlines()[0] for n in app._notifications if n.title == title]
+            shown = _toast_text(app, title)
+    assert title in shown and " ".join(first.split()) in shown, (first, shown)
+
+
+def test_sync_says_an_edit_and_a_removal_made_here_that_a_later_edit_replaced_in_words_of_each(tmp_path: Path) -> None:
+    # raj changed the budget's amount and then removed it offline; ana set it meanwhile, later: the round said "your edits
+    # of its amount and removal made here were replaced".
+    with served(tmp_path) as (team, replica, _):
+        crewdeck("-w", str(team), "--as", "ana", "member", "set", "raj", "--access", "manager")
+        crewdeck("-w", str(team), "--as", "ana", "campaign", "add", "Spring", "--platforms", "meta", "-q")
+        crewdeck("-w", str(team), "--as", "ana", "budget", "set", "+spring", "ads", "4000")
+        crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "budget", "set", "+spring", "ads", "5000")
+        crewdeck("-w", str(replica), "budget", "rm", "+spring", "ads")
+        _later_than(replica)
+        crewdeck("-w", str(team), "--as", "ana", "budget", "set", "+spring", "ads", "4500")
+        said = [line for line in crewdeck("-w", str(replica), "sync").splitlines() if "ads budget" in line]
+    assert len(said) == 1 and said[0].startswith(
+        "the ads budget of Spring for the run: your edit of its amount and your removal of it made here were replaced by "
+        "@ana's, made meanwhile, "
+    ), said

@@ -19,7 +19,7 @@ from crewdeck.tui.cli.main import main
 
 from .apphelp import cursor_on, make_app, settle, until
 from .syncsupport import ServedFiles, crewdeck, crewdeck_fails, make_team, new_token
-from .test_sync_overwritten import round_cut_off
+from .test_sync_overwritten import round_cut_off, stood
 
 
 @contextmanager
@@ -287,7 +287,10 @@ def test_sync_says_when_a_task_changed_offline_was_deleted_meanwhile_and_where_t
         again = crewdeck("-w", str(replica), "sync")
     finally:
         assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
-    said = f"“Shoot”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task_id[:8]}"
+    said = (
+        f"“Shoot”, which you changed here, was deleted by @ana meanwhile, {stood(team, task_id, 'deleted')}; what you wrote is kept "
+        f"in it: crewdeck show {task_id[:8]}"
+    )
     assert said in out.splitlines(), out
     assert "deleted" not in again, again  # said once, by the round that brought the deletion
     assert "typed on the train" in crewdeck("-w", str(replica), "show", task_id[:8])

@@ -53,6 +53,7 @@ from .syncsupport import (
     token_file,
     wait_until,
 )
+from .test_sync_overwritten import stood
 
 STATUSES = ["inbox", "todo", "doing", "review", "done"]
 
@@ -218,8 +219,8 @@ def test_an_edit_pushed_before_a_deletion_made_without_seeing_it_arrives_is_told
     crewdeck("-w", str(ana), "sync")
     said = crewdeck("-w", str(raj), "sync")
     assert (
-        f"“Spring teaser”, which you changed here, was deleted by @ana meanwhile; what you wrote is kept in it: crewdeck show {task[:8]}"
-        in said
+        f"“Spring teaser”, which you changed here, was deleted by @ana meanwhile, {stood(team, task, 'deleted')}; what you wrote is "
+        f"kept in it: crewdeck show {task[:8]}" in said
     )
     assert "deleted" not in crewdeck("-w", str(raj), "sync")  # told once
     # A deletion made after seeing the edit is no news to its author's teammate: nothing is said.

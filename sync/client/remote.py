@@ -748,6 +748,8 @@ class Overwritten:
     field: str
     #: The member whose edit stands.
     by: str
+    #: Its stamp (``op_id``): when it was made.
+    at: str
 
 
 @dataclass(frozen=True)
@@ -758,6 +760,8 @@ class Deleted:
     task: str
     #: The member who deleted it.
     by: str
+    #: The deletion's stamp (``op_id``): when it was made.
+    at: str
     #: Whether an edit made here is stamped after the deletion (the app's notice of the deletion says that case itself).
     edited_after: bool = False
 
@@ -795,7 +799,7 @@ def deleted_meanwhile(store: Store, pushed: int, since: int) -> tuple[Deleted, .
                 "SELECT 1 FROM ops WHERE row_id = ? AND node IN (SELECT value FROM json_each(?)) AND op_id > ? LIMIT 1",
                 (task_id, json.dumps(mine), row[2]),
             )
-            found.append(Deleted(task_id, row[1], later.fetchone() is not None))
+            found.append(Deleted(task_id, row[1], row[2], later.fetchone() is not None))
     return tuple(found)
 
 
@@ -811,7 +815,7 @@ def overwritten(store: Store, pushed: int, since: int) -> tuple[Overwritten, ...
     if store.max_seq() <= since:
         return ()  # nothing pulled in the round: nothing of ours was written over
     rows = store.conn.execute(
-        """SELECT m.entity, m.row_id, m.field, w.member FROM (
+        """SELECT m.entity, m.row_id, m.field, w.member, w.op_id FROM (
                SELECT entity, row_id, field, max(op_id) AS mine, value FROM ops
                WHERE seq > :pushed AND node = :me AND kind = 'set' GROUP BY entity, row_id, field
            ) AS m
@@ -821,7 +825,7 @@ def overwritten(store: Store, pushed: int, since: int) -> tuple[Overwritten, ...
            ORDER BY m.entity, m.row_id, m.field""",
         {"pushed": pushed, "since": since, "me": store.node},
     )
-    return tuple(Overwritten(entity, row_id, field, by) for entity, row_id, field, by in rows)
+    return tuple(Overwritten(entity, row_id, field, by, at) for entity, row_id, field, by, at in rows)
 
 
 def mark_removed(store: Store) -> None:

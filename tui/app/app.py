@@ -60,6 +60,7 @@ from crewdeck.tui.app.screens.written import ClosesOnceWritten, being_written
 from crewdeck.tui.app.services import Services
 from crewdeck.tui.app.tasks_pane import TasksPane
 from crewdeck.tui.app.terminal_cells import measure_as_terminal
+from crewdeck.tui.app.toast_room import lines_that_fit
 from crewdeck.tui.app.toasts import refresh as refresh_toasts
 from crewdeck.tui.app.typed_after import TypedAfter
 from crewdeck.tui.app.workers import Latest, background
@@ -87,7 +88,8 @@ if TYPE_CHECKING:
 
 #: Seconds between looks at whether input has rested long enough to collect garbage.
 COLLECT_EVERY = 0.25
-#: How many records a sync round's notice of edits made here that others' edits replaced, or deleted, names (the rest are counted).
+#: How many records a sync round's notice of edits made here that others' edits replaced, or deleted, names at most: fewer where
+#: the screen has no room for them (``toast_room``); the rest are counted.
 OVERWRITTEN_SAID = 3
 #: Seconds a notice of others' changes stays up after their last batch counted in it.
 CHANGE_NOTICE_LIFE = 4
@@ -1324,9 +1326,9 @@ class CrewdeckApp(App[int]):
         if fresh and status is not None and status.refused:
             self._after_refusal(status.refused)
         if fresh and status is not None and status.overwritten:
-            self._after_overwritten([(f.entity, f.row_id, f.field, f.by) for f in status.overwritten])
+            self._after_overwritten([(f.entity, f.row_id, f.field, f.by, f.at) for f in status.overwritten])
         # A deletion stamped before an edit made here is said by the notice of the deletion itself (ChangeNotices).
-        if fresh and status is not None and (deleted := [(d.task, d.by) for d in status.deleted if not d.edited_after]):
+        if fresh and status is not None and (deleted := [(d.task, d.by, d.at) for d in status.deleted if not d.edited_after]):
             self._after_deleted(deleted)
         if fresh and status is not None and status.carried:
             from crewdeck.sync.client.remote import carried_over
@@ -1389,7 +1391,7 @@ class CrewdeckApp(App[int]):
         )
 
     @background(group="refresh")
-    def _after_overwritten(self, fields: list[tuple[str, str, str, str]]) -> None:
+    def _after_overwritten(self, fields: list[tuple[str, str, str, str, str]]) -> None:
         """Edits made here that others' edits made meanwhile replaced (offline, say): said once, as crewdeck sync says them,
         for the other member's change notice says what they did, not that it went over what was typed here."""
         lines, records = self.session.reads.overwritten(fields, OVERWRITTEN_SAID, self.services.now(), self.config.clock24)
@@ -1414,7 +1416,7 @@ class CrewdeckApp(App[int]):
             self._warn_of_kept(lines[:OVERWRITTEN_SAID], len(lines), title)
 
     @background(group="refresh")
-    def _after_deleted(self, tasks: list[tuple[str, str]]) -> None:
+    def _after_deleted(self, tasks: list[tuple[str, str, str]]) -> None:
         """Tasks changed here that another member deleted meanwhile: said as crewdeck sync says it, for the other member's
         change notice says they deleted it, not that what was typed here went with it (and where it is kept)."""
         lines = self.session.reads.deleted_meanwhile(tasks, OVERWRITTEN_SAID, self.services.now(), self.config.clock24)
@@ -1424,6 +1426,8 @@ class CrewdeckApp(App[int]):
     def _warn_of_kept(self, lines: list[str], records: int, title: str) -> None:
         """From a worker: ``lines``, the first ``OVERWRITTEN_SAID`` of ``records`` (what was typed here, kept where another
         member's change put it), and how many more, in a warning that stays up long enough to read."""
+        # As many as the screen shows whole with the title: a taller toast is cut at its top, the title and first line.
+        lines = lines[: lines_that_fit(lines, records - len(lines), (self.size.width, self.size.height), self.console)]
         if records > len(lines):
             lines = [*lines, f"… and {records - len(lines):,} more: crewdeck log lists them"]
         # Each line made visible alone: a tab or line break a name holds is shown, never taken for the next line.

@@ -165,21 +165,34 @@ class PostKeys:
 
         in_background(self._owner, job, name=name, group="post-keys")
 
-    def run(self, move: str, settled: Callable[[], object] | None = None, *, written: Callable[[], None] | None = None) -> None:
+    def run(
+        self,
+        move: str,
+        settled: Callable[[], object] | None = None,
+        *,
+        written: Callable[[], None] | None = None,
+        shown_hash: str | None = None,
+    ) -> None:
         """The key of ``move`` on the post under the cursor: a move the post's state or the rules refuse says why, and asks nothing.
 
         ``settled`` (on the UI thread) once a move written without a dialog is written or refused (``run_move``'s);
-        ``written`` (on the UI thread too) once a move written through its dialog (``N``'s note) is written."""
+        ``written`` (on the UI thread too) once a move written through its dialog (``N``'s note) is written; ``shown_hash``:
+        the content hash of the post as the screen showed it: an approval is refused once the content is another."""
 
         def not_a_post() -> None:
             self._owner.app.notify("not a post: the post keys act on posts", severity="warning")
             if settled is not None:
                 settled()
 
-        self.either(not_a_post, lambda m: self._move(move, m, settled, written))
+        self.either(not_a_post, lambda m: self._move(move, m, settled, written, shown_hash))
 
     def _move(
-        self, move: str, moves: PostMoves, settled: Callable[[], object] | None = None, written: Callable[[], None] | None = None
+        self,
+        move: str,
+        moves: PostMoves,
+        settled: Callable[[], object] | None = None,
+        written: Callable[[], None] | None = None,
+        shown_hash: str | None = None,
     ) -> None:
         refusal = moves.refusals[move]
         if refusal is not None:
@@ -187,7 +200,7 @@ class PostKeys:
             if settled is not None:
                 settled()
             return
-        self.do(move, moves.post, settled, written)
+        self.do(move, moves.post, settled, written, shown_hash)
 
     def status(self, moves: PostMoves) -> None:
         """``s``: the moves this post's state allows that the rules let me make."""
@@ -214,7 +227,14 @@ class PostKeys:
         """``d`` on a post: published, only from approved or scheduled."""
         self._move("publish", moves)
 
-    def do(self, move: str, post: PostView, settled: Callable[[], object] | None = None, written: Callable[[], None] | None = None) -> None:
+    def do(
+        self,
+        move: str,
+        post: PostView,
+        settled: Callable[[], object] | None = None,
+        written: Callable[[], None] | None = None,
+        shown_hash: str | None = None,
+    ) -> None:
         # The posts' writes: imported when a post key is first used, not for the app's first paint.
         from crewdeck.sync.state.zones import zone as zone_info
         from crewdeck.tui.app.post_actions import Move, run_move, slot_zone, watching_peak, watching_reviewers
@@ -265,7 +285,8 @@ class PostKeys:
         else:
             actions = {
                 "submit": writing.submit,
-                "approve": writing.approve,
+                # Of the content the screen showed, where it says (``shown_hash``).
+                "approve": lambda s, me, i, now: writing.approve(s, me, i, now, shown=shown_hash),
                 "withdraw": writing.withdraw,
                 "schedule": writing.schedule,
                 "publish": writing.publish,

@@ -646,11 +646,11 @@ def cmd_sync(ctx: Context) -> int:
         if len(writes) > REFUSALS_LISTED:
             print(f"  … and {len(writes) - REFUSALS_LISTED:,} more: crewdeck log lists every one")
     if result.overwritten and names is not None:
-        fields = ((f.entity, f.row_id, f.field, f.by) for f in result.overwritten)
+        fields = ((f.entity, f.row_id, f.field, f.by, f.at) for f in result.overwritten)
         lines, records = describe.overwritten_lines(fields, names, REFUSALS_LISTED)
         _listed(lines, records, "records whose edits made here were replaced")
     if result.deleted and names is not None:
-        lines = [describe.deleted_meanwhile_line(d.task, d.by, names) for d in result.deleted[:REFUSALS_LISTED]]
+        lines = [describe.deleted_meanwhile_line(d.task, d.by, d.at, names) for d in result.deleted[:REFUSALS_LISTED]]
         _listed(lines, len(result.deleted), "tasks changed here were deleted meanwhile")
     me = ctx.me_or_none() if result.pulled or result.untold_pulls else None
     if me is not None:

@@ -586,10 +586,11 @@ def cmd_undo(ctx: Context) -> int:
 
 def _record_id(ctx: Context, text: str) -> str:
     from crewdeck.sync.state.ids import typed_id
+    from crewdeck.sync.state.records import WORKSPACE_ROW
     from crewdeck.tui.workspace.candidates import ambiguity
 
-    # A keyed record (a result, a budget, a rate) is named by its whole id.
-    if ":" in text and ctx.ws.conn.execute("SELECT 1 FROM ops WHERE row_id = ? LIMIT 1", (text,)).fetchone():
+    # A keyed record (a result, a budget, a rate) is named by its whole id, and the workspace's settings by theirs.
+    if (":" in text or text == WORKSPACE_ROW) and ctx.ws.conn.execute("SELECT 1 FROM ops WHERE row_id = ? LIMIT 1", (text,)).fetchone():
         return text
     # Each kind's that the prefix starts, all at once: one of two is not the record meant, and none of two is no record.
     try:

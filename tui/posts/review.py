@@ -1,9 +1,10 @@
-"""What a reviewer sees of a post: its copy, and how its content changed since the version they last saw.
+"""What a reviewer sees of a post: its content (what an approval covers), and how it changed since the version they
+last saw.
 
 The version a reviewer last saw is the content their latest verdict on the
 post (an approval or a request for changes) was given on: the copy, link,
 media and first comment as of that verdict's operation, read from the log,
-so every replica agrees.  A reviewer who never gave one sees the copy whole.
+so every replica agrees.  A reviewer who never gave one sees the content whole.
 """
 
 from __future__ import annotations
@@ -11,18 +12,27 @@ from __future__ import annotations
 import difflib
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from crewdeck.sync.state.postround import content_hash_of
+from crewdeck.tui.posts.reading import post_content
 
 
 @dataclass(frozen=True)
 class CopyReview:
-    """The copy now and, when the reviewer saw an earlier version, the lines changed since."""
+    """The content now and, when the reviewer saw an earlier version, what changed since."""
 
     copy: str
     #: The copy the reviewer last gave a verdict on (``None``: never).
     seen: str | None
     #: ``(mark, line)``: ``"+"`` added, ``"-"`` removed, ``" "`` the same; empty when nothing was seen before.
     diff: tuple[tuple[str, str], ...]
+    #: The hash of the whole content as read (``postround.content_hash``): an approval given on this review is of it.
+    digest: str
+    #: The content as read (``reading.post_content``): the link, media and first comment an approval covers with the copy.
+    content: Mapping[str, Any]
     #: The rest of the content that changed since the version seen (link, media, first comment), in that order.
     besides: tuple[ContentChange, ...] = ()
 
@@ -36,7 +46,8 @@ class ContentChange:
     """A part of a post's content besides its copy, as the reviewer last saw it and now: its lines (a media
     reference each; none when it is empty)."""
 
-    #: As a reviewer reads it: "link", "media", "first comment".
+    #: The record's field ("first_comment"), and as a reviewer reads it ("first comment").
+    field: str
     name: str
     seen: tuple[str, ...]
     now: tuple[str, ...]
@@ -62,24 +73,24 @@ def _before(conn: sqlite3.Connection, post_id: str, field: str, op_id: str) -> o
 
 
 def copy_review(conn: sqlite3.Connection, post_id: str, member: str) -> CopyReview:
-    """The copy of ``post_id`` as ``member`` reviews it now, and the rest of its content that changed (see the module)."""
-    row = conn.execute("SELECT copy, link, media, first_comment FROM task WHERE id = ?", (post_id,)).fetchone()
-    copy = (row[0] if row else None) or ""
+    """The content of ``post_id`` as ``member`` reviews it now, and what of it changed (see the module)."""
+    now = post_content(conn, post_id)
+    copy = now["copy"]
+    digest = content_hash_of(now)
     last = conn.execute(
         "SELECT op_id FROM post_approval WHERE post = ? AND approved_by = ? ORDER BY op_id DESC LIMIT 1", (post_id, member)
     ).fetchone()
     if last is None:
-        return CopyReview(copy, None, ())
+        return CopyReview(copy, None, (), digest, now)
     value = _before(conn, post_id, "copy", last[0])
     seen = value if isinstance(value, str) else ""
     diff = tuple((line[0], line[2:]) for line in difflib.ndiff(seen.splitlines(), copy.splitlines()) if line[0] in "+- ")
-    now = {"link": row[1], "media": json.loads(row[2] or "[]"), "first_comment": row[3]} if row else {}
     besides = []
     for field, name in BESIDES_COPY:
         was, is_now = _lines(_before(conn, post_id, field, last[0])), _lines(now.get(field))
         if was != is_now:
-            besides.append(ContentChange(name, was, is_now))
-    return CopyReview(copy, seen, diff, tuple(besides))
+            besides.append(ContentChange(field, name, was, is_now))
+    return CopyReview(copy, seen, diff, digest, now, tuple(besides))
 
 
 def waiting_ids(conn: sqlite3.Connection, offset: int = 0, limit: int = -1) -> list[str]:

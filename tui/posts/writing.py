@@ -326,8 +326,11 @@ def lead_text(delta: dt.timedelta) -> str:
     return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
 
 
-def verdict_record(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> dict[str, Any]:
-    """The ``post_approval`` record of ``member``'s verdict on the post's round now (``PostRefused``: it is not in review).
+def verdict_record(
+    store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str, shown: str | None = None
+) -> dict[str, Any]:
+    """The ``post_approval`` record of ``member``'s verdict on the post's round now (``PostRefused``: it is not in review,
+    or its content is no longer the content hashed ``shown``, what the screen the verdict was given on showed).
 
     Whether they may give it is the rules' to say as it is written (``rules.verdict_refused``: who takes
     which step, in which order, once), with their rule: no copy of them here.  The step named is the first
@@ -344,6 +347,9 @@ def verdict_record(store: Store, member: str, post_id: str, now: dt.datetime, ve
     if step is None:
         raise _refuse(post, doing, status.describe(_handles(store)))
     _copy, digest = _content(store, post_id)
+    if shown is not None and shown != digest:
+        # Rewritten and submitted again before the screen caught up: the verdict would count for text never read.
+        raise _refuse(post, doing, "its content changed since it was shown to you: read it again")
     assert status.round_id is not None
     return {
         "post": post_id,
@@ -365,17 +371,18 @@ def _one_line(name: str, entity: str, text: str) -> None:
         raise UserError(f"{name}: {problem}")
 
 
-def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str) -> PostView:
+def _verdict(store: Store, member: str, post_id: str, now: dt.datetime, verdict: str, note: str, shown: str | None = None) -> PostView:
     _one_line("note", "post_approval", note)
-    record = verdict_record(store, member, post_id, now, verdict, note)
+    record = verdict_record(store, member, post_id, now, verdict, note, shown)
     with store.write(member) as w:
         w.append("post_approval", record)
     return view(store, post_id, now)
 
 
-def approve(store: Store, member: str, post_id: str, now: dt.datetime, note: str = "") -> PostView:
-    """Approve the next open step of the post's round (the member must be named by it or in its group)."""
-    return _verdict(store, member, post_id, now, "approve", note)
+def approve(store: Store, member: str, post_id: str, now: dt.datetime, note: str = "", shown: str | None = None) -> PostView:
+    """Approve the next open step of the post's round (the member must be named by it or in its group); ``shown``: the
+    content hash of what the approver was shown, refused once the content is another."""
+    return _verdict(store, member, post_id, now, "approve", note, shown)
 
 
 def withdrawal_record(store: Store, member: str, post_id: str, now: dt.datetime, note: str = "") -> dict[str, Any]:

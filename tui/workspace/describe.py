@@ -321,54 +321,80 @@ _FIELD_WORDS = {
     "depends_on": "dependencies",
     "post_state": "post state",
     "duplicate_of": "duplicate mark",
+    "deleted": "removal",
 }
 
 
-def overwritten_lines(fields: Iterable[tuple[str, str, str, str]], names: Naming, limit: int | None = None) -> tuple[list[str], int]:
-    """Fields changed here, ``(entity, row, field, by)``, that ``by``'s edit, made meanwhile without seeing them, replaced
-    in a sync round (``remote.Overwritten``): a line per record and member, saying whose edit stands and where what was
-    typed here is still to be read (a text's whole in the log's JSON: the log's line cuts it short).  Results are a
+def overwritten_lines(fields: Iterable[tuple[str, str, str, str, str]], names: Naming, limit: int | None = None) -> tuple[list[str], int]:
+    """Fields changed here, ``(entity, row, field, by, at)``, that ``by``'s edit stamped ``at``, made meanwhile without
+    seeing them, replaced in a sync round (``remote.Overwritten``): a line per record and member, saying whose edit
+    stands, when (on the reader's clock; the latest of a line's), and where what was typed here is still to be read (a text's whole in the log's JSON: the log's line cuts it short).  Results are a
     line per what they count and member, their days together (``_results_overwritten``).  The lines of the first
     ``limit`` (all, with none), each naming its record, and how many there are."""
     grouped: dict[tuple[str, str, str], list[str]] = {}
     #: A day's result per what it counts and who won: its ids, by day, and the fields replaced.
     results: dict[tuple[str, str], tuple[dict[str, str], list[str]]] = {}
-    for entity, row_id, field, by in fields:
+    #: The newest stamp of the edits standing, per line.
+    latest: dict[tuple[str, str, str], str] = {}
+    for entity, row_id, field, by, at in fields:
         key = result_key(row_id) if entity == "result" else None
+        line = (entity, row_id, by) if key is None else ("result", _counted_of(key, names), by)
+        latest[line] = max(at, latest.get(line, at))
         if key is None:
-            grouped.setdefault((entity, row_id, by), []).append(field)
+            grouped.setdefault(line, []).append(field)
             continue
         days, names_of = results.setdefault((_counted_of(key, names), by), ({}, []))
         days.setdefault(key["day"], row_id)
         if field not in names_of:
             names_of.append(field)
         # In the order met, among the records: one entry for all its days (what it counts in the row's place).
-        grouped.setdefault(("result", _counted_of(key, names), by), [])
+        grouped.setdefault(line, [])
     lines = []
     for (entity, row_id, by), names_of in list(grouped.items())[:limit]:
+        when = format_local(stamp_time(latest[(entity, row_id, by)]), names.tz, names.now, clock24=names.clock24)
         if entity == "result":
-            lines.append(_results_overwritten(row_id, *results[(row_id, by)], names.member(by)))
+            lines.append(_results_overwritten(row_id, *results[(row_id, by)], f"{names.member(by)}'s, made meanwhile, {when}"))
             continue
-        if entity == "task":
-            record = names.task(row_id)
-        elif entity == "campaign":
-            record = names.campaign(row_id)
-        elif entity == "member":
-            record = f"the profile of {names.member(row_id)}"
+        record, logged = _overwritten_record(entity, row_id, names)
+        field_words = _FIELD_WORDS | _RECORD_FIELD_WORDS.get(entity, {})
+        edited = [field_words.get(field, field.replace("_", " ")) for field in names_of if field != "deleted"]
+        said = ", ".join(edited[:-1]) + f" and {edited[-1]}" if len(edited) > 1 else "".join(edited)
+        where = f"crewdeck log {logged}" + (" --json" if OVERWRITTEN.intersection(names_of) else "")
+        one = len(names_of) == 1
+        # A removal is no edit "of its deleted": an edit that writes the whole record (a budget set) brings it back.
+        if not edited:
+            replaced = f"your removal of it made here was undone by {names.member(by)}'s edit"
+        elif "deleted" in names_of:
+            edits = "edit" if len(edited) == 1 else "edits"
+            replaced = f"your {edits} of its {said} and your removal of it made here were replaced by {names.member(by)}'s"
         else:
-            record = f"{entity.replace('_', ' ')} {short(row_id)}"
-        words = [_FIELD_WORDS.get(field, field.replace("_", " ")) for field in names_of]
-        said = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-        where = f"crewdeck log {short(row_id)}" + (" --json" if OVERWRITTEN.intersection(names_of) else "")
-        one = len(words) == 1
+            replaced = (
+                f"your {'edit' if one else 'edits'} of its {said} made here {'was' if one else 'were'} replaced by {names.member(by)}'s"
+            )
         lines.append(
             visible(
-                f"{record}: your {'edit' if one else 'edits'} of its {said} made here {'was' if one else 'were'} replaced by "
-                f"{names.member(by)}'s, made meanwhile ({'the later edit stands' if one else 'the later edits stand'}); "
+                f"{record}: {replaced}, made meanwhile, {when} ({'the later edit stands' if one else 'the later edits stand'}); "
                 f"yours {'is' if one else 'are'} kept in its history: {where}"
             )
         )
     return lines, len(grouped)
+
+
+def _overwritten_record(entity: str, row_id: str, names: Naming) -> tuple[str, str]:
+    """A record an edit replaced, as its line names it, and the id ``crewdeck log`` reads its history by: a record keyed
+    by what it holds (a budget, a rate) and the workspace by their whole id, as their ids cut short name none."""
+    if entity == "task":
+        return names.task(row_id), short(row_id)
+    if entity == "campaign":
+        return names.campaign(row_id), short(row_id)
+    if entity == "member":
+        return f"the profile of {names.member(row_id)}", short(row_id)
+    if entity == "workspace":
+        return "the workspace", row_id
+    keyed = keyed_record(entity, row_id, names)
+    if keyed is not None:
+        return keyed, row_id
+    return f"{entity.replace('_', ' ')} {short(row_id)}", short(row_id)
 
 
 #: The most counts a line about results replaced names (more are counted: "5 counts").
@@ -386,9 +412,10 @@ def _counted_of(key: dict[str, Any], names: Naming) -> str:
     return f"the results of +{campaign_slug(campaign, names.campaigns.get(campaign))}/{key['platform']}"
 
 
-def _results_overwritten(counted: str, days: dict[str, str], fields: list[str], by: str) -> str:
+def _results_overwritten(counted: str, days: dict[str, str], fields: list[str], standing: str) -> str:
     """ "the results of +spring/meta on 2026-11-02..05: your clicks and impressions made here were replaced by @ana's,
-    …": a day's result is a record, and an import of the same days by another replica replaces them all at once."""
+    …": a day's result is a record, and an import of the same days by another replica replaces them all at once.
+    ``standing``: whose values stand, and when ("@ana's, made meanwhile, today 10:12 CET")."""
     counts = [f for f in fields if f != "source"] or fields  # the source goes with the counts; alone, it is what changed
     words = ["conversion value" if f == "value" else f.replace("_", " ") for f in counts]
     if len(words) > _COUNTS_NAMED:
@@ -399,8 +426,8 @@ def _results_overwritten(counted: str, days: dict[str, str], fields: list[str], 
     first = min(days)
     where = f"its history: crewdeck log {days[first]}" if len(days) == 1 else f"each day's history: crewdeck log {days[first]} ({first}'s)"
     return visible(
-        f"{counted} on {_days_said(sorted(days))}: your {said} made here {'was' if one else 'were'} replaced by {by}'s, made "
-        f"meanwhile ({'the later value stands' if one else 'the later values stand'}); yours {'is' if one else 'are'} kept in {where}"
+        f"{counted} on {_days_said(sorted(days))}: your {said} made here {'was' if one else 'were'} replaced by {standing} "
+        f"({'the later value stands' if one else 'the later values stand'}); yours {'is' if one else 'are'} kept in {where}"
     )
 
 
@@ -430,11 +457,12 @@ def _day_after(day: str) -> str:
         return ""  # not a day: a run of its own
 
 
-def deleted_meanwhile_line(task_id: str, by: str, names: Naming) -> str:
-    """A task changed here that ``by`` deleted meanwhile (``remote.Deleted``), in one line: it leaves every list, and what
-    was written here is kept in it."""
+def deleted_meanwhile_line(task_id: str, by: str, at: str, names: Naming) -> str:
+    """A task changed here that ``by`` deleted meanwhile (``remote.Deleted``), at the stamp ``at``, in one line: it leaves
+    every list, and what was written here is kept in it."""
+    when = format_local(stamp_time(at), names.tz, names.now, clock24=names.clock24)
     return visible(
-        f"{names.task(task_id)}, which you changed here, was deleted by {names.member(by)} meanwhile; "
+        f"{names.task(task_id)}, which you changed here, was deleted by {names.member(by)} meanwhile, {when}; "
         f"what you wrote is kept in it: crewdeck show {short(task_id)}"
     )
 
@@ -949,6 +977,11 @@ def _campaign(row_id: str, values: dict[str, Any], created: bool, names: Naming,
 
 #: A campaign's fields whose stored names are not words (``audience_tz``), as ``campaign set --help`` says them.
 _CAMPAIGN_FIELDS = {"audience_tz": "audience's zone", "start": "first day", "end": "last day"}
+#: A field of one kind of record as a line about an edit of it names it (``overwritten_lines``), as the log says its change.
+_RECORD_FIELD_WORDS = {
+    "campaign": {"kpis": "targets", "approvals": "approval chain", **_CAMPAIGN_FIELDS},
+    "member": {"tz": "time zone"},
+}
 
 
 def _chain(steps: list[dict[str, Any]], names: Naming) -> str:

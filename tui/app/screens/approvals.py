@@ -2,8 +2,9 @@
 and those approved with my approval that are not out yet (whose approval I may withdraw).
 
 One key approves the step that is mine, one requests changes with a note;
-under the list, the post under the cursor: its copy, and what changed in it
-since the version I last gave a verdict on.  The posts are read in a worker
+under the list, the post under the cursor: its copy, link, media and first
+comment (what an approval covers), and what changed in them since the
+version I last gave a verdict on.  The posts are read in a worker
 a window at a time (the first screen does not wait for ten thousand) and
 drawn line by line (``PostTable``).
 """
@@ -30,6 +31,7 @@ from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_actions import POST_COLUMNS, Move, post_line, run_move, watching_reviewers, write_move
+from crewdeck.tui.app.post_content import content_besides_copy
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -274,6 +276,8 @@ class ApprovalsScreen(Screen[None]):
             lines.add(("What changed since you last saw it:", "bold"))
             for mark, text in review.diff:
                 lines.add((f"{mark} {text}", {"+": "green", "-": "red strike"}.get(mark, "")))
+        # What the approval covers with the copy, as the post's detail shows it: the part that changed is said above.
+        content_besides_copy(lines, review.content, leave={change.field for change in review.besides})
         self.query_one("#approvals-copy", Static).update(lines.content())
         if self._shown != post_id:  # another post's copy is read from its start
             self._shown = post_id
@@ -335,8 +339,14 @@ class ApprovalsScreen(Screen[None]):
             self.refresh_bindings()
 
     def action_approve(self) -> None:
+        # Of the content shown under the list (the key is offered once it is read), not of a copy written since.
+        read = self._review_read
+
+        def approve(s: Store, me: str, post_id: str, now: dt.datetime) -> PostView:
+            return writing.approve(s, me, post_id, now, shown=read[1].digest if read is not None and read[0] == post_id else None)
+
         # A step the approval leaves to nobody: warned of, as `post approve` warns of it.
-        self._verdict_now("approved {}", writing.approve, warn=True)
+        self._verdict_now("approved {}", approve, warn=True)
 
     def _verdict_now(self, said: str, write: Callable[[Store, str, str, dt.datetime], object], *, warn: bool = False) -> None:
         """Write a verdict (an approval, a withdrawal) on the post under the cursor, its keys taken off at once: pressed

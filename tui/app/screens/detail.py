@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,10 +16,12 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from crewdeck.sync.state.ids import short
+from crewdeck.sync.state.postround import content_hash_of
 from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.keys_ahead import HoldsKeys
 from crewdeck.tui.app.lines import Lines
+from crewdeck.tui.app.post_content import content_besides_copy
 from crewdeck.tui.app.post_keys import POST_BINDINGS, state_refusal, where_move
 from crewdeck.tui.app.screens.gone import gone_line, show_gone
 from crewdeck.tui.app.screens.help import said_key
@@ -174,7 +176,9 @@ class DetailScreen(Screen[None]):
             self._withdraw_verdicts()  # at once: `Y` again before the detail is read after the approval would write it again
         # Written or refused, the post as it is now: a refused move does not leave its keys as they were read before.
         # A request for changes is written from its dialog: its keys go once it is, and the post is read after it.
-        self.triage.posts.run(move, settled=self.load, written=self._verdict_written)
+        # An approval is of the content shown here, not of a copy written since that the screen has not caught up with.
+        shown = content_hash_of(self.shown.record) if move == "approve" and self.shown is not None else None
+        self.triage.posts.run(move, settled=self.load, written=self._verdict_written, shown_hash=shown)
 
     def _withdraw_verdicts(self) -> None:
         """A verdict on the post is given: its keys are not offered again until the post is read after it (a read
@@ -376,18 +380,6 @@ class DetailScreen(Screen[None]):
         when = format_local(deletion.at, services.viewer_tz, services.now(), clock24=services.config.clock24)
         return doc.add(("deleted", "bold $warning"), f"  {deletion.sentence}, {when}; nothing here changes it")
 
-    @staticmethod
-    def _content_besides_copy(doc: Lines, r: dict[str, Any]) -> None:
-        """The rest of what a verdict's hash covers, so a reviewer sees all they approve: link, media (a line
-        each, under one another), first comment."""
-        label = "first comment"
-        if r["link"]:
-            doc.add((f"  {'link':<{len(label)}} ", "dim"), r["link"])
-        for n, reference in enumerate(r["media"] or []):
-            doc.add((f"  {'media' if n == 0 else '':<{len(label)}} ", "dim"), reference)
-        if r["first_comment"]:
-            doc.block((f"  {label} ", "dim"), r["first_comment"])  # a comment of several lines keeps them
-
     def render_detail(self, d: TaskDetail) -> Content:
         services = self.services
         now = services.now()
@@ -417,7 +409,7 @@ class DetailScreen(Screen[None]):
                 doc.add(f"  {term.points:+5.1f}  {term.name:<10} {term.why}")
         if d.post_state is not None:
             doc.add().add(("Copy", "bold")).block(r["copy"] or "(none yet)")
-            self._content_besides_copy(doc, r)
+            content_besides_copy(doc, r)
         if r["notes"]:
             doc.add().add(("Notes", "bold")).block(r["notes"])
         doc.add().add(("History", "bold"), " ", (f"(times in {tz})", "dim"))
