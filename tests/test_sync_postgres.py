@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import subprocess
@@ -49,7 +50,9 @@ def published(postgres: Postgres, tmp_path: Path) -> tuple[str, Path]:
 
 def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Path], tmp_path: Path) -> None:
     url, team = published
-    assert "already has a workspace named 'team'" in crewdeck_fails("publish", str(team), "--database", url)
+    (tmp_path / "another").mkdir()
+    another = make_team(tmp_path / "another")
+    assert "already has a workspace named 'team'" in crewdeck_fails("publish", str(another), "--database", url)
     for name in ("My Team", ""):
         said = crewdeck_fails("publish", str(team), "--database", url, "--name", name)
         assert said.startswith(f"crewdeck: error: --name {name!r}: a workspace's name in URLs is lowercase letters"), said
@@ -628,7 +631,8 @@ def test_a_database_password_comes_from_pgpassword_or_pgpass_and_one_in_the_url_
         for command in (["token", "list"], ["token", "revoke", "nope"], ["token", "create", "raj"]):
             code, _, err = _run(*command, "--database", with_password, "--name", "team")
             assert err.startswith(PASSWORD_SEEN) and err.count("warning") == 1, err
-        code, _, err = _run("publish", str(team), "--database", with_password, "--name", "again")
+        (tmp_path / "another").mkdir()
+        code, _, err = _run("publish", str(make_team(tmp_path / "another")), "--database", with_password, "--name", "again")
         assert (code, err.count("warning")) == (0, 1) and err.startswith(PASSWORD_SEEN), err
         server = Server(["--database", with_password]).start()
         assert server.stop() == PASSWORD_SEEN
@@ -783,3 +787,29 @@ def test_a_published_file_refuses_every_write_saying_where_the_team_works_and_st
     said = crewdeck_fails("-w", str(other / "team.db"), "--as", "ana", "add", "Lost too")
     assert "the team works at PostgreSQL (workspace other in database " in said
     assert "crewdeck join SERVER-URL" in said and "postgresql://" not in said
+
+
+def test_a_file_published_before_is_not_published_again_into_another_database_or_under_another_name(
+    postgres: Postgres, tmp_path: Path
+) -> None:
+    """A published file published again (a second database, or the same one under another --name) made a second
+    workspace of the old copy, parted from the one the team works in, and its mark then sent members there."""
+    team = make_team(tmp_path)
+    first = postgres.database()
+    crewdeck("publish", str(team), "--database", first, "--url", "https://crewdeck.example.com")
+    with Store(team) as store:
+        mark = store.get_meta("published")
+    assert mark is not None
+    second = postgres.database()
+    for again in (["--database", second], ["--database", first, "--name", "again"]):
+        said = crewdeck_fails("publish", str(team), *again)
+        assert said == (
+            f"crewdeck: error: publish: {team} was published already, on {json.loads(mark)['at'][:10]} "
+            f"{json.loads(mark)['at'][11:16]} UTC, and the team works at https://crewdeck.example.com now: this old copy "
+            "takes no writes, and published again it would be a second workspace beside that one; serve that one with: "
+            "crewdeck serve --database URL\n"
+        )
+        with Store(team) as store:
+            assert store.get_meta("published") == mark
+    assert "no workspace named 'again'" in crewdeck_fails("token", "list", "--database", first, "--name", "again")
+    assert "no workspace named 'team'" in crewdeck_fails("token", "list", "--database", second, "--name", "team")

@@ -25,7 +25,7 @@ from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import ClockSkewError
 from crewdeck.sync.state.pathnames import typed_name
-from crewdeck.sync.state.published import META_PUBLISHED, Published, database_named
+from crewdeck.sync.state.published import META_PUBLISHED, Published, database_named, published
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
@@ -41,6 +41,7 @@ from crewdeck.tui.cli.common import (
     tls_options,
 )
 from crewdeck.tui.cli.shown_once import shown_or_revoked
+from crewdeck.tui.web.copy_keys import META_WORKSPACE as META_COPY_OF
 from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError, home_path, stopped_by, workspace_refused
 from crewdeck.tui.workspace.words import counted
@@ -286,11 +287,18 @@ def cmd_serve(ctx: Context) -> int:
         name = _url_name(a.name, path)
         with Store(path) as store:  # a clear error now rather than from the first request
             remote = Remote.of(store)
+            copy_of = store.get_meta(META_COPY_OF)
         if remote is not None:
             # A replica pushes its own node's operations only: others pushed into it would stay in it.
             raise UserError(
                 f"{typed_name(path)} is a replica of {remote.url}: what others pushed to it would never reach that server; "
                 f"serve the server's own workspace, and members join {remote.url}"
+            )
+        if copy_of is not None:
+            # crewdeck web sends the database its own node's operations alone, as a replica does.
+            raise UserError(
+                f"{_web_copy(path, copy_of)}: what members pushed to it would never reach the database; "
+                "serve the database with: crewdeck serve --database URL"
             )
         backend = file_backend(path, name)
         what = f"workspace {name} ({typed_name(path)})"
@@ -670,6 +678,24 @@ def cmd_sync(ctx: Context) -> int:
     return 0
 
 
+def _web_copy(path: Path, workspace: str) -> str:
+    return f"{typed_name(path)} is crewdeck web's copy of workspace {visible(workspace)} in PostgreSQL, not a workspace of its own"
+
+
+def _refuse_published_again(source: Store) -> None:
+    """A file published before is an old copy of what the team has written since: published again (into another
+    database, or under another name), it would be a second workspace, and its mark would send members there."""
+    before = published(source.get_meta)
+    if before is None:
+        return
+    where = before.url or f"workspace {before.workspace} in database {before.database}"
+    raise UserError(
+        f"publish: {typed_name(source.path)} was published already, on {before.at[:10]} {before.at[11:16]} UTC, and the team "
+        f"works at {visible(where)} now: this old copy takes no writes, and published again it would be a second workspace "
+        "beside that one; serve that one with: crewdeck serve --database URL"
+    )
+
+
 def _listed(lines: list[str], total: int, more: str) -> None:
     """``lines``, the first of ``total``, and how many ``more`` are not listed."""
     for line in lines:
@@ -695,12 +721,19 @@ def cmd_publish(ctx: Context) -> int:
                 f"publish: {typed_name(path)} is a replica of {remote.url}, not a workspace of its own: published, it would part from "
                 "that server for good and hold none of its tokens; publish the file that server serves instead"
             )
+        copy_of = source.get_meta(META_COPY_OF)
+        if copy_of is not None:
+            # Published, the copy would be a second workspace beside the one it copies, and marked, its crewdeck web
+            # would take no write from any browser.
+            raise UserError(f"publish: {_web_copy(path, copy_of)}: the workspace is in the database already")
         mark = Published(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), name, database_named(database), a.url)
         # The file's write lock held from the copy to its mark: a write in between would reach no one, said nowhere.  The
         # mark is committed once PostgreSQL holds the copy: a publish that fails leaves the file as it was.
-        with source.held(), _postgres(database) as pg:
-            count = pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
-            source.set_meta(META_PUBLISHED, mark.to_meta())
+        with source.held():
+            _refuse_published_again(source)
+            with _postgres(database) as pg:
+                count = pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
+                source.set_meta(META_PUBLISHED, mark.to_meta())
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
     finally:
         source.close()
