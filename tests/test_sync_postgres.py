@@ -813,3 +813,28 @@ def test_a_file_published_before_is_not_published_again_into_another_database_or
             assert store.get_meta("published") == mark
     assert "no workspace named 'again'" in crewdeck_fails("token", "list", "--database", first, "--name", "again")
     assert "no workspace named 'team'" in crewdeck_fails("token", "list", "--database", second, "--name", "team")
+
+
+def test_publish_says_which_sign_in_links_and_browser_sessions_stay_with_the_old_copy(postgres: Postgres, tmp_path: Path) -> None:
+    """Publish said members keep their tokens and replicas, and nothing of crewdeck web's links and sessions, which live
+    in the file alone: a client's link went on signing in to the old copy, where nothing they did was taken."""
+    from crewdeck.tui.web.signin import sign_in_with_token, wall_clock
+
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "web", "link", "@raj")
+    crewdeck("-w", str(team), "web", "unlink", crewdeck("-w", str(team), "web", "link", "@raj").split()[1])
+    with Store(team) as store:
+        sign_in_with_token(store.conn, new_token("ana", "-w", str(team)), wall_clock())
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["publish", str(team), "--database", postgres.database()]) == 0
+    assert err.getvalue().splitlines()[1:] == [
+        f"note: 1 sign-in link not used yet and 1 browser session signed in stay with {team}, an old copy now: a browser "
+        "signed in there reads it and changes nothing; make the links again where crewdeck web serves the database "
+        "(crewdeck web COPY --database URL --name team, then crewdeck --workspace COPY web link @H)"
+    ]
+    # None left, nothing said.
+    (tmp_path / "none").mkdir()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err := io.StringIO()):
+        assert main(["publish", str(make_team(tmp_path / "none")), "--database", postgres.database()]) == 0
+    assert len(err.getvalue().splitlines()) == 1

@@ -705,6 +705,8 @@ def _listed(lines: list[str], total: int, more: str) -> None:
 
 
 def cmd_publish(ctx: Context) -> int:
+    from crewdeck.tui.web.signin import still_open, wall_clock
+
     a = ctx.args
     database = _database(a)
     path = home_path(a.path)
@@ -735,6 +737,7 @@ def cmd_publish(ctx: Context) -> int:
                 count = pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
                 source.set_meta(META_PUBLISHED, mark.to_meta())
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
+        links_open, sessions = still_open(source.conn, wall_clock())
     finally:
         source.close()
     ctx.made(f"{typed_name(path)} published as workspace {name}")
@@ -750,7 +753,20 @@ def cmd_publish(ctx: Context) -> int:
         ),
         file=sys.stderr,
     )
+    if links_open or sessions:
+        # A browser's link and session are the file's (local tables, never copied): they sign in to the old copy alone.
+        web = f"crewdeck web COPY --database URL --name {name}"
+        print(
+            f"note: {_web_left(links_open, sessions)} {'stays' if links_open + sessions == 1 else 'stay'} with {typed_name(path)}, an old copy now: a browser signed in there "
+            f"reads it and changes nothing; make the links again where crewdeck web serves the database ({web}, then crewdeck --workspace COPY web link @H)",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _web_left(links_open: int, sessions: int) -> str:
+    said = [counted(links_open, "sign-in link") + " not used yet"] if links_open else []
+    return " and ".join([*said, counted(sessions, "browser session") + " signed in"] if sessions else said)
 
 
 # ---------------------------------------------------------------- registration
