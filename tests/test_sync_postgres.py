@@ -838,3 +838,23 @@ def test_publish_says_which_sign_in_links_and_browser_sessions_stay_with_the_old
     with redirect_stdout(io.StringIO()), redirect_stderr(err := io.StringIO()):
         assert main(["publish", str(make_team(tmp_path / "none")), "--database", postgres.database()]) == 0
     assert len(err.getvalue().splitlines()) == 1
+
+
+def test_a_replica_with_nothing_to_push_is_told_the_file_its_server_serves_was_published(postgres: Postgres, tmp_path: Path) -> None:
+    """A `crewdeck serve` left on a published file refused pushes alone: a replica with nothing to send (a member who
+    only read, or came back after the move) synced with the old copy, 0 unsent, and never heard the team had moved."""
+    team = make_team(tmp_path)
+    served = Server([str(team)]).start()
+    try:
+        raj = tmp_path / "raj.db"
+        crewdeck("join", served.url, "--token", new_token("raj", "-w", str(team)), str(raj))
+        assert crewdeck("-w", str(raj), "sync").endswith(", 0 unsent\n")
+        ana = new_token("ana", "-w", str(team))
+        crewdeck("publish", str(team), "--database", postgres.database(), "--url", "https://crewdeck.example.com")
+        said = crewdeck_fails("-w", str(raj), "sync")
+        assert said.startswith(f"crewdeck: error: sync with {served.url}: this server's workspace was published on "), said
+        assert said.endswith("your edits are kept: crewdeck sync --url https://crewdeck.example.com\n") and said.count("\n") == 1
+        answer = httpx.get(f"{served.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {ana}"})
+        assert (answer.status_code, answer.json()["error"]) == (410, "published")
+    finally:
+        assert served.stop() == ""
