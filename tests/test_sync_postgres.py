@@ -856,5 +856,12 @@ def test_a_replica_with_nothing_to_push_is_told_the_file_its_server_serves_was_p
         assert said.endswith("your edits are kept: crewdeck sync --url https://crewdeck.example.com\n") and said.count("\n") == 1
         answer = httpx.get(f"{served.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {ana}"})
         assert (answer.status_code, answer.json()["error"]) == (410, "published")
+        # Joined there since (an old address), a replica of the old copy is made no more.
+        late = tmp_path / "late.db"
+        assert crewdeck_fails("join", served.url, "--token", ana, str(late)).endswith(
+            f"cannot join {served.url}: this server's workspace was published (crewdeck publish), and the team works at "
+            "https://crewdeck.example.com now: join the team there (crewdeck join https://crewdeck.example.com with the same token)\n"
+        )
+        assert not late.exists()
     finally:
         assert served.stop() == ""

@@ -1449,6 +1449,16 @@ class FirstSyncStopped(Exception):
         self.cause = cause
 
 
+def _published_since(url: object) -> SyncError:
+    """A join refused by a server still on a file published since: where to join instead."""
+    where = (
+        f"at {url} now: join the team there (crewdeck join {url} with the same token)"
+        if isinstance(url, str) and url
+        else ("in PostgreSQL now: join the server a manager names, with the same token")
+    )
+    return SyncError(f"this server's workspace was published (crewdeck publish), and the team works {where}", "published")
+
+
 def join(
     path: str, url: str, token: str, transport: httpx.BaseTransport | None = None, on_progress: Progress | None = None
 ) -> tuple[Store, Remote, RoundResult]:
@@ -1471,6 +1481,10 @@ def join(
             result = sync_round(store, client, on_progress, pull_told=True)  # the history, no news
         except (SyncError, ClockSkewError, WorkspaceError) as exc:
             store.close()
+            if isinstance(exc, SyncError) and exc.code == "published":
+                # Nothing was pulled, and a replica of the old copy is no way into the team: none is left behind.
+                remove_workspace_files(store.path)
+                raise _published_since(exc.body.get("url")) from None
             raise FirstSyncStopped(exc) from exc
         except BaseException:
             store.close()

@@ -61,7 +61,7 @@ def _page(store: Store, after: int, limit: int, max_bytes: int, cursor_op: bool)
     if mark is not None:
         # The team works where the file was published: a replica that only reads went on pulling this old copy, whose
         # pages never grow again, and was told nothing until it had an edit to push.
-        raise PushRejected("published", mark.moved())
+        raise PushRejected("published", mark.moved(), url=mark.url)
     return Pulled(store.ops_after(after, limit, max_bytes), store.max_seq(), store.op_id_at(after) if cursor_op else None)
 
 
