@@ -775,7 +775,7 @@ def test_a_published_file_refuses_every_write_saying_where_the_team_works_and_st
         assert "Lost after publishing" not in crewdeck("-w", str(team), "export", "--json")
         pushed = crewdeck_fails("-w", str(raj), "sync")
         assert "this server's workspace was published on" in pushed and pushed.count("\n") == 1, pushed
-        assert pushed.endswith("your edits are kept: crewdeck sync --url https://crewdeck.example.com\n"), pushed
+        assert pushed.endswith("this replica keeps whatever it has not sent: crewdeck sync --url https://crewdeck.example.com\n"), pushed
         with Store(raj) as replica:
             assert unsent(replica) > 0  # kept, for the new server
     finally:
@@ -807,7 +807,7 @@ def test_a_file_published_before_is_not_published_again_into_another_database_or
             f"crewdeck: error: publish: {team} was published already, on {json.loads(mark)['at'][:10]} "
             f"{json.loads(mark)['at'][11:16]} UTC, and the team works at https://crewdeck.example.com now: this old copy "
             "takes no writes, and published again it would be a second workspace beside that one; serve that one with: "
-            "crewdeck serve --database URL\n"
+            "crewdeck serve --database URL (or, if that publish went wrong, publish again with --again)\n"
         )
         with Store(team) as store:
             assert store.get_meta("published") == mark
@@ -853,7 +853,8 @@ def test_a_replica_with_nothing_to_push_is_told_the_file_its_server_serves_was_p
         crewdeck("publish", str(team), "--database", postgres.database(), "--url", "https://crewdeck.example.com")
         said = crewdeck_fails("-w", str(raj), "sync")
         assert said.startswith(f"crewdeck: error: sync with {served.url}: this server's workspace was published on "), said
-        assert said.endswith("your edits are kept: crewdeck sync --url https://crewdeck.example.com\n") and said.count("\n") == 1
+        assert said.endswith("this replica keeps whatever it has not sent: crewdeck sync --url https://crewdeck.example.com\n")
+        assert said.count("\n") == 1
         answer = httpx.get(f"{served.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {ana}"})
         assert (answer.status_code, answer.json()["error"]) == (410, "published")
         # Joined there since (an old address), a replica of the old copy is made no more.
@@ -865,3 +866,70 @@ def test_a_replica_with_nothing_to_push_is_told_the_file_its_server_serves_was_p
         assert not late.exists()
     finally:
         assert served.stop() == ""
+
+
+def _mark(team: Path) -> dict[str, str | None]:
+    with Store(team) as store:
+        mark = store.get_meta("published")
+    assert mark is not None
+    return dict(json.loads(mark))
+
+
+def test_a_publish_that_went_wrong_is_put_right_with_again_and_not_by_accident(postgres: Postgres, tmp_path: Path) -> None:
+    """A typo'd --url, a dropped database or the wrong one left a published file refusing every write for good, members
+    sent to the wrong place: publishing again was refused, and no command let an admin out."""
+    import psycopg
+
+    team = make_team(tmp_path)
+    first = postgres.database()
+    crewdeck("publish", str(team), "--database", first, "--url", "https://crewdek.example.com")
+    assert "publish again with --again" in crewdeck_fails(
+        "publish", str(team), "--database", first, "--url", "https://crewdeck.example.com"
+    )
+    # The same database and name: the workspace is there already, only where members are sent changes.
+    out = crewdeck("publish", str(team), "--database", first, "--url", "https://crewdeck.example.com", "--again")
+    assert out == f"{team} is workspace team in that database already; a write to the file now names https://crewdeck.example.com\n"
+    assert _mark(team)["url"] == "https://crewdeck.example.com"
+    assert "the team works at https://crewdeck.example.com now" in crewdeck_fails("-w", str(team), "--as", "ana", "add", "Lost")
+    # The database dropped: published again into another, saying the earlier one's members move.
+    with psycopg.connect(postgres.url("postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {first.rsplit('/', 1)[1]} WITH (FORCE)")
+    second = postgres.database()
+    assert "publish again with --again" in crewdeck_fails("publish", str(team), "--database", second)
+    before = _mark(team)
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["publish", str(team), "--database", second, "--again"]) == 0
+    assert out.getvalue().startswith(f"published {team} as workspace team: ")
+    assert err.getvalue().splitlines()[0] == (
+        f"note: {team} was published before, on {before['at'][:10]} {before['at'][11:16]} UTC, to https://crewdeck.example.com: "
+        "members who moved there work in another workspace than this one, and move again (their replicas: crewdeck "
+        "--workspace FILE sync --url URL)"
+    )
+    assert _mark(team)["url"] is None
+    crewdeck("token", "list", "--database", second, "--name", "team")
+    # Where the team works, one wording in the write's refusal and in publish's.
+    where = f"the team works at PostgreSQL (workspace team in database {second.rsplit('/', 1)[1]} on 127.0.0.1) now"
+    assert where in crewdeck_fails("-w", str(team), "--as", "ana", "add", "Lost")
+    assert where in crewdeck_fails("publish", str(team), "--database", second)
+
+
+def test_the_sign_in_note_of_a_file_with_a_hostile_name_is_one_visible_line(postgres: Postgres, tmp_path: Path) -> None:
+    """The only publish line not made visible: a file name's escapes reached the terminal raw, and its newline broke the
+    note onto two lines."""
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "web", "link", "@raj")
+    hostile = tmp_path / "evil\x1b[2J\x1b]0;pwned\x07\nteam.db"
+    team.rename(hostile)
+    code, _, err = _run("publish", str(hostile), "--database", postgres.database(), "--name", "evil")
+    assert code == 0 and "\x1b" not in err and "\x07" not in err, err
+    assert next(line for line in err.splitlines() if "sign-in link" in line).endswith("web link @H)"), err
+
+
+def test_publish_makes_no_web_tables_in_a_file_that_never_used_the_web(postgres: Postgres, tmp_path: Path) -> None:
+    """Counting what stays with the old copy created crewdeck web's tables in it, a write after its mark, outside its lock."""
+    team = make_team(tmp_path)
+    crewdeck("publish", str(team), "--database", postgres.database())
+    with Store(team) as store:
+        made = store.conn.execute("SELECT name FROM sqlite_master WHERE name IN ('web_link', 'web_session')").fetchall()
+    assert made == []

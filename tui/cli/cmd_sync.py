@@ -682,18 +682,22 @@ def _web_copy(path: Path, workspace: str) -> str:
     return f"{typed_name(path)} is crewdeck web's copy of workspace {visible(workspace)} in PostgreSQL, not a workspace of its own"
 
 
-def _refuse_published_again(source: Store) -> None:
+def _refuse_published_again(path: Path, before: Published) -> None:
     """A file published before is an old copy of what the team has written since: published again (into another
-    database, or under another name), it would be a second workspace, and its mark would send members there."""
-    before = published(source.get_meta)
-    if before is None:
-        return
-    where = before.url or f"workspace {before.workspace} in database {before.database}"
+    database, or under another name), it would be a second workspace, and its mark would send members there.  Meant
+    (a wrong ``--url``, database or ``--name``, a database lost), it is asked for with ``--again``."""
     raise UserError(
-        f"publish: {typed_name(source.path)} was published already, on {before.at[:10]} {before.at[11:16]} UTC, and the team "
-        f"works at {visible(where)} now: this old copy takes no writes, and published again it would be a second workspace "
-        "beside that one; serve that one with: crewdeck serve --database URL"
+        f"publish: {typed_name(path)} was published already, on {before.when}, and the team works at {visible(before.where)} "
+        "now: this old copy takes no writes, and published again it would be a second workspace beside that one; serve that "
+        "one with: crewdeck serve --database URL (or, if that publish went wrong, publish again with --again)"
     )
+
+
+def _holds_the_file(pg: PgStore, source: Store, name: str) -> bool:
+    """Whether the database's workspace ``name`` is this file published: its operation at the file's last seq is the
+    file's (the file takes no writes once published, the database goes on from there)."""
+    last = source.max_seq()
+    return last > 0 and name in pg.workspaces() and pg.op_id_at(name, last) == source.op_id_at(last)
 
 
 def _listed(lines: list[str], total: int, more: str) -> None:
@@ -732,16 +736,31 @@ def cmd_publish(ctx: Context) -> int:
         # The file's write lock held from the copy to its mark: a write in between would reach no one, said nowhere.  The
         # mark is committed once PostgreSQL holds the copy: a publish that fails leaves the file as it was.
         with source.held():
-            _refuse_published_again(source)
+            before = published(source.get_meta)
+            if before is not None and not a.again:
+                _refuse_published_again(path, before)
             with _postgres(database) as pg:
-                count = pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
+                # Published there already (publish --again with another --url): only where members are sent changes.
+                copied = before is not None and _holds_the_file(pg, source, name)
+                count = 0 if copied else pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
                 source.set_meta(META_PUBLISHED, mark.to_meta())
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
         links_open, sessions = still_open(source.conn, wall_clock())
     finally:
         source.close()
     ctx.made(f"{typed_name(path)} published as workspace {name}")
+    if copied:
+        print(visible(f"{typed_name(path)} is workspace {name} in that database already; a write to the file now names {mark.where}"))
+        return 0
     print(visible(f"published {typed_name(path)} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
+    if before is not None:
+        print(
+            visible(
+                f"note: {typed_name(path)} was published before, on {before.when}, to {before.where}: members who moved there "
+                "work in another workspace than this one, and move again (their replicas: crewdeck --workspace FILE sync --url URL)"
+            ),
+            file=sys.stderr,
+        )
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
     # The file is an old copy now: members on the host (SSH, a browser) and a server still on it are refused each write,
     # told where the team works; replicas are told to move.
@@ -757,8 +776,11 @@ def cmd_publish(ctx: Context) -> int:
         # A browser's link and session are the file's (local tables, never copied): they sign in to the old copy alone.
         web = f"crewdeck web COPY --database URL --name {name}"
         print(
-            f"note: {_web_left(links_open, sessions)} {'stays' if links_open + sessions == 1 else 'stay'} with {typed_name(path)}, an old copy now: a browser signed in there "
-            f"reads it and changes nothing; make the links again where crewdeck web serves the database ({web}, then crewdeck --workspace COPY web link @H)",
+            visible(
+                f"note: {_web_left(links_open, sessions)} {'stays' if links_open + sessions == 1 else 'stay'} with {typed_name(path)}, "
+                "an old copy now: a browser signed in there reads it and changes nothing; make the links again where crewdeck web "
+                f"serves the database ({web}, then crewdeck --workspace COPY web link @H)"
+            ),
             file=sys.stderr,
         )
     return 0
@@ -873,5 +895,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         type=_server_url,
         help="the address members will reach its server at, said to whoever writes to the file from now on "
         "(default: the database's name is said)",
+    )
+    p.add_argument(
+        "--again",
+        action="store_true",
+        help="publish a file published before (that publish went wrong: a wrong --url, database or --name); "
+        "given its database and --name again, only --url changes",
     )
     p.set_defaults(func=cmd_publish)

@@ -419,8 +419,11 @@ def live_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> Web
 
 
 def still_open(conn: sqlite3.Connection, now: dt.datetime) -> tuple[int, int]:
-    """How many links still sign in, and how many sessions are live: what stays with the file they were made in."""
-    ensure_tables(conn)
+    """How many links still sign in, and how many sessions are live: what stays with the file they were made in.  Read
+    alone: a file that never used the web has none, and gets no tables for them (its publish wrote past its mark)."""
+    made = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE name IN ('web_link', 'web_session')")}
+    if len(made) < 2:
+        return 0, 0
     at = {"now": stamp(now), "tries": PIN_TRIES}
     links_open = conn.execute(
         "SELECT count(*) FROM web_link l JOIN member m ON m.id = l.member AND m.deleted = 0 "
