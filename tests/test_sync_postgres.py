@@ -861,7 +861,8 @@ def test_a_replica_with_nothing_to_push_is_told_the_file_its_server_serves_was_p
         late = tmp_path / "late.db"
         assert crewdeck_fails("join", served.url, "--token", ana, str(late)).endswith(
             f"cannot join {served.url}: this server's workspace was published (crewdeck publish), and the team works at "
-            "https://crewdeck.example.com now: join the team there (crewdeck join https://crewdeck.example.com with the same token)\n"
+            "https://crewdeck.example.com now: join the team there with the same token "
+            "(crewdeck join https://crewdeck.example.com --token-file TOKEN-FILE NEW-FILE)\n"
         )
         assert not late.exists()
     finally:
@@ -933,3 +934,20 @@ def test_publish_makes_no_web_tables_in_a_file_that_never_used_the_web(postgres:
     with Store(team) as store:
         made = store.conn.execute("SELECT name FROM sqlite_master WHERE name IN ('web_link', 'web_session')").fetchall()
     assert made == []
+
+
+def test_join_names_no_address_a_server_on_a_published_file_answers_that_is_no_servers(postgres: Postgres, tmp_path: Path) -> None:
+    """Join printed the `url` of a server's 410 as it came: any text, any length, escapes included."""
+    team = make_team(tmp_path)
+    token = new_token("ana", "-w", str(team))
+    crewdeck("publish", str(team), "--database", postgres.database())
+    served = Server([str(team)]).start()
+    try:
+        for url in ("javascript:alert(1)", "https://\x1b[2Jexample.com", "https://example.com/" + "a" * 300):
+            with Store(team) as store:
+                store.conn.execute("UPDATE meta SET value = json_set(value, '$.url', ?) WHERE key = 'published'", (url,))
+                store.conn.commit()
+            said = crewdeck_fails("join", served.url, "--token", token, str(tmp_path / "late.db"))
+            assert said.endswith("the team works in PostgreSQL now: join the server a manager names, with the same token\n"), said
+    finally:
+        assert served.stop() == ""

@@ -1449,12 +1449,26 @@ class FirstSyncStopped(Exception):
         self.cause = cause
 
 
+#: The longest address a server's refusal may name: past it, it is no address a person would be sent to.
+_NAMED_URL_MAX = 200
+
+
+def _a_server_url(url: object) -> bool:
+    """Whether the ``url`` a server's answer names is a server's address to print: the answer is the server's words."""
+    if not isinstance(url, str) or not url or len(url) > _NAMED_URL_MAX or any(not c.isprintable() or c.isspace() for c in url):
+        return False
+    try:
+        return server_url(url) == url
+    except SyncError:
+        return False
+
+
 def _published_since(url: object) -> SyncError:
     """A join refused by a server still on a file published since: where to join instead."""
     where = (
-        f"at {url} now: join the team there (crewdeck join {url} with the same token)"
-        if isinstance(url, str) and url
-        else ("in PostgreSQL now: join the server a manager names, with the same token")
+        f"at {url} now: join the team there with the same token (crewdeck join {url} --token-file TOKEN-FILE NEW-FILE)"
+        if _a_server_url(url)
+        else "in PostgreSQL now: join the server a manager names, with the same token"
     )
     return SyncError(f"this server's workspace was published (crewdeck publish), and the team works {where}", "published")
 
