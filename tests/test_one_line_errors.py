@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -449,8 +451,13 @@ def test_publishing_the_same_file_twice_is_one_line(postgres: Postgres, tmp_path
     team = make_team(tmp_path)
     new_token("ana", "--workspace", str(team))
     url = postgres.database()
+    backup = tmp_path / "backup.db"
+    with closing(sqlite3.connect(team)) as source, closing(sqlite3.connect(backup)) as copy:
+        source.backup(copy)  # taken before the publish, which its file's mark then does not hold
     crewdeck("publish", str(team), "--database", url)
     err = crewdeck_fails("publish", str(team), "--database", url, "--name", "again")
+    assert err.startswith(f"crewdeck: error: publish: {team} was published already, on ") and err.count("\n") == 1, err
+    err = crewdeck_fails("publish", str(backup), "--database", url, "--name", "again")
     assert err == (
         "crewdeck: error: this file was already published, as workspace 'team' (the database holds its tokens): "
         "serve that one with: crewdeck serve --database URL\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import subprocess
@@ -49,7 +50,9 @@ def published(postgres: Postgres, tmp_path: Path) -> tuple[str, Path]:
 
 def test_publish_serve_join_and_tokens_through_postgres(published: tuple[str, Path], tmp_path: Path) -> None:
     url, team = published
-    assert "already has a workspace named 'team'" in crewdeck_fails("publish", str(team), "--database", url)
+    (tmp_path / "another").mkdir()
+    another = make_team(tmp_path / "another")
+    assert "already has a workspace named 'team'" in crewdeck_fails("publish", str(another), "--database", url)
     for name in ("My Team", ""):
         said = crewdeck_fails("publish", str(team), "--database", url, "--name", name)
         assert said.startswith(f"crewdeck: error: --name {name!r}: a workspace's name in URLs is lowercase letters"), said
@@ -628,7 +631,8 @@ def test_a_database_password_comes_from_pgpassword_or_pgpass_and_one_in_the_url_
         for command in (["token", "list"], ["token", "revoke", "nope"], ["token", "create", "raj"]):
             code, _, err = _run(*command, "--database", with_password, "--name", "team")
             assert err.startswith(PASSWORD_SEEN) and err.count("warning") == 1, err
-        code, _, err = _run("publish", str(team), "--database", with_password, "--name", "again")
+        (tmp_path / "another").mkdir()
+        code, _, err = _run("publish", str(make_team(tmp_path / "another")), "--database", with_password, "--name", "again")
         assert (code, err.count("warning")) == (0, 1) and err.startswith(PASSWORD_SEEN), err
         server = Server(["--database", with_password]).start()
         assert server.stop() == PASSWORD_SEEN
@@ -771,7 +775,7 @@ def test_a_published_file_refuses_every_write_saying_where_the_team_works_and_st
         assert "Lost after publishing" not in crewdeck("-w", str(team), "export", "--json")
         pushed = crewdeck_fails("-w", str(raj), "sync")
         assert "this server's workspace was published on" in pushed and pushed.count("\n") == 1, pushed
-        assert pushed.endswith("your edits are kept: crewdeck sync --url https://crewdeck.example.com\n"), pushed
+        assert pushed.endswith("this replica keeps whatever it has not sent: crewdeck sync --url https://crewdeck.example.com\n"), pushed
         with Store(raj) as replica:
             assert unsent(replica) > 0  # kept, for the new server
     finally:
@@ -783,3 +787,167 @@ def test_a_published_file_refuses_every_write_saying_where_the_team_works_and_st
     said = crewdeck_fails("-w", str(other / "team.db"), "--as", "ana", "add", "Lost too")
     assert "the team works at PostgreSQL (workspace other in database " in said
     assert "crewdeck join SERVER-URL" in said and "postgresql://" not in said
+
+
+def test_a_file_published_before_is_not_published_again_into_another_database_or_under_another_name(
+    postgres: Postgres, tmp_path: Path
+) -> None:
+    """A published file published again (a second database, or the same one under another --name) made a second
+    workspace of the old copy, parted from the one the team works in, and its mark then sent members there."""
+    team = make_team(tmp_path)
+    first = postgres.database()
+    crewdeck("publish", str(team), "--database", first, "--url", "https://crewdeck.example.com")
+    with Store(team) as store:
+        mark = store.get_meta("published")
+    assert mark is not None
+    second = postgres.database()
+    for again in (["--database", second], ["--database", first, "--name", "again"]):
+        said = crewdeck_fails("publish", str(team), *again)
+        assert said == (
+            f"crewdeck: error: publish: {team} was published already, on {json.loads(mark)['at'][:10]} "
+            f"{json.loads(mark)['at'][11:16]} UTC, and the team works at https://crewdeck.example.com now: this old copy "
+            "takes no writes, and published again it would be a second workspace beside that one; serve that one with: "
+            "crewdeck serve --database URL (or, if that publish went wrong, publish again with --again)\n"
+        )
+        with Store(team) as store:
+            assert store.get_meta("published") == mark
+    assert "no workspace named 'again'" in crewdeck_fails("token", "list", "--database", first, "--name", "again")
+    assert "no workspace named 'team'" in crewdeck_fails("token", "list", "--database", second, "--name", "team")
+
+
+def test_publish_says_which_sign_in_links_and_browser_sessions_stay_with_the_old_copy(postgres: Postgres, tmp_path: Path) -> None:
+    """Publish said members keep their tokens and replicas, and nothing of crewdeck web's links and sessions, which live
+    in the file alone: a client's link went on signing in to the old copy, where nothing they did was taken."""
+    from crewdeck.tui.web.signin import sign_in_with_token, wall_clock
+
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "web", "link", "@raj")
+    crewdeck("-w", str(team), "web", "unlink", crewdeck("-w", str(team), "web", "link", "@raj").split()[1])
+    with Store(team) as store:
+        sign_in_with_token(store.conn, new_token("ana", "-w", str(team)), wall_clock())
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["publish", str(team), "--database", postgres.database()]) == 0
+    assert err.getvalue().splitlines()[1:] == [
+        f"note: 1 sign-in link not used yet and 1 browser session signed in stay with {team}, an old copy now: a browser "
+        "signed in there reads it and changes nothing; make the links again where crewdeck web serves the database "
+        "(crewdeck web COPY --database URL --name team, then crewdeck --workspace COPY web link @H)"
+    ]
+    # None left, nothing said.
+    (tmp_path / "none").mkdir()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err := io.StringIO()):
+        assert main(["publish", str(make_team(tmp_path / "none")), "--database", postgres.database()]) == 0
+    assert len(err.getvalue().splitlines()) == 1
+
+
+def test_a_replica_with_nothing_to_push_is_told_the_file_its_server_serves_was_published(postgres: Postgres, tmp_path: Path) -> None:
+    """A `crewdeck serve` left on a published file refused pushes alone: a replica with nothing to send (a member who
+    only read, or came back after the move) synced with the old copy, 0 unsent, and never heard the team had moved."""
+    team = make_team(tmp_path)
+    served = Server([str(team)]).start()
+    try:
+        raj = tmp_path / "raj.db"
+        crewdeck("join", served.url, "--token", new_token("raj", "-w", str(team)), str(raj))
+        assert crewdeck("-w", str(raj), "sync").endswith(", 0 unsent\n")
+        ana = new_token("ana", "-w", str(team))
+        crewdeck("publish", str(team), "--database", postgres.database(), "--url", "https://crewdeck.example.com")
+        said = crewdeck_fails("-w", str(raj), "sync")
+        assert said.startswith(f"crewdeck: error: sync with {served.url}: this server's workspace was published on "), said
+        assert said.endswith("this replica keeps whatever it has not sent: crewdeck sync --url https://crewdeck.example.com\n")
+        assert said.count("\n") == 1
+        answer = httpx.get(f"{served.url}/v1/w/team/ops", headers={"Authorization": f"Bearer {ana}"})
+        assert (answer.status_code, answer.json()["error"]) == (410, "published")
+        # Joined there since (an old address), a replica of the old copy is made no more.
+        late = tmp_path / "late.db"
+        assert crewdeck_fails("join", served.url, "--token", ana, str(late)).endswith(
+            f"cannot join {served.url}: this server's workspace was published (crewdeck publish), and the team works at "
+            "https://crewdeck.example.com now: join the team there with the same token "
+            "(crewdeck join https://crewdeck.example.com --token-file TOKEN-FILE NEW-FILE)\n"
+        )
+        assert not late.exists()
+    finally:
+        assert served.stop() == ""
+
+
+def _mark(team: Path) -> dict[str, str | None]:
+    with Store(team) as store:
+        mark = store.get_meta("published")
+    assert mark is not None
+    return dict(json.loads(mark))
+
+
+def test_a_publish_that_went_wrong_is_put_right_with_again_and_not_by_accident(postgres: Postgres, tmp_path: Path) -> None:
+    """A typo'd --url, a dropped database or the wrong one left a published file refusing every write for good, members
+    sent to the wrong place: publishing again was refused, and no command let an admin out."""
+    import psycopg
+
+    team = make_team(tmp_path)
+    first = postgres.database()
+    crewdeck("publish", str(team), "--database", first, "--url", "https://crewdek.example.com")
+    assert "publish again with --again" in crewdeck_fails(
+        "publish", str(team), "--database", first, "--url", "https://crewdeck.example.com"
+    )
+    # The same database and name: the workspace is there already, only where members are sent changes.
+    out = crewdeck("publish", str(team), "--database", first, "--url", "https://crewdeck.example.com", "--again")
+    assert out == f"{team} is workspace team in that database already; a write to the file now names https://crewdeck.example.com\n"
+    assert _mark(team)["url"] == "https://crewdeck.example.com"
+    assert "the team works at https://crewdeck.example.com now" in crewdeck_fails("-w", str(team), "--as", "ana", "add", "Lost")
+    # The database dropped: published again into another, saying the earlier one's members move.
+    with psycopg.connect(postgres.url("postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {first.rsplit('/', 1)[1]} WITH (FORCE)")
+    second = postgres.database()
+    assert "publish again with --again" in crewdeck_fails("publish", str(team), "--database", second)
+    before = _mark(team)
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["publish", str(team), "--database", second, "--again"]) == 0
+    assert out.getvalue().startswith(f"published {team} as workspace team: ")
+    assert err.getvalue().splitlines()[0] == (
+        f"note: {team} was published before, on {before['at'][:10]} {before['at'][11:16]} UTC, to https://crewdeck.example.com: "
+        "members who moved there work in another workspace than this one, and move again (their replicas: crewdeck "
+        "--workspace FILE sync --url URL)"
+    )
+    assert _mark(team)["url"] is None
+    crewdeck("token", "list", "--database", second, "--name", "team")
+    # Where the team works, one wording in the write's refusal and in publish's.
+    where = f"the team works at PostgreSQL (workspace team in database {second.rsplit('/', 1)[1]} on 127.0.0.1) now"
+    assert where in crewdeck_fails("-w", str(team), "--as", "ana", "add", "Lost")
+    assert where in crewdeck_fails("publish", str(team), "--database", second)
+
+
+def test_the_sign_in_note_of_a_file_with_a_hostile_name_is_one_visible_line(postgres: Postgres, tmp_path: Path) -> None:
+    """The only publish line not made visible: a file name's escapes reached the terminal raw, and its newline broke the
+    note onto two lines."""
+    team = make_team(tmp_path)
+    crewdeck("-w", str(team), "web", "link", "@raj")
+    hostile = tmp_path / "evil\x1b[2J\x1b]0;pwned\x07\nteam.db"
+    team.rename(hostile)
+    code, _, err = _run("publish", str(hostile), "--database", postgres.database(), "--name", "evil")
+    assert code == 0 and "\x1b" not in err and "\x07" not in err, err
+    assert next(line for line in err.splitlines() if "sign-in link" in line).endswith("web link @H)"), err
+
+
+def test_publish_makes_no_web_tables_in_a_file_that_never_used_the_web(postgres: Postgres, tmp_path: Path) -> None:
+    """Counting what stays with the old copy created crewdeck web's tables in it, a write after its mark, outside its lock."""
+    team = make_team(tmp_path)
+    crewdeck("publish", str(team), "--database", postgres.database())
+    with Store(team) as store:
+        made = store.conn.execute("SELECT name FROM sqlite_master WHERE name IN ('web_link', 'web_session')").fetchall()
+    assert made == []
+
+
+def test_join_names_no_address_a_server_on_a_published_file_answers_that_is_no_servers(postgres: Postgres, tmp_path: Path) -> None:
+    """Join printed the `url` of a server's 410 as it came: any text, any length, escapes included."""
+    team = make_team(tmp_path)
+    token = new_token("ana", "-w", str(team))
+    crewdeck("publish", str(team), "--database", postgres.database())
+    served = Server([str(team)]).start()
+    try:
+        for url in ("javascript:alert(1)", "https://\x1b[2Jexample.com", "https://example.com/" + "a" * 300):
+            with Store(team) as store:
+                store.conn.execute("UPDATE meta SET value = json_set(value, '$.url', ?) WHERE key = 'published'", (url,))
+                store.conn.commit()
+            said = crewdeck_fails("join", served.url, "--token", token, str(tmp_path / "late.db"))
+            assert said.endswith("the team works in PostgreSQL now: join the server a manager names, with the same token\n"), said
+    finally:
+        assert served.stop() == ""

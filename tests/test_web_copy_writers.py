@@ -22,7 +22,7 @@ from crewdeck.tui.web.mirror import MirrorError, open_copy, sync_round
 from crewdeck.tui.workspace.errors import UserError
 
 from .conftest import in_person
-from .syncsupport import crewdeck, crewdeck_fails
+from .syncsupport import crewdeck, crewdeck_fails, free_port
 from .test_web_postgres import published  # noqa: F401  (fixture)
 
 
@@ -110,3 +110,22 @@ def test_the_copy_is_made_for_its_account_alone_and_one_others_may_use_is_refuse
         open_copy(path, "posts")
     refused = crewdeck_fails("web", str(path), "--database", url, "--name", "posts", "--port", "1")
     assert "chmod 600" in refused and len(refused.strip().splitlines()) == 1
+
+
+def test_the_copy_is_neither_served_nor_published_as_a_workspace_of_its_own(copy: tuple[str, Path]) -> None:
+    """`crewdeck serve COPY` served it as a workspace named after the file, whose members' pushes never reached the
+    database (the web sends its own node's operations alone); `crewdeck publish COPY` made a second workspace of it in the
+    database and marked the copy published, so that its crewdeck web took no more writes from any browser."""
+    url, path = copy
+    said = f"{path} is crewdeck web's copy of workspace posts in PostgreSQL, not a workspace of its own"
+    assert crewdeck_fails("serve", str(path), "--port", str(free_port())) == (
+        f"crewdeck: error: {said}: what members pushed to it would never reach the database; serve the database with: "
+        "crewdeck serve --database URL\n"
+    )
+    assert crewdeck_fails("publish", str(path), "--database", url, "--name", "again") == (
+        f"crewdeck: error: publish: {said}: the workspace is in the database already\n"
+    )
+    assert "no workspace named 'again'" in crewdeck_fails("token", "list", "--database", url, "--name", "again")
+    crewdeck("-w", str(path), "add", "Written in the copy after")  # the copy still takes its writes
+    _push(url, path)
+    assert "Written in the copy after" in _task_writers(url)

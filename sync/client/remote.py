@@ -1453,6 +1453,30 @@ class FirstSyncStopped(Exception):
         self.cause = cause
 
 
+#: The longest address a server's refusal may name: past it, it is no address a person would be sent to.
+_NAMED_URL_MAX = 200
+
+
+def _a_server_url(url: object) -> bool:
+    """Whether the ``url`` a server's answer names is a server's address to print: the answer is the server's words."""
+    if not isinstance(url, str) or not url or len(url) > _NAMED_URL_MAX or any(not c.isprintable() or c.isspace() for c in url):
+        return False
+    try:
+        return server_url(url) == url
+    except SyncError:
+        return False
+
+
+def _published_since(url: object) -> SyncError:
+    """A join refused by a server still on a file published since: where to join instead."""
+    where = (
+        f"at {url} now: join the team there with the same token (crewdeck join {url} --token-file TOKEN-FILE NEW-FILE)"
+        if _a_server_url(url)
+        else "in PostgreSQL now: join the server a manager names, with the same token"
+    )
+    return SyncError(f"this server's workspace was published (crewdeck publish), and the team works {where}", "published")
+
+
 def join(
     path: str, url: str, token: str, transport: httpx.BaseTransport | None = None, on_progress: Progress | None = None
 ) -> tuple[Store, Remote, RoundResult]:
@@ -1475,6 +1499,10 @@ def join(
             result = sync_round(store, client, on_progress, pull_told=True)  # the history, no news
         except (SyncError, ClockSkewError, WorkspaceError) as exc:
             store.close()
+            if isinstance(exc, SyncError) and exc.code == "published":
+                # Nothing was pulled, and a replica of the old copy is no way into the team: none is left behind.
+                remove_workspace_files(store.path)
+                raise _published_since(exc.body.get("url")) from None
             raise FirstSyncStopped(exc) from exc
         except BaseException:
             store.close()

@@ -303,6 +303,12 @@ def create_app(backend: Backend) -> Starlette:
             }
         )
 
+    async def read_page(workspace: str, after: int, limit: int, *, cursor_op: bool = False) -> Pulled:
+        try:
+            return await backend.pull(workspace, after, limit, PAGE_BYTES, cursor_op=cursor_op)
+        except PushRejected as exc:  # a served file published since: the replica is told where the team works
+            raise ApiError(PUSH_STATUS[exc.code], exc.code, exc.message, **exc.details) from None
+
     async def pull(request: Request) -> Response:
         workspace = request.path_params["workspace"]
         info, _ = await authorize(request, workspace)
@@ -317,7 +323,7 @@ def create_app(backend: Backend) -> Starlette:
         if at is not None and not _OP_ID.match(at):
             raise ApiError(400, "bad_parameter", f"at must be an operation's op_id, got {at!r}", parameter="at")
         checked = at is not None and after > 0
-        page = await backend.pull(workspace, after, limit, PAGE_BYTES, cursor_op=checked)
+        page = await read_page(workspace, after, limit, cursor_op=checked)
         if checked and page.at_cursor != at:
             # The replica holds another operation at its cursor than this server does (or one it no longer has): the
             # server was put back from an older backup and numbered other operations since.  Said whether or not the
@@ -342,7 +348,7 @@ def create_app(backend: Backend) -> Starlette:
         if not page.ops and wait > 0:
             backend.wakeups.changed(workspace, page.head)
             if await long_poll(request, workspace, after, wait):
-                page = await backend.pull(workspace, after, limit, PAGE_BYTES)
+                page = await read_page(workspace, after, limit)
         try:
             page = readable_part(page, replica_level(request))
         except ApiError as exc:

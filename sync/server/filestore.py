@@ -27,6 +27,7 @@ from crewdeck.sync.state import tokens
 from crewdeck.sync.state.filerules import FileRuleState
 from crewdeck.sync.state.filewatch import Subscription, subscribe
 from crewdeck.sync.state.oplog import Op
+from crewdeck.sync.state.published import published
 from crewdeck.sync.state.push import PushPlan, PushRejected, RefusedOp
 from crewdeck.sync.state.restored import mark_restored
 from crewdeck.sync.state.rules import MemberFacts
@@ -53,6 +54,15 @@ def _available(fn: Callable[[], T]) -> T:
         raise BackendError(SERVER_CANNOT_WRITE, str(exc)) from None
     except (WorkspaceError, sqlite3.OperationalError) as exc:
         raise BackendError("the workspace file is busy or unreadable", str(exc)) from None
+
+
+def _page(store: Store, after: int, limit: int, max_bytes: int, cursor_op: bool) -> Pulled:
+    mark = published(store.get_meta)
+    if mark is not None:
+        # The team works where the file was published: a replica that only reads went on pulling this old copy, whose
+        # pages never grow again, and was told nothing until it had an edit to push.
+        raise PushRejected("published", mark.moved(), url=mark.url)
+    return Pulled(store.ops_after(after, limit, max_bytes), store.max_seq(), store.op_id_at(after) if cursor_op else None)
 
 
 class FileBackend:
@@ -146,9 +156,7 @@ class FileBackend:
         return result, head
 
     async def pull(self, workspace: str, after: int, limit: int, max_bytes: int, *, cursor_op: bool = False) -> Pulled:
-        return await self._read(
-            lambda s: Pulled(s.ops_after(after, limit, max_bytes), s.max_seq(), s.op_id_at(after) if cursor_op else None)
-        )
+        return await self._read(lambda s: _page(s, after, limit, max_bytes, cursor_op))
 
     async def head(self, workspace: str) -> int:
         return await self._read(lambda s: s.max_seq())

@@ -9,6 +9,11 @@ from crewdeck.sync.state.oplog import MAX_NODE_SEQ
 from crewdeck.sync.state.records import ENTITIES, WORKSPACE_ROW
 
 VERSION = "1.0.0"
+#: A served file's pushes and pulls once it is published to PostgreSQL.
+PUBLISHED = (
+    "published: the served file was published to PostgreSQL (crewdeck publish) and the team works where the message says; "
+    "the replica keeps its edits and moves there (crewdeck sync --url)"
+)
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -220,6 +225,7 @@ def _paths(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_
                             "a gap (expected names the next node_seq) or a node whose history differs (node_conflict: a copied "
                             "replica; differs names the first node_seq whose operation is not the one stored)"
                         ),
+                        "410": _error(PUBLISHED),
                         "413": _error(f"body over {max_body:,} bytes or more than {max_batch:,} operations"),
                         "415": _error("a body not sent with Content-Type: application/json, or sent compressed (Content-Encoding)"),
                         "422": _error(
@@ -305,6 +311,7 @@ def _paths(max_batch: int, max_limit: int, max_wait: float, max_body: int, page_
                             "upgrade_replica when the next operation is of an entity the replica's level does not know "
                             f"({protocol.HEADER}), naming its seq and entity: its crewdeck needs upgrading"
                         ),
+                        "410": _error(PUBLISHED),
                         **auth,
                     },
                 }

@@ -32,27 +32,33 @@ class Published:
     def to_meta(self) -> str:
         return json.dumps({"at": self.at, "workspace": self.workspace, "database": self.database, "url": self.url})
 
+    @property
+    def when(self) -> str:
+        return f"{self.at[:10]} {self.at[11:16]} UTC"
+
+    @property
+    def where(self) -> str:
+        """Where the team works since: the server's address when publish was given it, else the workspace's database."""
+        return self.url or f"PostgreSQL (workspace {self.workspace} in database {self.database})"
+
     def refusal(self, path: object) -> str:
         """The one line that refuses a write to the file at ``path``."""
-        when = f"{self.at[:10]} {self.at[11:16]} UTC"
-        where = self.url or f"PostgreSQL (workspace {self.workspace} in database {self.database})"
         join = (
             f"crewdeck join {self.url} --token-file TOKEN-FILE NEW-FILE"
             if self.url
             else f"crewdeck join SERVER-URL --token-file TOKEN-FILE NEW-FILE, once crewdeck serve --database serves {self.workspace}"
         )
         return (
-            f"{typed_name(str(path))} was published on {when}, and the team works at {where} now: this file is an old copy that reads "
+            f"{typed_name(str(path))} was published on {self.when}, and the team works at {self.where} now: this file is an old copy that reads "
             f"but takes no writes; join the team with: {join} (a manager makes the token: crewdeck token create)"
         )
 
     def moved(self) -> str:
         """The one line that refuses a replica's push to a server still on the file: the replica moves, not joins."""
-        where = self.url or f"PostgreSQL (workspace {self.workspace})"
-        to = self.url or "URL"
+        # The server knows nothing of the replica's unsent edits: what it says holds for none as for many.
         return (
-            f"this server's workspace was published on {self.at[:10]} {self.at[11:16]} UTC and the team works at {where} now; "
-            f"your edits are kept: crewdeck sync --url {to}"
+            f"this server's workspace was published on {self.when} and the team works at {self.where} now; "
+            f"this replica keeps whatever it has not sent: crewdeck sync --url {self.url or 'URL'}"
         )
 
 

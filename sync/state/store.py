@@ -1136,7 +1136,7 @@ class Store:
 
         mark = published(self.get_meta)
         if mark is not None:
-            raise PushRejected("published", mark.moved())
+            raise PushRejected("published", mark.moved(), url=mark.url)
 
     def _refused_before(self, groups: dict[str, list[Op]], heads: dict[str, NodeHead]) -> list[RefusedOp]:
         """What the rules refused earlier of a retried push's operations (one range per node)."""

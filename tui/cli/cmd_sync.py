@@ -25,7 +25,7 @@ from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state import tokens
 from crewdeck.sync.state.clock import ClockSkewError
 from crewdeck.sync.state.pathnames import typed_name
-from crewdeck.sync.state.published import META_PUBLISHED, Published, database_named
+from crewdeck.sync.state.published import META_PUBLISHED, Published, database_named, published
 from crewdeck.sync.state.rules import MemberFacts, control_character, replica_refused
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
@@ -41,6 +41,7 @@ from crewdeck.tui.cli.common import (
     tls_options,
 )
 from crewdeck.tui.cli.shown_once import shown_or_revoked
+from crewdeck.tui.web.copy_keys import META_WORKSPACE as META_COPY_OF
 from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import UserError, home_path, stopped_by, workspace_refused
 from crewdeck.tui.workspace.words import counted
@@ -286,11 +287,18 @@ def cmd_serve(ctx: Context) -> int:
         name = _url_name(a.name, path)
         with Store(path) as store:  # a clear error now rather than from the first request
             remote = Remote.of(store)
+            copy_of = store.get_meta(META_COPY_OF)
         if remote is not None:
             # A replica pushes its own node's operations only: others pushed into it would stay in it.
             raise UserError(
                 f"{typed_name(path)} is a replica of {remote.url}: what others pushed to it would never reach that server; "
                 f"serve the server's own workspace, and members join {remote.url}"
+            )
+        if copy_of is not None:
+            # crewdeck web sends the database its own node's operations alone, as a replica does.
+            raise UserError(
+                f"{_web_copy(path, copy_of)}: what members pushed to it would never reach the database; "
+                "serve the database with: crewdeck serve --database URL"
             )
         backend = file_backend(path, name)
         what = f"workspace {name} ({typed_name(path)})"
@@ -670,6 +678,28 @@ def cmd_sync(ctx: Context) -> int:
     return 0
 
 
+def _web_copy(path: Path, workspace: str) -> str:
+    return f"{typed_name(path)} is crewdeck web's copy of workspace {visible(workspace)} in PostgreSQL, not a workspace of its own"
+
+
+def _refuse_published_again(path: Path, before: Published) -> None:
+    """A file published before is an old copy of what the team has written since: published again (into another
+    database, or under another name), it would be a second workspace, and its mark would send members there.  Meant
+    (a wrong ``--url``, database or ``--name``, a database lost), it is asked for with ``--again``."""
+    raise UserError(
+        f"publish: {typed_name(path)} was published already, on {before.when}, and the team works at {visible(before.where)} "
+        "now: this old copy takes no writes, and published again it would be a second workspace beside that one; serve that "
+        "one with: crewdeck serve --database URL (or, if that publish went wrong, publish again with --again)"
+    )
+
+
+def _holds_the_file(pg: PgStore, source: Store, name: str) -> bool:
+    """Whether the database's workspace ``name`` is this file published: its operation at the file's last seq is the
+    file's (the file takes no writes once published, the database goes on from there)."""
+    last = source.max_seq()
+    return last > 0 and name in pg.workspaces() and pg.op_id_at(name, last) == source.op_id_at(last)
+
+
 def _listed(lines: list[str], total: int, more: str) -> None:
     """``lines``, the first of ``total``, and how many ``more`` are not listed."""
     for line in lines:
@@ -679,6 +709,8 @@ def _listed(lines: list[str], total: int, more: str) -> None:
 
 
 def cmd_publish(ctx: Context) -> int:
+    from crewdeck.tui.web.signin import still_open, wall_clock
+
     a = ctx.args
     database = _database(a)
     path = home_path(a.path)
@@ -695,17 +727,40 @@ def cmd_publish(ctx: Context) -> int:
                 f"publish: {typed_name(path)} is a replica of {remote.url}, not a workspace of its own: published, it would part from "
                 "that server for good and hold none of its tokens; publish the file that server serves instead"
             )
+        copy_of = source.get_meta(META_COPY_OF)
+        if copy_of is not None:
+            # Published, the copy would be a second workspace beside the one it copies, and marked, its crewdeck web
+            # would take no write from any browser.
+            raise UserError(f"publish: {_web_copy(path, copy_of)}: the workspace is in the database already")
         mark = Published(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), name, database_named(database), a.url)
         # The file's write lock held from the copy to its mark: a write in between would reach no one, said nowhere.  The
         # mark is committed once PostgreSQL holds the copy: a publish that fails leaves the file as it was.
-        with source.held(), _postgres(database) as pg:
-            count = pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
-            source.set_meta(META_PUBLISHED, mark.to_meta())
+        with source.held():
+            before = published(source.get_meta)
+            if before is not None and not a.again:
+                _refuse_published_again(path, before)
+            with _postgres(database) as pg:
+                # Published there already (publish --again with another --url): only where members are sent changes.
+                copied = before is not None and _holds_the_file(pg, source, name)
+                count = 0 if copied else pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
+                source.set_meta(META_PUBLISHED, mark.to_meta())
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
+        links_open, sessions = still_open(source.conn, wall_clock())
     finally:
         source.close()
     ctx.made(f"{typed_name(path)} published as workspace {name}")
+    if copied:
+        print(visible(f"{typed_name(path)} is workspace {name} in that database already; a write to the file now names {mark.where}"))
+        return 0
     print(visible(f"published {typed_name(path)} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
+    if before is not None:
+        print(
+            visible(
+                f"note: {typed_name(path)} was published before, on {before.when}, to {before.where}: members who moved there "
+                "work in another workspace than this one, and move again (their replicas: crewdeck --workspace FILE sync --url URL)"
+            ),
+            file=sys.stderr,
+        )
     print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
     # The file is an old copy now: members on the host (SSH, a browser) and a server still on it are refused each write,
     # told where the team works; replicas are told to move.
@@ -717,7 +772,23 @@ def cmd_publish(ctx: Context) -> int:
         ),
         file=sys.stderr,
     )
+    if links_open or sessions:
+        # A browser's link and session are the file's (local tables, never copied): they sign in to the old copy alone.
+        web = f"crewdeck web COPY --database URL --name {name}"
+        print(
+            visible(
+                f"note: {_web_left(links_open, sessions)} {'stays' if links_open + sessions == 1 else 'stay'} with {typed_name(path)}, "
+                "an old copy now: a browser signed in there reads it and changes nothing; make the links again where crewdeck web "
+                f"serves the database ({web}, then crewdeck --workspace COPY web link @H)"
+            ),
+            file=sys.stderr,
+        )
     return 0
+
+
+def _web_left(links_open: int, sessions: int) -> str:
+    said = [counted(links_open, "sign-in link") + " not used yet"] if links_open else []
+    return " and ".join([*said, counted(sessions, "browser session") + " signed in"] if sessions else said)
 
 
 # ---------------------------------------------------------------- registration
@@ -824,5 +895,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         type=_server_url,
         help="the address members will reach its server at, said to whoever writes to the file from now on "
         "(default: the database's name is said)",
+    )
+    p.add_argument(
+        "--again",
+        action="store_true",
+        help="publish a file published before (that publish went wrong: a wrong --url, database or --name); "
+        "given its database and --name again, only --url changes",
     )
     p.set_defaults(func=cmd_publish)

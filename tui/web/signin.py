@@ -418,6 +418,26 @@ def live_session(conn: sqlite3.Connection, cookie: str, now: dt.datetime) -> Web
     return None if row is None else WebSession(row[0], row[1], row[3], row[2], str(row[4] or "member"))
 
 
+def still_open(conn: sqlite3.Connection, now: dt.datetime) -> tuple[int, int]:
+    """How many links still sign in, and how many sessions are live: what stays with the file they were made in.  Read
+    alone: a file that never used the web has none, and gets no tables for them (its publish wrote past its mark)."""
+    made = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE name IN ('web_link', 'web_session')")}
+    if len(made) < 2:
+        return 0, 0
+    at = {"now": stamp(now), "tries": PIN_TRIES}
+    links_open = conn.execute(
+        "SELECT count(*) FROM web_link l JOIN member m ON m.id = l.member AND m.deleted = 0 "
+        "WHERE l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > :now AND l.pin_failures < :tries",
+        at,
+    ).fetchone()[0]
+    sessions = conn.execute(
+        f"SELECT count(*) FROM web_session s JOIN member m ON m.id = s.member AND m.deleted = 0 "
+        f"LEFT JOIN sync_token t ON t.id = s.token WHERE {_LIVE}",
+        at,
+    ).fetchone()[0]
+    return int(links_open), int(sessions)
+
+
 def session_ended(cookie: str) -> Callable[[sqlite3.Connection], str | None]:
     """Why the session this cookie opened has ended, read on the connection given (a write's, inside its transaction);
     ``None`` while it is live: the app in a browser writes nothing once its link or token is revoked, though the watch
