@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from crewdeck.tui.app import app as app_module
+
 from .apphelp import demo_workspace, make_app, settle, until
 from .test_app_counting import FILTER, SIZE, seen
 
@@ -18,8 +20,11 @@ def workspace(tmp_path: Path) -> Path:
 
 
 async def test_keys_after_a_filters_enter_wait_for_the_list_it_applies_while_a_teammates_write_reads_it_again(
-    workspace: Path,
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Held for a minute rather than two seconds: on a loaded machine the keys pressed after enter reached the app, or
+    # go_on below was set, after the hold had ended, and they went into the box or were dropped.
+    monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
