@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from crewdeck.tui.app import app as app_module
+from crewdeck.tui.app.app import CrewdeckApp
 
 from .apphelp import demo_workspace, make_app, settle, until
 from .test_app_counting import FILTER, SIZE, seen
@@ -17,6 +19,24 @@ from .test_app_counting import FILTER, SIZE, seen
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     return demo_workspace(tmp_path / "demo.db")
+
+
+async def previewed_then_read_again(app: CrewdeckApp, pilot: Pilot[object]) -> threading.Event:
+    """The filter typed in the box and previewed, then a teammate's write: the box's preview is of the list as it was,
+    and is asked again, held back until the event returned is set."""
+    pane = app.tasks_pane
+    await pilot.press("slash", *FILTER)
+    await until(pilot, lambda: pane.filter_box.preview.message != "", "the filter's preview")
+    go_on = threading.Event()
+    fetch = pane.previews._fetch
+
+    def held(*args: Any) -> Any:
+        assert go_on.wait(timeout=20), "the preview was never let go on"
+        return fetch(*args)
+
+    pane.previews._fetch = held  # type: ignore[method-assign]
+    pane.store_changed([], ours=False)
+    return go_on
 
 
 async def test_keys_after_a_filters_enter_wait_for_the_list_it_applies_while_a_teammates_write_reads_it_again(
@@ -29,18 +49,7 @@ async def test_keys_after_a_filters_enter_wait_for_the_list_it_applies_while_a_t
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         pane, table = app.tasks_pane, app.tasks_pane.table
-        await pilot.press("slash", *FILTER)
-        await until(pilot, lambda: pane.filter_box.preview.message != "", "the filter's preview")
-        go_on = threading.Event()
-        fetch = pane.previews._fetch
-
-        def held(*args: Any) -> Any:
-            assert go_on.wait(timeout=20), "the preview was never let go on"
-            return fetch(*args)
-
-        pane.previews._fetch = held  # type: ignore[method-assign]
-        # A teammate's write: the box's preview is of the list as it was, and is asked again (held back here).
-        pane.store_changed([], ours=False)
+        go_on = await previewed_then_read_again(app, pilot)
         await pilot.press("enter", "G", "k")
         await seen(pilot, lambda: pane.generation > 1, "the write read")
         # The enter waits for the preview it applies; the keys after it wait for that list, not typed into the box.
@@ -68,17 +77,7 @@ async def test_an_enter_still_waiting_for_its_list_is_not_applied_once_the_box_i
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         pane = app.tasks_pane
-        await pilot.press("slash", *FILTER)
-        await until(pilot, lambda: pane.filter_box.preview.message != "", "the filter's preview")
-        go_on = threading.Event()
-        fetch = pane.previews._fetch
-
-        def held(*args: Any) -> Any:
-            assert go_on.wait(timeout=20), "the preview was never let go on"
-            return fetch(*args)
-
-        pane.previews._fetch = held  # type: ignore[method-assign]
-        pane.store_changed([], ours=False)
+        go_on = await previewed_then_read_again(app, pilot)
         await pilot.press("enter")
         await seen(pilot, lambda: pane.generation > 1 and not app.keys_ahead._reads, "the keys' hold over")
         await pilot.press("x")
