@@ -77,3 +77,38 @@ async def test_a_layout_elsewhere_leaves_the_scrollbars_alone_and_new_rows_updat
         await pilot.pause()
         assert len(updates) == sized + 1 and not table.show_vertical_scrollbar
         assert table.scrollbar_size_vertical  # its gutter stays (stable), the rows do not move
+
+
+class CountedLaterApp(TableApp):
+    """A table whose windows come from ``records`` as the pane's do, its first rows shown before the count."""
+
+    def __init__(self, records: list[dict[str, str]]) -> None:
+        super().__init__()
+        self.records = records
+
+    def on_windowed_table_window_needed(self, message: TaskTable.WindowNeeded) -> None:
+        rows = self.records[message.offset : message.offset + message.limit]
+        message.table.set_window(message.offset, rows, message.generation)
+
+
+async def test_a_last_row_key_that_waited_for_the_count_scrolls_to_that_row_if_it_runs_before_the_table_is_laid_out_again() -> None:
+    """``G`` typed while the list was counted runs after a refresh once counted: a refresh that came before the screen
+    laid the table out again (the table's layout, a message of its own, reaching the screen after its refresh) left it
+    without its scrollbar, which Textual scrolls by: the cursor went to the last row, the top of the list stayed on the
+    screen, the last row was never read, and the keys after G waited for it (the app test's "never saw the list")."""
+    records = [{"id": f"t{i:02}", "title": f"Task {i}"} for i in range(60)]
+    app = CountedLaterApp(records)
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = app.query_one(TaskTable)
+        table.focus()
+        table.reset(None, 0, (0, records[:20]))  # its first rows, not yet counted
+        await pilot.pause()
+        await pilot.press("G")
+        assert table.cursor == 0  # waits for the count
+        # The screen's refresh before the table's layout: what waits for a refresh runs at once.
+        table.call_after_refresh = lambda callback, *args: callback(*args)  # type: ignore[method-assign,assignment]
+        table.set_total(len(records))
+        await pilot.pause()
+        assert table.cursor == 59
+        assert round(table.scroll_y) <= 59 < round(table.scroll_y) + table.page, "the cursor's row is off the screen"
+        assert table.cursor_key == "t59"

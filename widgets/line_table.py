@@ -156,10 +156,13 @@ class LineTable(SteadyScrollView, can_focus=True):
     def scroll_to_cursor(self) -> None:
         """Scroll the cursor's row into view (call after ``rows_changed`` put the cursor on a row that moved)."""
         top = round(self.scroll_y)
+        # Forced: Textual scrolls only a widget showing its scrollbar, which new rows get once the screen lays the table
+        # out again, and a move run before that (G typed while a list was counted) put the cursor on a row off the
+        # screen, never read.  The scroll is kept within the rows all the same (``max_scroll_y``, of the rows set).
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor > top + self.page - 1:
-            self.scroll_to(y=self.cursor - self.page + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - self.page + 1, animate=False, immediate=True, force=True)
 
     def key_move(self, to: Callable[[], int], *, to_end: bool = False) -> None:
         """A key's move of the cursor to row ``to()`` (``to_end``: the last row, which the row count says)."""

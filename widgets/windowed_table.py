@@ -142,8 +142,9 @@ class WindowedTable(LineTable, Generic[R]):
         self._run_once_scrollable()
 
     def _run_once_scrollable(self) -> None:
-        # Once the scrollbar is there: until then the table may not scroll, and a G typed meanwhile (the count came
-        # first) put the cursor on the last row with the top of the list on the screen, its row never read.
+        # After a refresh, with the scrollbar as a rule: a G typed meanwhile (the count came first) put the cursor on the
+        # last row with the top of the list on the screen, its row never read.  A refresh may still come before the
+        # table is laid out again: the cursor's scroll is forced (``scroll_to_cursor``), not left to the scrollbar.
         self._unscrollable = True
         self.call_after_refresh(self._keys_counted, self.generation)
 

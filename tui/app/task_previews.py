@@ -89,6 +89,9 @@ class TaskPreviews:
     def settled(self, text: str) -> None:
         """The box's text rested."""
         self._preview = None
+        # Edited after an enter still waiting for its list (the keys after it dropped for waiting too long, typed again
+        # into the box): that enter is over, where its list, when it came, applied the text typed back with no enter.
+        self.cancel_apply()
         self.request(text)
 
     def request(self, text: str) -> None:
@@ -173,7 +176,7 @@ class TaskPreviews:
             self._pane.filter_box.show_error(preview.text, visible(why))
 
     def cancel_apply(self) -> None:
-        """The box was closed: an answer still on its way is not applied."""
+        """The box was closed, or its text edited since ``enter``: an answer still on its way is not applied."""
         self._apply_when_previewed = None
         self._send_keys_on()
 
