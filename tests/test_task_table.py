@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.containers import Vertical
 from textual.geometry import Size
 from textual.widgets import Static
 
@@ -112,3 +113,30 @@ async def test_a_last_row_key_that_waited_for_the_count_scrolls_to_that_row_if_i
         assert table.cursor == 59
         assert round(table.scroll_y) <= 59 < round(table.scroll_y) + table.page, "the cursor's row is off the screen"
         assert table.cursor_key == "t59"
+
+
+class HiddenTableApp(TableApp):
+    """A table in a container not shown yet, as a pane is in the one-pane layout until its key: never laid out."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="hidden"):
+            yield TaskTable(COLUMNS, self.present)
+
+    def on_mount(self) -> None:
+        self.query_one("#hidden").display = False
+
+
+async def test_a_table_loaded_before_it_is_first_shown_shows_its_rows_from_the_top_down_to_the_cursor() -> None:
+    """A table never laid out (no height) was scrolled to the cursor's own row, the forced scroll reading its page as one
+    row: shown, it hid the rows above the cursor (5 of them here) though all fitted on the screen."""
+    records = [{"id": f"t{i:03}", "title": f"Task {i}"} for i in range(300)]
+    app = HiddenTableApp()
+    async with app.run_test(size=(40, 14)) as pilot:
+        table = app.query_one(TaskTable)
+        table.reset(len(records), 5, (0, records[:100]))
+        await pilot.pause()
+        app.query_one("#hidden").display = True
+        await pilot.pause()
+        await pilot.pause()
+        assert table.size.height > 7 and table.cursor == 5
+        assert round(table.scroll_y) == 0, "the rows above the cursor are shown"

@@ -155,6 +155,8 @@ class LineTable(SteadyScrollView, can_focus=True):
 
     def scroll_to_cursor(self) -> None:
         """Scroll the cursor's row into view (call after ``rows_changed`` put the cursor on a row that moved)."""
+        if not self.size.height:
+            return  # not laid out yet (hidden): its page is no size, and ``on_resize`` scrolls once it has one
         top = round(self.scroll_y)
         # Forced: Textual scrolls only a widget showing its scrollbar, which new rows get once the screen lays the table
         # out again, and a move run before that (G typed while a list was counted) put the cursor on a row off the
