@@ -394,3 +394,32 @@ def test_undo_passes_by_a_change_the_server_refused_and_takes_back_the_one_befor
     finally:
         assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
     assert said.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")
+
+
+def test_a_crisis_end_refused_as_ended_already_says_nothing_of_the_posts_it_resumed_apart(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    """raj, a manager, ended “bad press” offline resuming its posts, while ana ended it on the file resuming none: the
+    server took raj's resume of “Launch reel” (a write of its own) and refused the end, which read "REFUSED: @raj ended
+    the crisis “bad press” and resumed its posts", as if the post stayed held, where it is scheduled again."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    crewdeck(*ana, "member", "set", "raj", "--access", "manager")
+    post = crewdeck(*ana, "post", "add", "Launch reel post:instagram publish:2030-01-02 12:00").strip()
+    crewdeck(*ana, "post", "copy", post, "Big day")
+    crewdeck(*ana, "post", "submit", post)
+    crewdeck(*ana, "post", "schedule", post)
+    crisis = crewdeck(*ana, "crisis", "start", "--reason", "bad press").splitlines()[0]
+    served = served_files.serve(team)
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "crisis", "end", crisis, "--resume", "all")
+        crewdeck(*ana, "crisis", "end", crisis, "--resume", "none")
+        said = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
+    refused = f"@raj ended the crisis “bad press”: crisis {crisis[:8]} has ended already (rule crisis_ended)"
+    assert [line for line in said.splitlines() if line.startswith("  ")] == [f"  {refused}"], said
+    assert f"REFUSED: {refused}" in crewdeck("-w", str(replica), "log"), said
+    assert json.loads(crewdeck("-w", str(replica), "post", "show", post, "--json"))["state"] == "scheduled"

@@ -572,9 +572,12 @@ def _refused_words(ops: Sequence[Op], names: Naming) -> str:
 def op_words(op: Op, names: Naming) -> str:
     """One operation as it stands, field and value, for one the server refused: "set created_by of “Draft” to @ana"."""
     if op.kind == APPEND:
-        return visible(
-            f"{names.member(op.member)} {describe(op.entity, op.row_id, {op.field: stored_value(op.value)}, False, names, kind=op.kind)}"
-        )
+        record = stored_value(op.value)
+        if op.entity == "crisis_end" and isinstance(record, dict):
+            # The posts an end resumed are writes of their own, judged apart: refused, the end resumed none of them, and
+            # "ended the crisis and resumed its posts" said they stayed held where the server took their release.
+            record = {**record, "resume": None}
+        return visible(f"{names.member(op.member)} {describe(op.entity, op.row_id, {op.field: record}, False, names, kind=op.kind)}")
     value = stored_value(op.value)
     if op.field in _MEMBER_FIELDS:
         shown = names.member(value)
