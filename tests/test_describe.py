@@ -229,6 +229,27 @@ def test_a_notice_of_a_crisis_started_or_ended_elsewhere_says_so_not_how_many_re
     session.close()
 
 
+def test_a_notice_of_a_crisis_pulled_with_other_writes_counts_its_own_records_and_the_others_apart(cli: Cli) -> None:
+    # One pull (a replica offline for a while) brought two tasks ana added, then her crisis and its checklist: the notice
+    # read "@ana started a crisis: “bad press”, with 7 other records", as if the crisis had written the two tasks.
+    session = Session.open(cli.workspace, "raj")
+    with Store(cli.workspace) as store:
+        before = max(seq for seq, _ in store.ops_after(0))
+    cli.ok("add", "Rough cut")
+    cli.ok("add", "Colour grade")
+    with Store(cli.workspace) as store:
+        ana = next(r for r, v in store.records("member") if v["handle"] == "ana")
+        writing.start_crisis(store, ana, NOW, "bad press")
+        pulled = [op for _, op in store.ops_after(before)]
+    added = {op.row_id for op in pulled if op.field == "title" and json.loads(op.value) in ("Rough cut", "Colour grade")}
+    checklist = {op.row_id for op in pulled if op.entity == "task"} - added
+    assert len(added) == 2 and checklist
+    assert session.notices.describe(session.notices.theirs(pulled)) == (
+        f"@ana started a crisis: “bad press”, with {len(checklist)} other records; @ana added 2 tasks"
+    )
+    session.close()
+
+
 def _log(cli: Cli, task: str, limit: int) -> list[str]:
     """``crewdeck log TASK``'s sentences, newest first, without their times."""
     return [line.split("  ", 1)[1] for line in cli.ok("log", task[:8], "--limit", str(limit)).splitlines()]

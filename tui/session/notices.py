@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.oplog import OP_COLUMNS, SEQ_MAX, SET, Op
+from crewdeck.sync.state.oplog import OP_COLUMNS, SEQ_MAX, SET, WRITE_STAMP_CHARS, Op
 from crewdeck.sync.state.records import BOOKKEEPING
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
@@ -168,10 +168,7 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
         return actor_of(op.member, op.op_id)
 
     rows = frozenset((op.entity, op.row_id) for op in changed)
-    # Named once a pair of who wrote and who acted as them: named an operation at a time, a page of 5,000 new tasks
-    # (35,000 operations) took 105 ms to tell.
-    pairs = {(op.member, actor_of(op.member, op.op_id)) for op in changed}
-    who = ", ".join(sorted({f"{names.member(by)} as {names.member(member)}" if by else names.member(member) for member, by in pairs}))
+    who = _who(changed, names, actor_of)
     # A record whose first operation is among these was made by them.
     created = describe.first_ops(ws.conn, [row_id for _, row_id in rows])
     added = frozenset((op.entity, op.row_id) for op in changed if op.op_id in created)
@@ -187,8 +184,32 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
     crisis = next((op for op in changed if op.entity in CRISIS_ENTITIES), None)
     if len(rows) > 1 and crisis is None:
         return ChangeNotice(who, rows, added, voided, deleted=deleted, restored=restored, posts=posts)
-    alone, noted = _told_alone(ws, theirs, changed, crisis, names, me, created, actor)
-    return ChangeNotice(who, rows, added, voided, alone, crisis is not None, deleted, restored, posts, noted)
+    if crisis is None:
+        alone, noted = _told_alone(ws, theirs, changed, crisis, names, me, created, actor)
+        return ChangeNotice(who, rows, added, voided, alone, False, deleted, restored, posts, noted)
+    # The crisis's own write (its checklist, the posts its end resumed) is told with it; what else the batch brought (a
+    # replica's pull of a night's work) is counted after it, as a notice of those alone counts it, not as the crisis's.
+    own = [op for op in changed if _of_write(crisis, op)]
+    alone, noted = _told_alone(ws, theirs, own, crisis, names, me, created, actor)
+    rest = frozenset(rows - {(op.entity, op.row_id) for op in own})
+    if rest:
+        by = _who([op for op in changed if (op.entity, op.row_id) in rest], names, actor_of)
+        counted_rest = ChangeNotice(by, rest, added & rest, voided, deleted=deleted & rest, restored=restored & rest, posts=posts)
+        alone += f"; {counted_rest.line}"
+    return ChangeNotice(who, rows, added, voided, alone, True, deleted, restored, posts, noted)
+
+
+def _who(ops: list[Op], names: describe.Naming, actor_of: Callable[[str, str], str | None]) -> str:
+    """Who wrote ``ops``, as a notice names them: "@mia", "@ana as @raj"."""
+    # Named once a pair of who wrote and who acted as them: named an operation at a time, a page of 5,000 new tasks
+    # (35,000 operations) took 105 ms to tell.
+    pairs = {(op.member, actor_of(op.member, op.op_id)) for op in ops}
+    return ", ".join(sorted({f"{names.member(by)} as {names.member(member)}" if by else names.member(member) for member, by in pairs}))
+
+
+def _of_write(crisis: Op, op: Op) -> bool:
+    """Whether ``op`` was written with ``crisis`` (one write stamps its operations in one millisecond, on one node)."""
+    return (op.node, op.member, op.op_id[:WRITE_STAMP_CHARS]) == (crisis.node, crisis.member, crisis.op_id[:WRITE_STAMP_CHARS])
 
 
 def _posts(ws: Workspace, task_ids: set[str]) -> frozenset[str]:
