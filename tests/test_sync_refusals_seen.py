@@ -423,3 +423,34 @@ def test_a_crisis_end_refused_as_ended_already_says_nothing_of_the_posts_it_resu
     assert [line for line in said.splitlines() if line.startswith("  ")] == [f"  {refused}"], said
     assert f"REFUSED: {refused}" in crewdeck("-w", str(replica), "log"), said
     assert json.loads(crewdeck("-w", str(replica), "post", "show", post, "--json"))["state"] == "scheduled"
+
+
+def test_a_publish_refused_for_a_crisis_it_did_not_know_of_leaves_the_post_undone_without_its_live_url(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    """raj published “Launch reel” offline while ana's crisis held it: the server refused its state, published, and
+    took the rest of the same write, so the held post read done (gone from the open tasks) with a live URL and a time
+    it went out, on every replica."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    post = crewdeck(*ana, "post", "add", "Launch reel post:instagram publish:2030-01-02 12:00").strip()
+    crewdeck(*ana, "post", "copy", post, "Big day")
+    crewdeck(*ana, "post", "submit", post)
+    crewdeck(*ana, "post", "schedule", post)
+    served = served_files.serve(team)
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck(*ana, "crisis", "start", "--reason", "bad press")
+        crewdeck("-w", str(replica), "post", "publish", post, "--url", "https://example.com/reel")
+        said = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
+    assert [line for line in said.splitlines() if line.startswith("  ")] == [
+        "  @raj marked “Launch reel” published, set live_url of it to https://example.com/reel: “Launch reel” cannot be "
+        "published: the crisis “bad press” "
+        f"({said.split('the crisis “bad press” (')[1][:8]}) holds it: resume it first (rule not_publishable)"
+    ], said
+    for workspace in (ana, ("-w", str(replica))):
+        shown = json.loads(crewdeck(*workspace, "show", post, "--json"))
+        assert (shown["state"], shown["status"], shown["live_url"], shown["published_at"]) == ("paused", "inbox", "", None), workspace

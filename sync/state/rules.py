@@ -9,7 +9,8 @@ else, for every way an operation enters a workspace:
 * a push to the server (a served file or PostgreSQL), each operation
   against the server's own merged state in the order it stores them: a
   refused operation is kept aside with its node counter and sent back to
-  its author's replica, which drops it.
+  its author's replica, which drops it (a refused move of a post's state
+  with what its write set with it, ``MOVE_OUTCOME_FIELDS``).
 
 Operations pulled from a server, and those stored before these rules
 existed, are never judged again: the server already decided them.
@@ -35,7 +36,7 @@ from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.copylimits import problems as copy_problems
 from crewdeck.sync.state.frozen import frozen, holds
 from crewdeck.sync.state.naming import campaign_slug, post_name, quoted
-from crewdeck.sync.state.oplog import APPEND, SET, Op, required_fields
+from crewdeck.sync.state.oplog import APPEND, SET, WRITE_STAMP_CHARS, Op, required_fields
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
     PostChange,
@@ -3035,7 +3036,35 @@ def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Ref
 def judge_push(ops: Sequence[Op], state: RuleState, invalid: Mapping[str, str]) -> list[Refusal | None]:
     """Verdicts on pushed operations; ``invalid``: op_id -> why its value could not be read."""
     preset = [Refusal("invalid_value", invalid[op.op_id]) if op.op_id in invalid else None for op in ops] if invalid else None
-    return Judge(state, local=False).judge([proposal(op) for op in ops], preset, stamps=[op.op_id for op in ops])
+    verdicts = Judge(state, local=False).judge([proposal(op) for op in ops], preset, stamps=[op.op_id for op in ops])
+    return _with_their_move(ops, verdicts)
+
+
+#: What a move of a post's state writes with it (``writing.published_fields``, ``pulled_fields``): the task's status the state
+#: stands for, and when and where it went out.
+MOVE_OUTCOME_FIELDS = frozenset({"status", "published_at", "live_url"})
+
+
+def _with_their_move(ops: Sequence[Op], verdicts: list[Refusal | None]) -> list[Refusal | None]:
+    """``verdicts`` with a refused move of a post's state refusing what its write set with it (``MOVE_OUTCOME_FIELDS``):
+    a publish refused for a crisis its replica had not heard of left the held post done, with a live URL and a time it
+    went out.  Content set in the same write stands: it is the post's to change whatever its state."""
+    moves = {
+        _write_of(op): verdict
+        for op, verdict in zip(ops, verdicts, strict=True)
+        if verdict is not None and op.entity == "task" and op.field == "post_state"
+    }
+    if not moves:
+        return verdicts
+    return [
+        moves.get(_write_of(op)) if verdict is None and op.entity == "task" and op.field in MOVE_OUTCOME_FIELDS else verdict
+        for op, verdict in zip(ops, verdicts, strict=True)
+    ]
+
+
+def _write_of(op: Op) -> tuple[str, str, str, str, str]:
+    """The write ``op`` is of, on its record: one write stamps its operations in one millisecond (``oplog.same_write``)."""
+    return (op.node, op.member, op.entity, op.row_id, op.op_id[:WRITE_STAMP_CHARS])
 
 
 def proposal(op: Op) -> Proposal:
