@@ -454,3 +454,24 @@ def test_a_publish_refused_for_a_crisis_it_did_not_know_of_leaves_the_post_undon
     for workspace in (ana, ("-w", str(replica))):
         shown = json.loads(crewdeck(*workspace, "show", post, "--json"))
         assert (shown["state"], shown["status"], shown["live_url"], shown["published_at"]) == ("paused", "inbox", "", None), workspace
+
+
+def test_sync_says_a_crisis_it_pulled_started_or_ended(tmp_path: Path, served_files: ServedFiles) -> None:
+    """raj, offline while ana started “bad press” and ended it, synced and read “pulled 12 operations” and nothing of a
+    crisis that held the post he had scheduled: the app's banner says it, the command line said nothing."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    served = served_files.serve(team)
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck(*ana, "crisis", "start", "--reason", "bad press")
+        started = crewdeck("-w", str(replica), "sync")
+        crewdeck(*ana, "crisis", "end", "--resume", "none")
+        ended = crewdeck("-w", str(replica), "sync")
+        again = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
+    assert started.splitlines()[1:] == ["@ana started a crisis: “bad press”: crewdeck crisis status says what it holds"], started
+    assert ended.splitlines()[1:] == ["@ana ended the crisis “bad press” (no post resumed)"], ended
+    assert len(again.splitlines()) == 1, again

@@ -654,7 +654,7 @@ def cmd_sync(ctx: Context) -> int:
         _listed(lines, len(result.deleted), "tasks changed here were deleted meanwhile")
     me = ctx.me_or_none() if result.pulled or result.untold_pulls else None
     if me is not None:
-        from crewdeck.tui.session.notices import approvals_voided
+        from crewdeck.tui.session.notices import approvals_voided, crises_pulled
 
         # With what a round before pulled and failed to tell (cut off), first: said once, by the round that claimed it.
         # Not what came in between (another round's, told by the app's watcher).
@@ -667,6 +667,8 @@ def cmd_sync(ctx: Context) -> int:
         ]
         voided += approvals_voided(ctx.ws, held, naming, me.id)
         _listed(voided[:REFUSALS_LISTED], len(voided), "changes that voided your approval")
+        for line in crises_pulled(ctx.ws, held, naming, me.id):
+            print(visible(line))
     return 0
 
 
