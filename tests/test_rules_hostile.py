@@ -637,6 +637,25 @@ def test_a_refused_publish_closes_no_posts_content(team: Team, raj: Hostile, bes
     assert _copies(raj, post)[-1] == "Reworded"
 
 
+def test_a_refused_publish_takes_the_status_live_url_and_time_it_wrote_with_it(team: Team, raj: Hostile) -> None:
+    """The state refused, the rest of the publish's write was stored: the post in review read done, with a live URL and
+    a time it went out.  Copy in the same write, and a status written apart, stand."""
+    post = team.posts["by tmp"]["raj"]  # in review, its one step still open
+    published = (
+        ("set", "task", post, "post_state", "published"),
+        ("set", "task", post, "status", "done"),
+        ("set", "task", post, "published_at", "2026-12-04T09:00:00Z"),
+        ("set", "task", post, "live_url", "https://example.com/reel"),
+        ("set", "task", post, "copy", "Reworded"),
+    )
+    answer = raj.push(*published, ms=wall_ms())
+    assert [(r["field"], r["rule"]) for r in answer["refused"]] == [
+        (field, "not_publishable") for field in ("post_state", "status", "published_at", "live_url")
+    ]
+    assert _copies(raj, post)[-1] == "Reworded"
+    assert raj.push(("set", "task", post, "status", "doing"))["refused"] == []
+
+
 @pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
 def test_a_published_posts_link_that_is_no_web_address_is_refused_as_one(team: Team, raj: Hostile, beside: bool) -> None:
     """The loop for task edits alone named the rule of the published post, the general one the rule of the value: the
