@@ -3036,8 +3036,20 @@ def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Ref
 def judge_push(ops: Sequence[Op], state: RuleState, invalid: Mapping[str, str]) -> list[Refusal | None]:
     """Verdicts on pushed operations; ``invalid``: op_id -> why its value could not be read."""
     preset = [Refusal("invalid_value", invalid[op.op_id]) if op.op_id in invalid else None for op in ops] if invalid else None
-    verdicts = Judge(state, local=False).judge([proposal(op) for op in ops], preset, stamps=[op.op_id for op in ops])
-    return _with_their_move(ops, verdicts)
+    proposals, stamps = [proposal(op) for op in ops], [op.op_id for op in ops]
+    verdicts = Judge(state, local=False).judge(proposals, preset, stamps=stamps)
+    for _ in range(JUDGED_AGAIN_AT_MOST):
+        taken = _taken_with_their_move(ops, verdicts)
+        if not taken:
+            return verdicts
+        # Refused from the start, with the move (which stays refused), and the batch judged again: every rule reads them
+        # so.  Refused after, a member's removal later in the batch had read the post as closed, and went through while
+        # the post stayed open, held by the removed member.
+        kept = list(preset) if preset else [None] * len(ops)
+        preset = [kept[index] or taken.get(index) or (verdicts[index] if _moves_a_post_state(op) else None) for index, op in enumerate(ops)]
+        verdicts = Judge(state, local=False).judge(proposals, preset, stamps=stamps)
+    taken = _taken_with_their_move(ops, verdicts)
+    return [taken.get(index, verdict) for index, verdict in enumerate(verdicts)]
 
 
 #: What a move of a post's state writes with it (``writing.published_fields``, ``pulled_fields``): the task's status the state
@@ -3045,21 +3057,23 @@ def judge_push(ops: Sequence[Op], state: RuleState, invalid: Mapping[str, str]) 
 MOVE_OUTCOME_FIELDS = frozenset({"status", "published_at", "live_url"})
 
 
-def _with_their_move(ops: Sequence[Op], verdicts: list[Refusal | None]) -> list[Refusal | None]:
-    """``verdicts`` with a refused move of a post's state refusing what its write set with it (``MOVE_OUTCOME_FIELDS``):
-    a publish refused for a crisis its replica had not heard of left the held post done, with a live URL and a time it
-    went out.  Content set in the same write stands: it is the post's to change whatever its state."""
-    moves = {
-        _write_of(op): verdict
-        for op, verdict in zip(ops, verdicts, strict=True)
-        if verdict is not None and op.entity == "task" and op.field == "post_state"
-    }
+def _taken_with_their_move(ops: Sequence[Op], verdicts: Sequence[Refusal | None]) -> dict[int, Refusal]:
+    """By index, each operation ``verdicts`` accepts that a refused move of a post's state wrote with it
+    (``MOVE_OUTCOME_FIELDS``), with the move's refusal: a publish refused for a crisis its replica had not heard of left
+    the held post done, with a live URL and a time it went out.  Content set in the same write stands: it is the post's
+    to change whatever its state."""
+    moves = {_write_of(op): verdict for op, verdict in zip(ops, verdicts, strict=True) if verdict is not None and _moves_a_post_state(op)}
     if not moves:
-        return verdicts
-    return [
-        moves.get(_write_of(op)) if verdict is None and op.entity == "task" and op.field in MOVE_OUTCOME_FIELDS else verdict
-        for op, verdict in zip(ops, verdicts, strict=True)
-    ]
+        return {}
+    return {
+        index: moves[write]
+        for index, (op, verdict) in enumerate(zip(ops, verdicts, strict=True))
+        if verdict is None and op.entity == "task" and op.field in MOVE_OUTCOME_FIELDS and (write := _write_of(op)) in moves
+    }
+
+
+def _moves_a_post_state(op: Op) -> bool:
+    return op.entity == "task" and op.field == "post_state"
 
 
 def _write_of(op: Op) -> tuple[str, str, str, str, str]:
