@@ -16,8 +16,10 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.posts import writing
 
 from .apphelp import cursor_on, make_app, settle, until
+from .conftest import NOW
 from .syncsupport import ServedFiles, crewdeck, crewdeck_fails, make_team, new_token
 from .test_sync_overwritten import round_cut_off
 
@@ -474,4 +476,51 @@ def test_sync_says_a_crisis_it_pulled_started_or_ended(tmp_path: Path, served_fi
         assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
     assert started.splitlines()[1:] == ["@ana started a crisis: “bad press”: crewdeck crisis status says what it holds"], started
     assert ended.splitlines()[1:] == ["@ana ended the crisis “bad press” (no post resumed)"], ended
+    assert len(again.splitlines()) == 1, again
+
+
+def test_sync_lists_the_crises_it_pulled_as_it_lists_refusals_and_says_no_ended_one_holds_anything(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    """raj, offline while ana started “worse press” and ran eleven crises from start to end, read a line for each of the
+    23 with no end, and “bad press 0”, ended in the same pull, said “crewdeck crisis status says what it holds”."""
+    team = make_team(tmp_path)
+    served = served_files.serve(team)
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        with Store(team) as store:
+            ana = next(row[0] for row in store.conn.execute("SELECT id FROM member WHERE handle = 'ana'"))
+            writing.start_crisis(store, ana, NOW, "worse press")
+            for n in range(11):
+                writing.end_crisis(store, ana, NOW, writing.start_crisis(store, ana, NOW, f"bad press {n}"), "none")
+        said = crewdeck("-w", str(replica), "sync").splitlines()
+    finally:
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
+    assert said[1:4] == [
+        "@ana started a crisis: “worse press”: crewdeck crisis status says what it holds",
+        "@ana started a crisis: “bad press 0”",
+        "@ana ended the crisis “bad press 0” (no post resumed)",
+    ], said
+    assert len(said) == 22 and said[-1] == "… and 3 more crisis starts and ends: crewdeck log lists them", said
+
+
+def test_a_crisis_pulled_by_a_round_cut_off_is_said_by_the_next_crewdeck_sync_once(tmp_path: Path, served_files: ServedFiles) -> None:
+    """raj's round pulled ana's crisis and the network dropped: the next `crewdeck sync` said only how many operations
+    it pulled, and nothing of the crisis holding the posts."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    served = served_files.serve(team)
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck(*ana, "crisis", "start", "--reason", "bad press")
+        crewdeck(*ana, "add", "Brief the editor")
+        crewdeck(*ana, "add", "Cut the teaser")  # what the pull was cut off before
+        round_cut_off(replica, "Brief the editor")
+        said = crewdeck("-w", str(replica), "sync")
+        again = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
+    assert said.splitlines()[1:] == ["@ana started a crisis: “bad press”: crewdeck crisis status says what it holds"], said
     assert len(again.splitlines()) == 1, again

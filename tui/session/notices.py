@@ -271,19 +271,23 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str,
     return _my_approvals_voided(ws, ops, names, me)
 
 
-def crises_pulled(ws: Workspace, since: int, names: describe.Naming, me: str) -> list[str]:
-    """A line for each crisis another member started or ended, stored after ``since`` (a sync round's pull), as the
-    log says it: the app's banner shows an open one, and ``crewdeck sync`` said only how many operations it pulled."""
+def crises_pulled(ws: Workspace, since: int, names: describe.Naming, me: str, until: int | None = None) -> list[str]:
+    """A line for each crisis another member started or ended, stored after ``since`` (a sync round's pull; up to
+    ``until``), as the log says it: the app's banner shows an open one, and ``crewdeck sync`` said only how many
+    operations it pulled."""
     # By number alone (the log's key), sorted here: ordered by stamp, SQLite walked the whole log for the few crises.
     rows = ws.conn.execute(
-        f"SELECT {OP_COLUMNS} FROM ops NOT INDEXED WHERE seq > ? AND entity IN ({', '.join(repr(e) for e in CRISIS_ENTITIES)}) "
-        "AND member != ?",
-        (since, me),
+        f"SELECT {OP_COLUMNS} FROM ops NOT INDEXED WHERE seq > ? AND seq <= ? "
+        f"AND entity IN ({', '.join(repr(e) for e in CRISIS_ENTITIES)}) AND member != ?",
+        (since, SEQ_MAX if until is None else until, me),
     )
     ops = sorted((Op(*row) for row in rows), key=lambda op: op.op_id)
     actor_of = actors(ws.conn)
+    ended = {row[0] for row in ws.conn.execute("SELECT crisis FROM crisis_end")}
+    # Only an open crisis holds anything: one ended since (in the same pull) says so on a line of its own.
     return [
-        change.sentence + (": crewdeck crisis status says what it holds" if change.entity == "crisis" else "")
+        change.sentence
+        + (": crewdeck crisis status says what it holds" if change.entity == "crisis" and change.row_id not in ended else "")
         for change in describe.changes(ops, names, set(), lambda op: actor_of(op.member, op.op_id))
     ]
 
