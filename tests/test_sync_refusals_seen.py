@@ -449,7 +449,7 @@ def test_a_publish_refused_for_a_crisis_it_did_not_know_of_leaves_the_post_undon
     finally:
         assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
     assert [line for line in said.splitlines() if line.startswith("  ")] == [
-        "  @raj marked “Launch reel” published, set live_url of it to https://example.com/reel: “Launch reel” cannot be "
+        "  @raj marked “Launch reel” published, live at https://example.com/reel: “Launch reel” cannot be "
         "published: the crisis “bad press” "
         f"({said.split('the crisis “bad press” (')[1][:8]}) holds it: resume it first (rule not_publishable)"
     ], said

@@ -717,8 +717,11 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
         fields.pop("status")
         if fields["post_state"] == "published" and fields.get("published_at"):
             fields.pop("published_at")
-            if not fields.get("live_url"):
-                fields.pop("live_url", None)
+            live = fields.pop("live_url", None)
+            if live:
+                # Where it went out is part of the move: "set live_url of it to https://…" named the stored field.
+                fields.pop("post_state")
+                said.append(f"marked {it()} published, live at {_plain(live, names)}")
     state = fields.get("post_state")
     if state and state not in _POST_STATUS and fields.get("status") in OPEN_STATUSES:
         # A post taken back from published or pulled (an undo): its state stands for the status it reopens with, and the
