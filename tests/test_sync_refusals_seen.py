@@ -524,3 +524,35 @@ def test_a_crisis_pulled_by_a_round_cut_off_is_said_by_the_next_crewdeck_sync_on
         assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
     assert said.splitlines()[1:] == ["@ana started a crisis: “bad press”: crewdeck crisis status says what it holds"], said
     assert len(again.splitlines()) == 1, again
+
+
+def test_a_member_removed_offline_after_a_refused_publish_of_a_post_they_hold_stays_with_it(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    """ana published mia's “Launch reel” offline while raj's crisis held it, then removed mia: the server refused the
+    publish's state and status only after judging the push, so the removal had read the post as done and went through,
+    and the post, open again, was held by a removed member on every replica, with crewdeck doctor finding nothing."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    crewdeck(*ana, "member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    crewdeck(*ana, "member", "set", "raj", "--access", "manager")
+    post = crewdeck(*ana, "post", "add", "Launch reel post:instagram publish:2030-01-02 12:00").strip()
+    crewdeck(*ana, "post", "copy", post, "Big day")
+    crewdeck(*ana, "post", "submit", post)
+    crewdeck(*ana, "post", "schedule", post)
+    crewdeck(*ana, "set", post, "assignee=mia")
+    served = served_files.serve(team)
+    try:
+        replica = tmp_path / "ana.db"
+        crewdeck("join", served_files.server.url, "--token", new_token("ana", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(team), "--as", "raj", "crisis", "start", "--reason", "bad press")
+        crewdeck("-w", str(replica), "post", "publish", post, "--url", "https://example.com/reel")
+        crewdeck("-w", str(replica), "member", "rm", "mia")
+        said = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
+    assert f"  @ana removed @mia: member.deleted: @mia holds 1 open task ({post[:8]}): " in said, said
+    for workspace in (ana, ("-w", str(replica))):
+        shown = json.loads(crewdeck(*workspace, "show", post, "--json"))
+        assert (shown["state"], shown["status"]) == ("paused", "inbox"), workspace
+        assert "@mia" in crewdeck(*workspace, "member", "list"), workspace

@@ -579,6 +579,9 @@ def op_words(op: Op, names: Naming) -> str:
             record = {**record, "resume": None}
         return visible(f"{names.member(op.member)} {describe(op.entity, op.row_id, {op.field: record}, False, names, kind=op.kind)}")
     value = stored_value(op.value)
+    if op.entity == "member":
+        # By handle, as the log says it: "set deleted of member 1a2b3c4d to yes" for a removal the server refused.
+        return visible(f"{names.member(op.member)} {_member(op.row_id, {op.field: value}, False, names)}")
     if op.field in _MEMBER_FIELDS:
         shown = names.member(value)
     elif op.field == "campaign":
