@@ -10,6 +10,7 @@ import pytest
 from crewdeck.sync.state.oplog import OP_COLUMNS, Op
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import writing
+from crewdeck.tui.posts.reading import settings
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace import describe
 
@@ -226,6 +227,50 @@ def test_a_notice_of_a_crisis_started_or_ended_elsewhere_says_so_not_how_many_re
         )
     )
     assert session.notices.describe(session.notices.theirs(ended)) == "@ana ended the crisis “outage” and resumed its posts"
+    session.close()
+
+
+def test_a_notice_of_a_crisis_pulled_with_other_writes_counts_its_own_records_and_the_others_apart(cli: Cli) -> None:
+    # One pull (a replica offline for a while) brought two tasks ana added, then her crisis and its checklist: the notice
+    # read "@ana started a crisis: “bad press”, with 7 other records", as if the crisis had written the two tasks.
+    session = Session.open(cli.workspace, "raj")
+    with Store(cli.workspace) as store:
+        before = max(seq for seq, _ in store.ops_after(0))
+    cli.ok("add", "Rough cut")
+    cli.ok("add", "Colour grade")
+    with Store(cli.workspace) as store:
+        ana = next(r for r, v in store.records("member") if v["handle"] == "ana")
+        writing.start_crisis(store, ana, NOW, "bad press")
+        pulled = [op for _, op in store.ops_after(before)]
+    added = {op.row_id for op in pulled if op.field == "title" and json.loads(op.value) in ("Rough cut", "Colour grade")}
+    checklist = {op.row_id for op in pulled if op.entity == "task"} - added
+    assert len(added) == 2 and checklist
+    assert session.notices.describe(session.notices.theirs(pulled)) == (
+        f"@ana started a crisis: “bad press”, with {len(checklist)} other records; @ana added 2 tasks"
+    )
+    session.close()
+
+
+def test_a_notice_of_a_pull_of_several_crises_says_each_start_and_end_the_first_few(cli: Cli) -> None:
+    # A replica's pull brought ana's “bad press”, its end and “worse press”: the notice said the first crisis alone and
+    # counted the others' records as its own, "@ana started a crisis: “bad press”, with 13 other records".
+    session = Session.open(cli.workspace, "raj")
+    with Store(cli.workspace) as store:
+        before = max(seq for seq, _ in store.ops_after(0))
+        ana = next(r for r, v in store.records("member") if v["handle"] == "ana")
+        writing.end_crisis(store, ana, NOW, writing.start_crisis(store, ana, NOW, "bad press"), "none")
+        writing.start_crisis(store, ana, NOW, "worse press")
+        pulled = [op for _, op in store.ops_after(before)]
+        checklist = len(settings(store.conn).crisis_checklist)
+        three = session.notices.describe(session.notices.theirs(pulled))
+        writing.start_crisis(store, ana, NOW, "worst press")
+        four = session.notices.describe(session.notices.theirs([op for _, op in store.ops_after(before)]))
+    said = (
+        f"@ana started a crisis: “bad press”, with {checklist} other records; @ana ended the crisis “bad press” (no post "
+        f"resumed); @ana started a crisis: “worse press”, with {checklist} other records"
+    )
+    assert three == said
+    assert four == f"{said}; and 1 more crisis start or end"
     session.close()
 
 

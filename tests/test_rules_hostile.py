@@ -637,6 +637,54 @@ def test_a_refused_publish_closes_no_posts_content(team: Team, raj: Hostile, bes
     assert _copies(raj, post)[-1] == "Reworded"
 
 
+def test_a_refused_publish_takes_the_status_live_url_and_time_it_wrote_with_it(team: Team, raj: Hostile) -> None:
+    """The state refused, the rest of the publish's write was stored: the post in review read done, with a live URL and
+    a time it went out.  Copy in the same write, and a status written apart, stand."""
+    post = team.posts["by tmp"]["raj"]  # in review, its one step still open
+    published = (
+        ("set", "task", post, "post_state", "published"),
+        ("set", "task", post, "status", "done"),
+        ("set", "task", post, "published_at", "2026-12-04T09:00:00Z"),
+        ("set", "task", post, "live_url", "https://example.com/reel"),
+        ("set", "task", post, "copy", "Reworded"),
+    )
+    answer = raj.push(*published, ms=wall_ms())
+    assert [(r["field"], r["rule"]) for r in answer["refused"]] == [
+        (field, "not_publishable") for field in ("post_state", "status", "published_at", "live_url")
+    ]
+    assert _copies(raj, post)[-1] == "Reworded"
+    assert raj.push(("set", "task", post, "status", "doing"))["refused"] == []
+
+
+@pytest.mark.parametrize(("field", "value", "rule"), [("deleted", True, "removed_assignee"), ("access", "guest", "guest_assignee")])
+def test_a_member_holding_a_post_whose_publish_is_refused_is_not_taken_off_tasks_in_its_batch(
+    team: Team, raj: Hostile, field: str, value: Any, rule: str
+) -> None:
+    """The publish's status was refused only once the batch was judged: the removal (or guest access) after it had read
+    the post as closed, and went through, leaving the post open and held by a removed member (or a guest)."""
+    post, leaver = team.posts["by tmp"]["raj"], team.ids["tmp"]  # in review, its one step still open
+    ana = _ana(team, raj)
+    try:
+        before = _pulled(ana, leaver)
+        ms = wall_ms()
+        answer = ana.push_stamped(
+            (ms, "set", "task", post, "assignee", leaver),
+            (ms + 1, "set", "task", post, "post_state", "published"),
+            (ms + 1, "set", "task", post, "status", "done"),
+            (ms + 2, "set", "member", leaver, field, value),
+        )
+        assert answer["stored"] == 1, answer
+        assert [(r["field"], r["rule"]) for r in answer["refused"]] == [
+            ("post_state", "not_publishable"),
+            ("status", "not_publishable"),
+            (field, rule),
+        ]
+        assert answer["refused"][2]["message"].startswith(f"member.{field}: @tmp holds 1 open task ({post[:8]})"), answer
+        assert _pulled(ana, leaver) == before
+    finally:
+        ana.http.close()
+
+
 @pytest.mark.parametrize("beside", [False, True], ids=["task edits alone", "beside a member's zone"])
 def test_a_published_posts_link_that_is_no_web_address_is_refused_as_one(team: Team, raj: Hostile, beside: bool) -> None:
     """The loop for task edits alone named the rule of the published post, the general one the rule of the value: the

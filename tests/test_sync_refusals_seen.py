@@ -16,8 +16,10 @@ from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.cli.main import main
+from crewdeck.tui.posts import writing
 
 from .apphelp import cursor_on, make_app, settle, until
+from .conftest import NOW
 from .syncsupport import ServedFiles, crewdeck, crewdeck_fails, make_team, new_token
 from .test_sync_overwritten import round_cut_off, stood
 
@@ -397,3 +399,155 @@ def test_undo_passes_by_a_change_the_server_refused_and_takes_back_the_one_befor
     finally:
         assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
     assert said.endswith("nothing to undo: no change of yours made with a crewdeck command on this file (the app's own: u)\n")
+
+
+@contextmanager
+def _replica_of(team: Path, files: ServedFiles, handle: str = "raj") -> Iterator[Path]:
+    """``handle``'s replica of ``team``, served by ``files``, joined: its path, for as long as the block."""
+    served = files.serve(team)
+    try:
+        replica = team.parent / f"{handle}.db"
+        crewdeck("join", files.server.url, "--token", new_token(handle, "--workspace", str(team)), str(replica))
+        yield replica
+    finally:
+        assert files.unserve(served) == ""  # no request of the test failed on the server's side
+
+
+def _scheduled_post(ana: tuple[str, ...]) -> str:
+    """“Launch reel”, an Instagram post with its copy, submitted and scheduled by ``ana``'s commands: its id."""
+    post = crewdeck(*ana, "post", "add", "Launch reel post:instagram publish:2030-01-02 12:00").strip()
+    crewdeck(*ana, "post", "copy", post, "Big day")
+    crewdeck(*ana, "post", "submit", post)
+    crewdeck(*ana, "post", "schedule", post)
+    return post
+
+
+def test_a_crisis_end_refused_as_ended_already_says_nothing_of_the_posts_it_resumed_apart(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    """raj, a manager, ended “bad press” offline resuming its posts, while ana ended it on the file resuming none: the
+    server took raj's resume of “Launch reel” (a write of its own) and refused the end, which read "REFUSED: @raj ended
+    the crisis “bad press” and resumed its posts", as if the post stayed held, where it is scheduled again."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    crewdeck(*ana, "member", "set", "raj", "--access", "manager")
+    post = _scheduled_post(ana)
+    crisis = crewdeck(*ana, "crisis", "start", "--reason", "bad press").splitlines()[0]
+    served = served_files.serve(team)
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck("-w", str(replica), "crisis", "end", crisis, "--resume", "all")
+        crewdeck(*ana, "crisis", "end", crisis, "--resume", "none")
+        said = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
+    refused = f"@raj ended the crisis “bad press”: crisis {crisis[:8]} has ended already (rule crisis_ended)"
+    assert [line for line in said.splitlines() if line.startswith("  ")] == [f"  {refused}"], said
+    assert f"REFUSED: {refused}" in crewdeck("-w", str(replica), "log"), said
+    assert json.loads(crewdeck("-w", str(replica), "post", "show", post, "--json"))["state"] == "scheduled"
+
+
+def test_a_publish_refused_for_a_crisis_it_did_not_know_of_leaves_the_post_undone_without_its_live_url(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    """raj published “Launch reel” offline while ana's crisis held it: the server refused its state, published, and
+    took the rest of the same write, so the held post read done (gone from the open tasks) with a live URL and a time
+    it went out, on every replica."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    post = _scheduled_post(ana)
+    served = served_files.serve(team)
+    try:
+        replica = tmp_path / "raj.db"
+        crewdeck("join", served_files.server.url, "--token", new_token("raj", "--workspace", str(team)), str(replica))
+        crewdeck(*ana, "crisis", "start", "--reason", "bad press")
+        crewdeck("-w", str(replica), "post", "publish", post, "--url", "https://example.com/reel")
+        said = crewdeck("-w", str(replica), "sync")
+    finally:
+        assert served_files.unserve(served) == ""  # no request of this test failed on the server's side
+    assert [line for line in said.splitlines() if line.startswith("  ")] == [
+        "  @raj marked “Launch reel” published, live at https://example.com/reel: “Launch reel” cannot be "
+        "published: the crisis “bad press” "
+        f"({said.split('the crisis “bad press” (')[1][:8]}) holds it: resume it first (rule not_publishable)"
+    ], said
+    for workspace in (ana, ("-w", str(replica))):
+        shown = json.loads(crewdeck(*workspace, "show", post, "--json"))
+        assert (shown["state"], shown["status"], shown["live_url"], shown["published_at"]) == ("paused", "inbox", "", None), workspace
+
+
+def test_sync_says_a_crisis_it_pulled_started_or_ended(tmp_path: Path, served_files: ServedFiles) -> None:
+    """raj, offline while ana started “bad press” and ended it, synced and read “pulled 12 operations” and nothing of a
+    crisis that held the post he had scheduled: the app's banner says it, the command line said nothing."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    with _replica_of(team, served_files) as replica:
+        crewdeck(*ana, "crisis", "start", "--reason", "bad press")
+        started = crewdeck("-w", str(replica), "sync")
+        crewdeck(*ana, "crisis", "end", "--resume", "none")
+        ended = crewdeck("-w", str(replica), "sync")
+        again = crewdeck("-w", str(replica), "sync")
+    assert started.splitlines()[1:] == ["@ana started a crisis: “bad press”: crewdeck crisis status says what it holds"], started
+    assert ended.splitlines()[1:] == ["@ana ended the crisis “bad press” (no post resumed)"], ended
+    assert len(again.splitlines()) == 1, again
+
+
+def test_sync_lists_the_crises_it_pulled_as_it_lists_refusals_and_says_no_ended_one_holds_anything(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    """raj, offline while ana started “worse press” and ran eleven crises from start to end, read a line for each of the
+    23 with no end, and “bad press 0”, ended in the same pull, said “crewdeck crisis status says what it holds”."""
+    team = make_team(tmp_path)
+    with _replica_of(team, served_files) as replica:
+        with Store(team) as store:
+            ana = next(row[0] for row in store.conn.execute("SELECT id FROM member WHERE handle = 'ana'"))
+            writing.start_crisis(store, ana, NOW, "worse press")
+            for n in range(11):
+                writing.end_crisis(store, ana, NOW, writing.start_crisis(store, ana, NOW, f"bad press {n}"), "none")
+        said = crewdeck("-w", str(replica), "sync").splitlines()
+    assert said[1:4] == [
+        "@ana started a crisis: “worse press”: crewdeck crisis status says what it holds",
+        "@ana started a crisis: “bad press 0”",
+        "@ana ended the crisis “bad press 0” (no post resumed)",
+    ], said
+    assert len(said) == 22 and said[-1] == "… and 3 more crisis starts and ends: crewdeck log lists them", said
+
+
+def test_a_crisis_pulled_by_a_round_cut_off_is_said_by_the_next_crewdeck_sync_once(tmp_path: Path, served_files: ServedFiles) -> None:
+    """raj's round pulled ana's crisis and the network dropped: the next `crewdeck sync` said only how many operations
+    it pulled, and nothing of the crisis holding the posts."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    with _replica_of(team, served_files) as replica:
+        crewdeck(*ana, "crisis", "start", "--reason", "bad press")
+        crewdeck(*ana, "add", "Brief the editor")
+        crewdeck(*ana, "add", "Cut the teaser")  # what the pull was cut off before
+        round_cut_off(replica, "Brief the editor")
+        said = crewdeck("-w", str(replica), "sync")
+        again = crewdeck("-w", str(replica), "sync")
+    assert said.splitlines()[1:] == ["@ana started a crisis: “bad press”: crewdeck crisis status says what it holds"], said
+    assert len(again.splitlines()) == 1, again
+
+
+def test_a_member_removed_offline_after_a_refused_publish_of_a_post_they_hold_stays_with_it(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    """ana published mia's “Launch reel” offline while raj's crisis held it, then removed mia: the server refused the
+    publish's state and status only after judging the push, so the removal had read the post as done and went through,
+    and the post, open again, was held by a removed member on every replica, with crewdeck doctor finding nothing."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    crewdeck(*ana, "member", "add", "mia", "--name", "Mia", "--tz", "UTC")
+    crewdeck(*ana, "member", "set", "raj", "--access", "manager")
+    post = _scheduled_post(ana)
+    crewdeck(*ana, "set", post, "assignee=mia")
+    with _replica_of(team, served_files, "ana") as replica:
+        crewdeck("-w", str(team), "--as", "raj", "crisis", "start", "--reason", "bad press")
+        crewdeck("-w", str(replica), "post", "publish", post, "--url", "https://example.com/reel")
+        crewdeck("-w", str(replica), "member", "rm", "mia")
+        said = crewdeck("-w", str(replica), "sync")
+    assert f"  @ana removed @mia: member.deleted: @mia holds 1 open task ({post[:8]}): " in said, said
+    for workspace in (ana, ("-w", str(replica))):
+        shown = json.loads(crewdeck(*workspace, "show", post, "--json"))
+        assert (shown["state"], shown["status"]) == ("paused", "inbox"), workspace
+        assert "@mia" in crewdeck(*workspace, "member", "list"), workspace

@@ -9,7 +9,8 @@ else, for every way an operation enters a workspace:
 * a push to the server (a served file or PostgreSQL), each operation
   against the server's own merged state in the order it stores them: a
   refused operation is kept aside with its node counter and sent back to
-  its author's replica, which drops it.
+  its author's replica, which drops it (a refused move of a post's state
+  with what its write set with it, ``MOVE_OUTCOME_FIELDS``).
 
 Operations pulled from a server, and those stored before these rules
 existed, are never judged again: the server already decided them.
@@ -35,7 +36,7 @@ from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.copylimits import problems as copy_problems
 from crewdeck.sync.state.frozen import frozen, holds
 from crewdeck.sync.state.naming import campaign_slug, post_name, quoted
-from crewdeck.sync.state.oplog import APPEND, SET, Op, required_fields
+from crewdeck.sync.state.oplog import APPEND, SET, WRITE_STAMP_CHARS, Op, required_fields
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
     PostChange,
@@ -3035,7 +3036,49 @@ def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Ref
 def judge_push(ops: Sequence[Op], state: RuleState, invalid: Mapping[str, str]) -> list[Refusal | None]:
     """Verdicts on pushed operations; ``invalid``: op_id -> why its value could not be read."""
     preset = [Refusal("invalid_value", invalid[op.op_id]) if op.op_id in invalid else None for op in ops] if invalid else None
-    return Judge(state, local=False).judge([proposal(op) for op in ops], preset, stamps=[op.op_id for op in ops])
+    proposals, stamps = [proposal(op) for op in ops], [op.op_id for op in ops]
+    verdicts = Judge(state, local=False).judge(proposals, preset, stamps=stamps)
+    for _ in range(JUDGED_AGAIN_AT_MOST):
+        taken = _taken_with_their_move(ops, verdicts)
+        if not taken:
+            return verdicts
+        # Refused from the start, with the move (which stays refused), and the batch judged again: every rule reads them
+        # so.  Refused after, a member's removal later in the batch had read the post as closed, and went through while
+        # the post stayed open, held by the removed member.
+        kept = list(preset) if preset else [None] * len(ops)
+        preset = [kept[index] or taken.get(index) or (verdicts[index] if _moves_a_post_state(op) else None) for index, op in enumerate(ops)]
+        verdicts = Judge(state, local=False).judge(proposals, preset, stamps=stamps)
+    taken = _taken_with_their_move(ops, verdicts)
+    return [taken.get(index, verdict) for index, verdict in enumerate(verdicts)]
+
+
+#: What a move of a post's state writes with it (``writing.published_fields``, ``pulled_fields``): the task's status the state
+#: stands for, and when and where it went out.
+MOVE_OUTCOME_FIELDS = frozenset({"status", "published_at", "live_url"})
+
+
+def _taken_with_their_move(ops: Sequence[Op], verdicts: Sequence[Refusal | None]) -> dict[int, Refusal]:
+    """By index, each operation ``verdicts`` accepts that a refused move of a post's state wrote with it
+    (``MOVE_OUTCOME_FIELDS``), with the move's refusal: a publish refused for a crisis its replica had not heard of left
+    the held post done, with a live URL and a time it went out.  Content set in the same write stands: it is the post's
+    to change whatever its state."""
+    moves = {_write_of(op): verdict for op, verdict in zip(ops, verdicts, strict=True) if verdict is not None and _moves_a_post_state(op)}
+    if not moves:
+        return {}
+    return {
+        index: moves[write]
+        for index, (op, verdict) in enumerate(zip(ops, verdicts, strict=True))
+        if verdict is None and op.entity == "task" and op.field in MOVE_OUTCOME_FIELDS and (write := _write_of(op)) in moves
+    }
+
+
+def _moves_a_post_state(op: Op) -> bool:
+    return op.entity == "task" and op.field == "post_state"
+
+
+def _write_of(op: Op) -> tuple[str, str, str, str, str]:
+    """The write ``op`` is of, on its record: one write stamps its operations in one millisecond (``oplog.same_write``)."""
+    return (op.node, op.member, op.entity, op.row_id, op.op_id[:WRITE_STAMP_CHARS])
 
 
 def proposal(op: Op) -> Proposal:

@@ -15,7 +15,7 @@ import re
 import shlex
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -662,19 +662,15 @@ def cmd_sync(ctx: Context) -> int:
         _listed(lines, len(result.deleted), "tasks changed here were deleted meanwhile")
     me = ctx.me_or_none() if result.pulled or result.untold_pulls else None
     if me is not None:
-        from crewdeck.tui.session.notices import approvals_voided
+        from crewdeck.tui.session.notices import approvals_voided, crises_pulled
 
         # With what a round before pulled and failed to tell (cut off), first: said once, by the round that claimed it.
         # Not what came in between (another round's, told by the app's watcher).
         naming = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
-        voided = [
-            line
-            for since, until in result.untold_pulls
-            if since < held  # each pull apart: what came in between them was told (by the app's watcher)
-            for line in approvals_voided(ctx.ws, since, naming, me.id, min(until, held))
-        ]
-        voided += approvals_voided(ctx.ws, held, naming, me.id)
+        voided = _told_of_pulls(lambda since, until: approvals_voided(ctx.ws, since, naming, me.id, until), result.untold_pulls, held)
         _listed(voided[:REFUSALS_LISTED], len(voided), "changes that voided your approval")
+        crises = _told_of_pulls(lambda since, until: crises_pulled(ctx.ws, since, naming, me.id, until), result.untold_pulls, held)
+        _listed([visible(line) for line in crises[:REFUSALS_LISTED]], len(crises), "crisis starts and ends")
     return 0
 
 
@@ -698,6 +694,14 @@ def _holds_the_file(pg: PgStore, source: Store, name: str) -> bool:
     file's (the file takes no writes once published, the database goes on from there)."""
     last = source.max_seq()
     return last > 0 and name in pg.workspaces() and pg.op_id_at(name, last) == source.op_id_at(last)
+
+
+def _told_of_pulls(told: Callable[[int, int | None], list[str]], untold: Sequence[tuple[int, int]], held: int) -> list[str]:
+    """``told``'s lines of what this round pulled (stored past ``held``), after those of the pulls rounds before it kept
+    ``untold`` (cut off), each ``(since, until)``: each pull apart, for what came in between them was told (by the
+    app's watcher)."""
+    kept = [line for since, until in untold if since < held for line in told(since, min(until, held))]
+    return kept + told(held, None)
 
 
 def _listed(lines: list[str], total: int, more: str) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from crewdeck.sync.state.acting import actors
 from crewdeck.sync.state.ids import short
-from crewdeck.sync.state.oplog import OP_COLUMNS, SEQ_MAX, SET, Op
+from crewdeck.sync.state.oplog import OP_COLUMNS, SEQ_MAX, SET, WRITE_STAMP_CHARS, Op
 from crewdeck.sync.state.records import BOOKKEEPING
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.posts import expiry, voiding
@@ -23,6 +23,8 @@ from crewdeck.tui.workspace.workspace import Workspace
 
 #: How many changes that voided an approval of mine a notice of many records says.
 VOIDS_LISTED = 3
+#: How many crises' starts and ends a notice says, in a pull that brought more.
+CRISES_LISTED = 3
 #: Records whose batch is told by them alone: what else the batch wrote follows from them.
 CRISIS_ENTITIES = ("crisis", "crisis_end")
 
@@ -168,10 +170,7 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
         return actor_of(op.member, op.op_id)
 
     rows = frozenset((op.entity, op.row_id) for op in changed)
-    # Named once a pair of who wrote and who acted as them: named an operation at a time, a page of 5,000 new tasks
-    # (35,000 operations) took 105 ms to tell.
-    pairs = {(op.member, actor_of(op.member, op.op_id)) for op in changed}
-    who = ", ".join(sorted({f"{names.member(by)} as {names.member(member)}" if by else names.member(member) for member, by in pairs}))
+    who = _who(changed, names, actor_of)
     # A record whose first operation is among these was made by them.
     created = describe.first_ops(ws.conn, [row_id for _, row_id in rows])
     added = frozenset((op.entity, op.row_id) for op in changed if op.op_id in created)
@@ -184,11 +183,51 @@ def _described(ws: Workspace, theirs: list[Op], names: describe.Naming, me: str)
     posts = _posts(ws, {row_id for entity, row_id in rows if entity == "task"})
     voided = tuple(_my_approvals_voided(ws, changed, names, me))
     # A crisis's start writes its checklist's tasks, and its end the posts it resumes: the crisis is the news.
-    crisis = next((op for op in changed if op.entity in CRISIS_ENTITIES), None)
-    if len(rows) > 1 and crisis is None:
+    crises = _crisis_writes(changed)
+    if len(rows) > 1 and not crises:
         return ChangeNotice(who, rows, added, voided, deleted=deleted, restored=restored, posts=posts)
-    alone, noted = _told_alone(ws, theirs, changed, crisis, names, me, created, actor)
-    return ChangeNotice(who, rows, added, voided, alone, crisis is not None, deleted, restored, posts, noted)
+    if not crises:
+        alone, noted = _told_alone(ws, theirs, changed, False, names, me, created, actor)
+        return ChangeNotice(who, rows, added, voided, alone, False, deleted, restored, posts, noted)
+    # Each crisis's own write (its checklist, the posts its end resumed) is told with it, the first few (a replica's pull
+    # may bring a week of them); what else the batch brought (a night's work) is counted after them, as a notice of those
+    # alone counts it, not as a crisis's.
+    told = [_told_alone(ws, theirs, own, True, names, me, created, actor) for own in crises[:CRISES_LISTED]]
+    alone = "; ".join(line for line, _ in told)
+    more = len(crises) - CRISES_LISTED
+    if more > 0:
+        alone += f"; and {more:,} more crisis {'start or end' if more == 1 else 'starts and ends'}"
+    rest = frozenset(rows - {(op.entity, op.row_id) for own in crises for op in own})
+    if rest:
+        by = _who([op for op in changed if (op.entity, op.row_id) in rest], names, actor_of)
+        counted_rest = ChangeNotice(by, rest, added & rest, voided, deleted=deleted & rest, restored=restored & rest, posts=posts)
+        alone += f"; {counted_rest.line}"
+    return ChangeNotice(who, rows, added, voided, alone, True, deleted, restored, posts, any(noted for _, noted in told))
+
+
+def _crisis_writes(ops: list[Op]) -> list[list[Op]]:
+    """Of ``ops``, each write that started or ended a crisis, in the order they were made: one write stamps its
+    operations in one millisecond, on one node."""
+    writes: dict[tuple[str, str, str], list[Op]] = {}
+    for op in sorted((op for op in ops if op.entity in CRISIS_ENTITIES), key=lambda op: op.op_id):
+        writes.setdefault(_write_of(op), [])
+    for op in ops:
+        own = writes.get(_write_of(op))
+        if own is not None:
+            own.append(op)
+    return list(writes.values())
+
+
+def _who(ops: list[Op], names: describe.Naming, actor_of: Callable[[str, str], str | None]) -> str:
+    """Who wrote ``ops``, as a notice names them: "@mia", "@ana as @raj"."""
+    # Named once a pair of who wrote and who acted as them: named an operation at a time, a page of 5,000 new tasks
+    # (35,000 operations) took 105 ms to tell.
+    pairs = {(op.member, actor_of(op.member, op.op_id)) for op in ops}
+    return ", ".join(sorted({f"{names.member(by)} as {names.member(member)}" if by else names.member(member) for member, by in pairs}))
+
+
+def _write_of(op: Op) -> tuple[str, str, str]:
+    return (op.node, op.member, op.op_id[:WRITE_STAMP_CHARS])
 
 
 def _posts(ws: Workspace, task_ids: set[str]) -> frozenset[str]:
@@ -203,7 +242,7 @@ def _told_alone(
     ws: Workspace,
     theirs: list[Op],
     changed: list[Op],
-    crisis: Op | None,
+    crisis: bool,
     names: describe.Naming,
     me: str,
     created: set[str],
@@ -212,9 +251,10 @@ def _told_alone(
     """Changes told in words: one record's, or a crisis's and how many other records it wrote; and whether the words
     say more than the changes (``ChangeNotice.noted``)."""
     rows = {(op.entity, op.row_id) for op in changed}
-    lead = changed if crisis is None else [op for op in changed if (op.entity, op.row_id) == (crisis.entity, crisis.row_id)]
+    lead = [op for op in changed if op.entity in CRISIS_ENTITIES] if crisis else changed
     said = describe.changes(lead, names, created, actor)
-    others = f", with {counted(len(rows) - 1, 'other record')}" if len(rows) > 1 else ""
+    others = len(rows - {(op.entity, op.row_id) for op in lead})
+    others_words = f", with {counted(others, 'other record')}" if others else ""
     told = {op.op_id for op in theirs}
     rounds = _Rounds(ws, names.now)
     notes = [
@@ -224,7 +264,7 @@ def _told_alone(
         + _kept_in_deleted(ws, change.ops, me)
         for change in said
     ]
-    return "; ".join(change.sentence + note for change, note in zip(said, notes, strict=True)) + others, any(notes)
+    return "; ".join(change.sentence + note for change, note in zip(said, notes, strict=True)) + others_words, any(notes)
 
 
 def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str, until: int | None = None) -> list[str]:
@@ -248,6 +288,27 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str,
         )
     ]
     return _my_approvals_voided(ws, ops, names, me)
+
+
+def crises_pulled(ws: Workspace, since: int, names: describe.Naming, me: str, until: int | None = None) -> list[str]:
+    """A line for each crisis another member started or ended, stored after ``since`` (a sync round's pull; up to
+    ``until``), as the log says it: the app's banner shows an open one, and ``crewdeck sync`` said only how many
+    operations it pulled."""
+    # By number alone (the log's key), sorted here: ordered by stamp, SQLite walked the whole log for the few crises.
+    rows = ws.conn.execute(
+        f"SELECT {OP_COLUMNS} FROM ops NOT INDEXED WHERE seq > ? AND seq <= ? "
+        f"AND entity IN ({', '.join(repr(e) for e in CRISIS_ENTITIES)}) AND member != ?",
+        (since, SEQ_MAX if until is None else until, me),
+    )
+    ops = sorted((Op(*row) for row in rows), key=lambda op: op.op_id)
+    actor_of = actors(ws.conn)
+    ended = {row[0] for row in ws.conn.execute("SELECT crisis FROM crisis_end")}
+    # Only an open crisis holds anything: one ended since (in the same pull) says so on a line of its own.
+    return [
+        change.sentence
+        + (": crewdeck crisis status says what it holds" if change.entity == "crisis" and change.row_id not in ended else "")
+        for change in describe.changes(ops, names, set(), lambda op: actor_of(op.member, op.op_id))
+    ]
 
 
 def _my_approvals_voided(ws: Workspace, ops: list[Op], names: describe.Naming, me: str) -> list[str]:

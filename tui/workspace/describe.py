@@ -600,10 +600,16 @@ def _refused_words(ops: Sequence[Op], names: Naming) -> str:
 def op_words(op: Op, names: Naming) -> str:
     """One operation as it stands, field and value, for one the server refused: "set created_by of “Draft” to @ana"."""
     if op.kind == APPEND:
-        return visible(
-            f"{names.member(op.member)} {describe(op.entity, op.row_id, {op.field: stored_value(op.value)}, False, names, kind=op.kind)}"
-        )
+        record = stored_value(op.value)
+        if op.entity == "crisis_end" and isinstance(record, dict):
+            # The posts an end resumed are writes of their own, judged apart: refused, the end resumed none of them, and
+            # "ended the crisis and resumed its posts" said they stayed held where the server took their release.
+            record = {**record, "resume": None}
+        return visible(f"{names.member(op.member)} {describe(op.entity, op.row_id, {op.field: record}, False, names, kind=op.kind)}")
     value = stored_value(op.value)
+    if op.entity == "member":
+        # By handle, as the log says it: "set deleted of member 1a2b3c4d to yes" for a removal the server refused.
+        return visible(f"{names.member(op.member)} {_member(op.row_id, {op.field: value}, False, names)}")
     if op.field in _MEMBER_FIELDS:
         shown = names.member(value)
     elif op.field == "campaign":
@@ -742,8 +748,11 @@ def _task(row_id: str, values: dict[str, Any], created: bool, names: Naming, sin
         fields.pop("status")
         if fields["post_state"] == "published" and fields.get("published_at"):
             fields.pop("published_at")
-            if not fields.get("live_url"):
-                fields.pop("live_url", None)
+            live = fields.pop("live_url", None)
+            if live:
+                # Where it went out is part of the move: "set live_url of it to https://…" named the stored field.
+                fields.pop("post_state")
+                said.append(f"marked {it()} published, live at {_plain(live, names)}")
     state = fields.get("post_state")
     if state and state not in _POST_STATUS and fields.get("status") in OPEN_STATUSES:
         # A post taken back from published or pulled (an undo): its state stands for the status it reopens with, and the
