@@ -595,3 +595,18 @@ def test_sync_says_an_edit_and_a_removal_made_here_that_a_later_edit_replaced_in
         "the ads budget of Spring for the run: your edit of its amount and your removal of it made here were replaced by "
         "@ana's, made meanwhile, "
     ), said
+
+
+def test_what_crewdeck_sync_leaves_out_of_a_list_is_counted_in_the_singular_for_one(capsys: pytest.CaptureFixture[str]) -> None:
+    # "… and 1 more crisis starts and ends", "1 more tasks changed here were deleted meanwhile".
+    from crewdeck.tui.cli.cmd_sync import _listed
+
+    _listed(["one", "two"], 3, ("crisis start or end", "crisis starts and ends"))
+    _listed(["one"], 3, ("task changed here was deleted meanwhile", "tasks changed here were deleted meanwhile"))
+    assert capsys.readouterr().out.splitlines() == [
+        "one",
+        "two",
+        "… and 1 more crisis start or end: crewdeck log lists them",
+        "one",
+        "… and 2 more tasks changed here were deleted meanwhile: crewdeck log lists them",
+    ]

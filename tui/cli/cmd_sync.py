@@ -656,10 +656,10 @@ def cmd_sync(ctx: Context) -> int:
     if result.overwritten and names is not None:
         fields = ((f.entity, f.row_id, f.field, f.by, f.at) for f in result.overwritten)
         lines, records = describe.overwritten_lines(fields, names, REFUSALS_LISTED)
-        _listed(lines, records, "records whose edits made here were replaced")
+        _listed(lines, records, ("record whose edits made here were replaced", "records whose edits made here were replaced"))
     if result.deleted and names is not None:
         lines = [describe.deleted_meanwhile_line(d.task, d.by, d.at, names) for d in result.deleted[:REFUSALS_LISTED]]
-        _listed(lines, len(result.deleted), "tasks changed here were deleted meanwhile")
+        _listed(lines, len(result.deleted), ("task changed here was deleted meanwhile", "tasks changed here were deleted meanwhile"))
     me = ctx.me_or_none() if result.pulled or result.untold_pulls else None
     if me is not None:
         from crewdeck.tui.session.notices import approvals_voided, crises_pulled
@@ -668,9 +668,9 @@ def cmd_sync(ctx: Context) -> int:
         # Not what came in between (another round's, told by the app's watcher).
         naming = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
         voided = _told_of_pulls(lambda since, until: approvals_voided(ctx.ws, since, naming, me.id, until), result.untold_pulls, held)
-        _listed(voided[:REFUSALS_LISTED], len(voided), "changes that voided your approval")
+        _listed(voided[:REFUSALS_LISTED], len(voided), ("change that voided your approval", "changes that voided your approval"))
         crises = _told_of_pulls(lambda since, until: crises_pulled(ctx.ws, since, naming, me.id, until), result.untold_pulls, held)
-        _listed([visible(line) for line in crises[:REFUSALS_LISTED]], len(crises), "crisis starts and ends")
+        _listed([visible(line) for line in crises[:REFUSALS_LISTED]], len(crises), ("crisis start or end", "crisis starts and ends"))
     return 0
 
 
@@ -704,12 +704,13 @@ def _told_of_pulls(told: Callable[[int, int | None], list[str]], untold: Sequenc
     return kept + told(held, None)
 
 
-def _listed(lines: list[str], total: int, more: str) -> None:
-    """``lines``, the first of ``total``, and how many ``more`` are not listed."""
+def _listed(lines: list[str], total: int, more: tuple[str, str]) -> None:
+    """``lines``, the first of ``total``, and how many more are not listed: ``more``, what one is and what several are."""
     for line in lines:
         print(line)
     if total > len(lines):
-        print(f"… and {total - len(lines):,} more {more}: crewdeck log lists them")
+        left = total - len(lines)
+        print(f"… and {left:,} more {more[0] if left == 1 else more[1]}: crewdeck log lists them")
 
 
 def cmd_publish(ctx: Context) -> int:
