@@ -903,16 +903,38 @@ def test_a_publish_that_went_wrong_is_put_right_with_again_and_not_by_accident(p
         assert main(["publish", str(team), "--database", second, "--again"]) == 0
     assert out.getvalue().startswith(f"published {team} as workspace team: ")
     assert err.getvalue().splitlines()[0] == (
-        f"note: {team} was published before, on {before['at'][:10]} {before['at'][11:16]} UTC, to https://crewdeck.example.com: "
-        "members who moved there work in another workspace than this one, and move again (their replicas: crewdeck "
-        "--workspace FILE sync --url URL)"
+        f"note: {team} was published before, on {before['at'][:10]} {before['at'][11:16]} UTC, to https://crewdeck.example.com, "
+        "which stays as it is: what members wrote there since and the tokens made there are not in this workspace; members "
+        "who moved there move again, with a token of this one (their replicas: crewdeck --workspace FILE sync --url URL "
+        "--token-file TOKEN-FILE)"
     )
+    assert "members keep the tokens the file holds" in out.getvalue()
     assert _mark(team)["url"] is None
     crewdeck("token", "list", "--database", second, "--name", "team")
     # Where the team works, one wording in the write's refusal and in publish's.
     where = f"the team works at PostgreSQL (workspace team in database {second.rsplit('/', 1)[1]} on 127.0.0.1) now"
     assert where in crewdeck_fails("-w", str(team), "--as", "ana", "add", "Lost")
     assert where in crewdeck_fails("publish", str(team), "--database", second)
+
+
+def test_a_file_published_again_back_where_it_went_first_says_the_team_moved_from_where_it_went_since(
+    postgres: Postgres, tmp_path: Path
+) -> None:
+    """Published to A, then to B with --again, then back to A with --again: it said only "only the address changed", where
+    the team had moved to B and wrote there, none of it in A; the same address again keeps when it was published."""
+    team = make_team(tmp_path)
+    first, second = postgres.database(), postgres.database()
+    crewdeck("publish", str(team), "--database", first, "--url", "https://a.example.com")
+    published_first = _mark(team)["at"]
+    out = crewdeck("publish", str(team), "--database", first, "--url", "https://a.example.org", "--again")
+    assert out == f"{team} is workspace team in that database already; a write to the file now names https://a.example.org\n"
+    assert _mark(team)["at"] == published_first, "only the address changed: it was published then"
+    crewdeck("publish", str(team), "--database", second, "--url", "https://b.example.com", "--again")
+    code, out_text, err = _run("publish", str(team), "--database", first, "--url", "https://a.example.com", "--again")
+    assert code == 0
+    assert out_text == f"{team} is workspace team in that database already; a write to the file now names https://a.example.com\n"
+    assert err.splitlines()[0].startswith(f"note: {team} was published before, on ")
+    assert "to https://b.example.com, which stays as it is: what members wrote there since" in err.splitlines()[0], err
 
 
 def test_the_sign_in_note_of_a_file_with_a_hostile_name_is_one_visible_line(postgres: Postgres, tmp_path: Path) -> None:

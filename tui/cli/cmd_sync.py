@@ -17,6 +17,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -744,10 +745,14 @@ def cmd_publish(ctx: Context) -> int:
             before = published(source.get_meta)
             if before is not None and not a.again:
                 _refuse_published_again(path, before)
+            # Where the file was published last: the team moved there, and what they wrote there is there alone.
+            moved_elsewhere = before is not None and (before.workspace, before.database) != (mark.workspace, mark.database)
             with _postgres(database) as pg:
-                # Published there already (publish --again with another --url): only where members are sent changes.
+                # Published there already (publish --again with another --url, or back to where it went first).
                 copied = before is not None and _holds_the_file(pg, source, name)
                 count = 0 if copied else pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
+                if copied and before is not None and not moved_elsewhere:
+                    mark = replace(mark, at=before.at)  # only where members are sent changed: it was published then
                 source.set_meta(META_PUBLISHED, mark.to_meta())
         live = sum(1 for t in tokens.listing(source.conn, name) if not t.revoked_at)
         links_open, sessions = still_open(source.conn, wall_clock())
@@ -756,17 +761,26 @@ def cmd_publish(ctx: Context) -> int:
     ctx.made(f"{typed_name(path)} published as workspace {name}")
     if copied:
         print(visible(f"{typed_name(path)} is workspace {name} in that database already; a write to the file now names {mark.where}"))
-        return 0
-    print(visible(f"published {typed_name(path)} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
-    if before is not None:
+    else:
+        print(visible(f"published {typed_name(path)} as workspace {name}: {counted(count, 'operation')}, {counted(live, 'live token')}"))
+    if before is not None and moved_elsewhere:
+        # The team went there, and wrote there: none of it (nor a token made there) is in this workspace, and the other
+        # one stays, served by whatever serves its database.
         print(
             visible(
-                f"note: {typed_name(path)} was published before, on {before.when}, to {before.where}: members who moved there "
-                "work in another workspace than this one, and move again (their replicas: crewdeck --workspace FILE sync --url URL)"
+                f"note: {typed_name(path)} was published before, on {before.when}, to {before.where}, which stays as it is: "
+                "what members wrote there since and the tokens made there are not in this workspace; members who moved there "
+                "move again, with a token of this one (their replicas: crewdeck --workspace FILE sync --url URL --token-file TOKEN-FILE)"
             ),
             file=sys.stderr,
         )
-    print("serve it with: crewdeck serve --database URL; members keep their tokens and replicas")
+    if copied:
+        return 0
+    print(
+        "serve it with: crewdeck serve --database URL; members keep their tokens and replicas"
+        if before is None
+        else "serve it with: crewdeck serve --database URL; members keep the tokens the file holds"
+    )
     # The file is an old copy now: members on the host (SSH, a browser) and a server still on it are refused each write,
     # told where the team works; replicas are told to move.
     print(
@@ -905,6 +919,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: 
         "--again",
         action="store_true",
         help="publish a file published before (that publish went wrong: a wrong --url, database or --name); "
-        "given its database and --name again, only --url changes",
+        "given its database and --name again, only --url changes; given another, what was written there since and its "
+        "tokens stay there, and its members move again",
     )
     p.set_defaults(func=cmd_publish)
