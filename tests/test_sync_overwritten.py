@@ -3,6 +3,7 @@ later, wins the merge, or was deleted: the CLI's sync, and the app's notice (wha
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -576,6 +577,22 @@ async def test_the_apps_notice_of_edits_to_four_records_replaced_shows_its_title
             [first] = [str(n.message).splitlines()[0] for n in app._notifications if n.title == title]
             shown = _toast_text(app, title)
     assert title in shown and " ".join(first.split()) in shown, (first, shown)
+
+
+@pytest.mark.parametrize("size", [(80, 10), (60, 12), (80, 24), (200, 12)])
+async def test_the_apps_notice_of_records_replaced_keeps_its_title_on_a_short_screen(tmp_path: Path, size: tuple[int, int]) -> None:
+    # At least one record was named, fitting or not: on a screen a few rows high the notice ran past the top, its title
+    # cut off; and its title was counted as one row where it wraps to two in a toast at 60 or 80 columns.
+    title = "edits of yours to 4 records were replaced"
+    lines = [f"“Shoot take {n}”: your edit of its notes made here was replaced by @ana's, made meanwhile, " + "x" * 120 for n in range(3)]
+    app = make_app(make_team(tmp_path), "raj")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        await asyncio.to_thread(app._warn_of_kept, lines, 4, title)
+        await until(pilot, lambda: _toast(app, title) is not None, "the notice")
+        toast = _toast(app, title)
+        assert toast is not None and toast.region.y >= 0, (size, toast.region if toast else None)
+        assert title in _toast_text(app, title)
 
 
 def test_sync_says_an_edit_and_a_removal_made_here_that_a_later_edit_replaced_in_words_of_each(tmp_path: Path) -> None:

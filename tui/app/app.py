@@ -1426,13 +1426,19 @@ class CrewdeckApp(App[int]):
     def _warn_of_kept(self, lines: list[str], records: int, title: str) -> None:
         """From a worker: ``lines``, the first ``OVERWRITTEN_SAID`` of ``records`` (what was typed here, kept where another
         member's change put it), and how many more, in a warning that stays up long enough to read."""
+        self.call_from_thread(self._say_kept, lines, records, title)
+
+    def _say_kept(self, lines: list[str], records: int, title: str) -> None:
+        """``_warn_of_kept``'s notice, made on the UI thread, where the screen's size is what it draws on."""
         # As many as the screen shows whole with the title: a taller toast is cut at its top, the title and first line.
-        lines = lines[: lines_that_fit(lines, records - len(lines), (self.size.width, self.size.height), self.console)]
-        if records > len(lines):
+        lines = lines[: lines_that_fit(title, lines, records - len(lines), (self.size.width, self.size.height), self.console)]
+        if not lines:
+            lines = [f"crewdeck log lists {'it' if records == 1 else 'them'}"]  # none fits under the title
+        elif records > len(lines):
             lines = [*lines, f"… and {records - len(lines):,} more: crewdeck log lists them"]
         # Each line made visible alone: a tab or line break a name holds is shown, never taken for the next line.
         said = "\n".join(visible(line) for line in lines)
-        self.call_from_thread(self.notify, said, title=title, severity="warning", timeout=30, lines=True)
+        self.notify(said, title=title, severity="warning", timeout=30, lines=True)
 
     @background(group="watch")
     def _watch(self) -> None:

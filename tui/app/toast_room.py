@@ -12,20 +12,21 @@ from rich.console import Console
 from rich.text import Text
 
 #: Textual's ``Toast``: ``width: 60; max-width: 50%`` of the rack less its scrollbar's column, ``padding: 1 1`` and
-#: ``border-left``; its ``margin-top: 1`` and the rack's ``margin-bottom: 1``.
-TOAST_WIDTH, TOAST_SIDES, TOAST_ROWS_BESIDES = 60, 3, 4
+#: ``border-left``; its ``margin-top: 1`` (the rack's ``margin-bottom`` is not drawn: the last toast ends on the last row).
+TOAST_WIDTH, TOAST_SIDES, TOAST_ROWS_BESIDES = 60, 3, 3
 
 
-def lines_that_fit(lines: list[str], more: int, screen: tuple[int, int], console: Console) -> int:
-    """How many of ``lines`` (at least one), each a record's, a toast with a title shows whole on a ``screen`` of
-    ``(width, height)``, with a last line counting the rest when ``more`` records are left unsaid besides them."""
+def lines_that_fit(title: str, lines: list[str], more: int, screen: tuple[int, int], console: Console) -> int:
+    """How many of ``lines``, each a record's, a toast titled ``title`` shows whole on a ``screen`` of ``(width, height)``,
+    with a last line counting the rest when ``more`` records are left unsaid besides them: none where even the first and
+    that count do not fit (a screen a few rows high), the title kept."""
     width, height = screen
     inside = max(1, min(TOAST_WIDTH, (width - 1) // 2) - TOAST_SIDES)
 
     def rows(line: str) -> int:
         return len(Text(line).wrap(console, inside))
 
-    room = height - TOAST_ROWS_BESIDES - 1  # the title's row
+    room = height - TOAST_ROWS_BESIDES - rows(title)
     fit = 0
     for n, line in enumerate(lines):
         left = len(lines) - n - 1 + more
@@ -34,4 +35,4 @@ def lines_that_fit(lines: list[str], more: int, screen: tuple[int, int], console
             break
         room -= rows(line)
         fit += 1
-    return max(fit, 1)
+    return fit
