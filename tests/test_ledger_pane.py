@@ -214,21 +214,33 @@ def form_read_when(monkeypatch: pytest.MonkeyPatch, read: threading.Event, fails
     monkeypatch.setattr(pane_data, "form_context", when_set)
 
 
-async def test_enter_pressed_before_the_new_entry_form_has_read_the_workspace_saves_the_entry_once_it_has(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Enter typed before the form had read the campaigns did nothing: the form stayed up, filled in, saying "loading…".
+@pytest.fixture
+def form_read(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set, it lets the new entry form read the workspace (``form_read_when``)."""
     read = threading.Event()
     form_read_when(monkeypatch, read)
+    return read
+
+
+async def entry_typed_before_the_read(pilot: Any, campaign: str) -> EntryFormScreen:
+    """``n``, an entry for ``campaign`` and ``enter``, typed while the form reads the workspace (``form_read_when``)."""
+    await open_ledger(pilot)
+    await pilot.press("n", *campaign, "tab", *"content-tools", "tab", *"Canva", "tab", *"12.50 EUR", "enter")
+    form = pilot.app.screen
+    assert isinstance(form, EntryFormScreen) and form.saving, "waiting for the read, saving"
+    return form
+
+
+async def test_enter_pressed_before_the_new_entry_form_has_read_the_workspace_saves_the_entry_once_it_has(
+    workspace: Path, form_read: threading.Event
+) -> None:
+    # Enter typed before the form had read the campaigns did nothing: the form stayed up, filled in, saying "loading…".
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await open_ledger(pilot)
-        await pilot.press("n", *"spring-launch", "tab", *"content-tools", "tab", *"Canva", "tab", *"12.50 EUR", "enter")
-        form = app.screen
-        assert isinstance(form, EntryFormScreen) and form.saving, "waiting for the read, saving"
+        form = await entry_typed_before_the_read(pilot, "spring-launch")
         assert all(field.disabled for field in form.query(Input)), "the fields take no edit meanwhile"
         assert "saved once" in str(form.query_one("#form-preview", Static).render())
-        read.set()
+        form_read.set()
         await settle(pilot)
         assert not isinstance(app.screen, EntryFormScreen)
         assert sql(workspace, "SELECT category, currency FROM ledger_entry WHERE payee = 'Canva' AND amount = 1250") == [
@@ -237,17 +249,12 @@ async def test_enter_pressed_before_the_new_entry_form_has_read_the_workspace_sa
 
 
 async def test_enter_pressed_before_the_new_entry_form_has_read_the_workspace_shows_its_problems_once_it_has(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch
+    workspace: Path, form_read: threading.Event
 ) -> None:
-    read = threading.Event()
-    form_read_when(monkeypatch, read)
     app = make_app(workspace)
     async with app.run_test(size=SIZE) as pilot:
-        await open_ledger(pilot)
-        await pilot.press("n", *"no-such-campaign", "tab", *"content-tools", "tab", *"Canva", "tab", *"12.50 EUR", "enter")
-        form = app.screen
-        assert isinstance(form, EntryFormScreen) and form.saving
-        read.set()
+        form = await entry_typed_before_the_read(pilot, "no-such-campaign")
+        form_read.set()
         await settle(pilot)
         assert app.screen is form and not form.saving
         assert not any(field.disabled for field in form.query(Input)), "the fields are given back to fix"
