@@ -64,16 +64,15 @@ class Op(NamedTuple):
 WRITE_STAMP_CHARS = 13
 
 
+def write_key(op: Op) -> tuple[str, str, str, str, str]:
+    """What ``op``'s write shares with every operation of it (``same_write``): its node, member, record and millisecond."""
+    return (op.node, op.member, op.entity, op.row_id, op.op_id[:WRITE_STAMP_CHARS])
+
+
 def same_write(a: Op, b: Op) -> bool:
     """Whether ``b`` is of the write ``a`` is of: what a person did at once to one record (a task typed is its title,
     status, creator and time of making, one write).  An append is a write of its own."""
-    return (a.node, a.member, a.entity, a.row_id, a.op_id[:WRITE_STAMP_CHARS]) == (
-        b.node,
-        b.member,
-        b.entity,
-        b.row_id,
-        b.op_id[:WRITE_STAMP_CHARS],
-    ) and a.kind != APPEND
+    return write_key(a) == write_key(b) and a.kind != APPEND
 
 
 #: The columns of an operation in every store, in ``Op`` field order.

@@ -36,7 +36,7 @@ from crewdeck.sync.state.copylimits import LIMITS
 from crewdeck.sync.state.copylimits import problems as copy_problems
 from crewdeck.sync.state.frozen import frozen, holds
 from crewdeck.sync.state.naming import campaign_slug, post_name, quoted
-from crewdeck.sync.state.oplog import APPEND, SET, WRITE_STAMP_CHARS, Op, required_fields
+from crewdeck.sync.state.oplog import APPEND, SET, Op, required_fields, write_key
 from crewdeck.sync.state.postround import (
     CONTENT_FIELDS,
     PostChange,
@@ -3062,23 +3062,18 @@ def _taken_with_their_move(ops: Sequence[Op], verdicts: Sequence[Refusal | None]
     (``MOVE_OUTCOME_FIELDS``), with the move's refusal: a publish refused for a crisis its replica had not heard of left
     the held post done, with a live URL and a time it went out.  Content set in the same write stands: it is the post's
     to change whatever its state."""
-    moves = {_write_of(op): verdict for op, verdict in zip(ops, verdicts, strict=True) if verdict is not None and _moves_a_post_state(op)}
+    moves = {write_key(op): verdict for op, verdict in zip(ops, verdicts, strict=True) if verdict is not None and _moves_a_post_state(op)}
     if not moves:
         return {}
     return {
         index: moves[write]
         for index, (op, verdict) in enumerate(zip(ops, verdicts, strict=True))
-        if verdict is None and op.entity == "task" and op.field in MOVE_OUTCOME_FIELDS and (write := _write_of(op)) in moves
+        if verdict is None and op.entity == "task" and op.field in MOVE_OUTCOME_FIELDS and (write := write_key(op)) in moves
     }
 
 
 def _moves_a_post_state(op: Op) -> bool:
     return op.entity == "task" and op.field == "post_state"
-
-
-def _write_of(op: Op) -> tuple[str, str, str, str, str]:
-    """The write ``op`` is of, on its record: one write stamps its operations in one millisecond (``oplog.same_write``)."""
-    return (op.node, op.member, op.entity, op.row_id, op.op_id[:WRITE_STAMP_CHARS])
 
 
 def proposal(op: Op) -> Proposal:
