@@ -364,7 +364,8 @@ class TasksPane(Pane):
             hint.update(
                 Content.assemble(
                     ("No tasks yet. ", "bold"),
-                    f"Press {add} to add one, e.g. “Draft reel @{me.handle} #instagram due:fri 17:00”; "
+                    # No @handle in the example: a task you add for yourself is todo at once, not in the Inbox.
+                    f"Press {add} to add one, e.g. “Draft reel #instagram due:fri 17:00”; "
                     f"{keys} lists every key.\nOn the command line: {team}"
                     # Each source named with the command it needs: a Taskwarrior file without its --from is refused.
                     "crewdeck import FILE brings tasks from a crewdeck export, "
