@@ -36,6 +36,15 @@ def test_the_command_line_uses_the_workspace_the_app_made() -> None:
     assert listed.code == 0 and "Draft reel" in listed.out
 
 
+def test_the_one_member_of_the_workspace_the_app_made_is_its_manager() -> None:
+    # The app's first start made its one member a plain member: alone in their workspace, they were refused the
+    # README's next steps ("only a manager may change campaign records"), and nobody could ever make them a manager.
+    _first_run_workspace(config_module.default_workspace_path())
+    for argv in (("campaign", "add", "Summer Drop"), ("member", "add", "noor", "--name", "Noor Haddad", "--tz", "Europe/London")):
+        result = run(*argv)
+        assert result.code == 0, (argv, result.err)
+
+
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_a_named_config_that_does_not_exist_is_an_error_for_every_command(
     tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch

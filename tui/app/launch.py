@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 
 
 def _first_run_workspace(path: Path) -> None:
-    """The local workspace of someone who configured none: just them, in their zone."""
+    """The local workspace of someone who configured none: just them, in their zone, its manager (as ``init`` makes its
+    first member), who alone may add the team, the campaigns and the settings."""
     from crewdeck.sync.state.ids import new_id
     from crewdeck.sync.state.records import WORKSPACE_ROW
     from crewdeck.tui.time.hours import parse_hours
@@ -54,6 +55,7 @@ def _first_run_workspace(path: Path) -> None:
                 "tz": _local_zone(),
                 "hours": parse_hours("mon-fri 09:00-17:00"),
                 "unix_user": user,
+                "access": "manager",
             },
             row_id=member,
         )
