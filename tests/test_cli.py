@@ -80,6 +80,17 @@ def test_init_says_which_unix_user_its_first_member_is(tmp_path: Path) -> None:
     assert "Unix user" not in c("init", str(tmp_path / "empty.db"), as_member=None).err  # no member, nobody mapped
 
 
+def test_init_takes_its_first_member_with_an_at_sign_as_member_add_does(tmp_path: Path) -> None:
+    # The README writes every handle @ana, and `member add @noor` takes one so: `init --member @ana` was refused
+    # ("member.handle: '@ana' is not a handle").
+    path = tmp_path / "team.db"
+    c = Cli(path)
+    made = c("init", str(path), "--member", "@ana", "--name", "Ana Souza", "--tz", "Europe/Berlin", as_member=None)
+    assert made.code == 0, made.err
+    assert "note: @ana is the Unix user" in made.err and " member set ana --unix-user THEIRS" in made.err
+    assert [m["handle"] for m in json.loads(c.ok("member", "list", "--json", as_member=None))] == ["ana"]
+
+
 def test_a_unix_user_this_host_lacks_is_taken_and_said(cli: Cli) -> None:
     """`member add noor --unix-user noorh` (for noor) left @noor nobody on the shared file, said nowhere."""
     import pwd

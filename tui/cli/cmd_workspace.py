@@ -73,6 +73,7 @@ def _date(text: str, now: dt.datetime) -> str:
 def cmd_init(ctx: Context) -> int:
     a = ctx.args
     path = home_path(a.path)
+    handle = a.member.lstrip("@").lower() if a.member else ""  # `@ana` as member add takes it
     given = [a.member, a.name, a.tz]
     if any(given) and not all(given):
         raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
@@ -92,7 +93,7 @@ def cmd_init(ctx: Context) -> int:
         if a.member:
             w.create(
                 "member",
-                {"handle": a.member.lower(), "name": a.name, "tz": tz, "hours": hours, "unix_user": unix_user, "access": "manager"},
+                {"handle": handle, "name": a.name, "tz": tz, "hours": hours, "unix_user": unix_user, "access": "manager"},
                 row_id=member_id,
             )
     ctx.made(f"workspace {typed_name(path)} created")
@@ -102,8 +103,8 @@ def cmd_init(ctx: Context) -> int:
         # or from their own account) became the lead there, and the lead was nobody, said nowhere.
         print(
             visible(
-                f"note: @{a.member.lower()} is the Unix user {unix_user!r} on this host (who ran init); if @{a.member.lower()} is "
-                f"someone else, map them: crewdeck -w {shlex.quote(str(path))} member set {a.member.lower()} --unix-user THEIRS"
+                f"note: @{handle} is the Unix user {unix_user!r} on this host (who ran init); if @{handle} is "
+                f"someone else, map them: crewdeck -w {shlex.quote(str(path))} member set {handle} --unix-user THEIRS"
             ),
             file=sys.stderr,
         )
