@@ -1044,7 +1044,9 @@ def test_serving_plain_http_beyond_this_machine_is_warned_and_its_links_name_no_
     try:
         assert proc.stdout is not None and proc.stderr is not None
         first = proc.stdout.readline()  # said once it is about to serve, after any warning
-        assert first == f"crewdeck web: {team} on http://0.0.0.0:{port}/ (links: crewdeck web link @H --url http://HOST:{port})\n"
+        # The links' command names the file served: without it, it made a link in the account's own workspace, or none.
+        links = f"crewdeck --workspace {team} web link @H --url http://HOST:{port}"
+        assert first == f"crewdeck web: {team} on http://0.0.0.0:{port}/ (links: {links})\n"
         assert proc.stderr.readline() == (
             "crewdeck: warning: serving plain HTTP on '0.0.0.0': sign-ins and session cookies cross the network readable; "
             "use --tls-cert/--tls-key or a TLS reverse proxy\n"

@@ -103,7 +103,8 @@ def _serve(ctx: Context) -> int:
     # A link under 0.0.0.0 (every address of this host) opens nothing in a client's browser: the name they reach it by.
     reached = "HOST" if host in ("0.0.0.0", "::", "") else host
     served = f"workspace {a.name} in PostgreSQL, through its copy {typed_name(path)}" if mirror is not None else typed_name(path)
-    links = f"crewdeck{f' --workspace {typed_name(path)}' if mirror is not None else ''} web link @H --url {scheme}://{reached}:{port}"
+    # The file named, as the README's `crewdeck -w FILE web link` does: the account's own workspace is seldom the one served.
+    links = f"crewdeck --workspace {typed_name(path)} web link @H --url {scheme}://{reached}:{port}"
     print(f"crewdeck web: {served} on {scheme}://{host}:{port}/ (links: {links})", flush=True)
     if mirror is not None:
         mirror.start()
