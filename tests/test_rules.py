@@ -14,6 +14,7 @@ import base64
 import copy
 import json
 import os
+import pwd
 import re
 import struct
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ import httpx
 import pytest
 
 from crewdeck.sync.client.remote import Client, Pushed, push_all
+from crewdeck.sync.state import schema
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import ENTITIES, budget_id, crisis_end_id, rate_id, result_id
 from crewdeck.sync.state.rules import (
@@ -1130,6 +1132,41 @@ def test_a_file_from_before_the_rules_gives_its_creator_and_project_managers_man
     assert access == {"ana": "manager", "raj": "member", "pm": "manager"} and granted == 3
     with Store(path) as store:  # once only
         assert store.conn.execute("SELECT count(*) FROM ops WHERE field = 'access'").fetchone()[0] == 3
+
+
+def _made_by_the_apps_first_start_before_it_made_a_manager(path: Path, *, replica: bool = False) -> str:
+    """A workspace as the app's first start made it until migration 24: its one member a plain member."""
+    member = new_id()
+    with Store.fresh(path) as store, store.write(member) as w:
+        w.set("workspace", "workspace", {"name": "My workspace", "base_currency": "EUR"})
+        me = pwd.getpwuid(os.getuid()).pw_name
+        w.create("member", {"handle": "noor", "name": "noor", "tz": "UTC", "unix_user": me, "access": "member"}, row_id=member)
+    with Store(path) as store:
+        if replica:
+            store.set_meta("remote.url", "http://127.0.0.1:9/")
+        store.conn.execute(f"PRAGMA user_version = {len(schema.MIGRATIONS) - 1}")
+    return member
+
+
+def test_the_one_member_of_a_workspace_the_app_made_without_a_manager_is_made_its_manager_once(tmp_path: Path) -> None:
+    path = tmp_path / "first-run.db"
+    _made_by_the_apps_first_start_before_it_made_a_manager(path)
+    with Store(path) as store:
+        assert store.conn.execute("SELECT handle, access FROM member").fetchall() == [("noor", "manager")]
+    crewdeck("-w", str(path), "campaign", "add", "Summer Drop")  # refused to a plain member
+    with Store(path) as store:  # once only, and not again after a write
+        assert store.conn.execute("SELECT count(*) FROM ops WHERE field = 'access'").fetchone() == (2,)
+        assert store.get_meta(schema.MANAGERLESS) is None
+
+
+def test_a_replica_of_a_workspace_with_no_manager_is_not_made_one_by_itself(tmp_path: Path) -> None:
+    # Its server judges every write: a manager made here would be refused there, and the replica's own rules would
+    # let its member do what the team's do not.
+    path = tmp_path / "replica.db"
+    _made_by_the_apps_first_start_before_it_made_a_manager(path, replica=True)
+    with Store(path) as store:
+        assert store.conn.execute("SELECT handle, access FROM member").fetchall() == [("noor", "member")]
+        assert store.get_meta(schema.MANAGERLESS) is None
 
 
 # ---------------------------------------------------------------- the README keeps a copy of the table

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from crewdeck.sync.state import rollup, rollup_days, rollups
 from crewdeck.sync.state.oplog import Op, check_value, dump_value
+from crewdeck.sync.state.published import META_PUBLISHED
 from crewdeck.sync.state.records import APPROVAL, ENTITIES, Entity, result_key
 
 if TYPE_CHECKING:
@@ -420,8 +421,24 @@ def _import_runs(db: sqlite_utils.Database) -> None:
     """
 
 
+def _managerless(db: sqlite_utils.Database) -> None:
+    # The workspace the app made on its first start had one member and no manager (``init`` made its first member the
+    # manager; the app did not): nobody there could add the team, a campaign or a setting, nor ever become a manager.
+    # A file that is not a replica gets its creator as manager when the store opens it (``Store._heal_managerless``);
+    # a replica gets it from its server, and a published file's database is where its team writes.  A file from
+    # before members' access (migration 8 in this same run) gets its managers from ``Store._grant_access``, and has
+    # no access column yet to read.
+    elsewhere = db.execute("SELECT 1 FROM meta WHERE key IN ('remote.url', ?, ?)", [META_PUBLISHED, ACCESS_PENDING]).fetchone()
+    if elsewhere or not db.execute("SELECT 1 FROM member WHERE deleted = 0 LIMIT 1").fetchone():
+        return
+    if not db.execute("SELECT 1 FROM member WHERE deleted = 0 AND access = 'manager' LIMIT 1").fetchone():
+        db.execute("INSERT INTO meta(key, value) VALUES (?, '1')", [MANAGERLESS])
+
+
 #: Set by migration 8 until ``Store`` has written the members' access.
 ACCESS_PENDING = "rules.access_pending"
+#: Set by migration 24 until ``Store`` has made the creator of a workspace with no manager its manager.
+MANAGERLESS = "rules.managerless"
 
 #: The registry: migration n brings a file from user_version n-1 to n.
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
@@ -448,6 +465,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("record text composed (NFC), as every write stores it: a search finds a title however its accents were typed", _text_composed),
     ("the ledger's report index holds each entry's post (the results' spend per platform reads no entry)", _ledger_report_with_task),
     ("import_run: which operations each import wrote, replicated, where the file's settings remembered it", _import_runs),
+    ("a workspace with no manager (the one the app made on its first start): its creator made its manager", _managerless),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

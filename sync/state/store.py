@@ -326,6 +326,8 @@ class Store:
         self._lock_wait = LockWait()
         if not readonly and self.get_meta(schema.ACCESS_PENDING):
             self._grant_access()
+        if not readonly and self.get_meta(schema.MANAGERLESS):
+            self._heal_managerless()
 
     @property
     def node(self) -> str:
@@ -968,15 +970,12 @@ class Store:
         """
         from crewdeck.sync.state.rules import MANAGER, MEMBER
 
-        creator = (
-            self.conn.execute("SELECT member FROM ops WHERE entity = 'workspace' ORDER BY op_id LIMIT 1").fetchone()
-            or self.conn.execute("SELECT row_id FROM ops WHERE entity = 'member' AND field = 'handle' ORDER BY op_id LIMIT 1").fetchone()
-        )
+        creator = self._creator()
         members = self.conn.execute("SELECT id, role FROM member WHERE handle IS NOT NULL").fetchall()
         manager_ids = {row[0] for row in members if (row[1] or "").strip().lower() == "project manager"}
-        if creator is not None and any(row[0] == creator[0] for row in members):
-            manager_ids.add(creator[0])
-        author = creator[0] if creator and any(row[0] == creator[0] for row in members) else (members[0][0] if members else "")
+        if creator is not None:
+            manager_ids.add(creator)
+        author = creator or (members[0][0] if members else "")
         pending = PendingWrites()
         for member_id, _ in members:
             pending.set("member", member_id, {"access": MANAGER if member_id in manager_ids else MEMBER})
@@ -984,6 +983,36 @@ class Store:
             self.commit_local(author, pending, judged=False, forget_meta=schema.ACCESS_PENDING)
         else:
             self.conn.execute("DELETE FROM meta WHERE key = ?", (schema.ACCESS_PENDING,))
+
+    def _heal_managerless(self) -> None:
+        """The creator of a workspace with no manager made its manager, once, as an operation (see migration 24).
+
+        Only where there is still none: a file from before members' access
+        got its managers from ``_grant_access`` just before.  A creator since
+        removed makes nobody manager: who else should be is not guessed.
+        """
+        from crewdeck.sync.state.rules import MANAGER
+
+        creator = self._creator()
+        present = creator is not None and self.conn.execute("SELECT 1 FROM member WHERE id = ? AND deleted = 0", (creator,)).fetchone()
+        managed = self.conn.execute("SELECT 1 FROM member WHERE access = ? AND deleted = 0 LIMIT 1", (MANAGER,)).fetchone()
+        if not present or managed:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (schema.MANAGERLESS,))
+            return
+        pending = PendingWrites()
+        pending.set("member", str(creator), {"access": MANAGER})
+        self.commit_local(str(creator), pending, judged=False, forget_meta=schema.MANAGERLESS)
+
+    def _creator(self) -> str | None:
+        """The member who wrote the workspace's settings first (else its first member), if still one of its members."""
+        row = (
+            self.conn.execute("SELECT member FROM ops WHERE entity = 'workspace' ORDER BY op_id LIMIT 1").fetchone()
+            or self.conn.execute("SELECT row_id FROM ops WHERE entity = 'member' AND field = 'handle' ORDER BY op_id LIMIT 1").fetchone()
+        )
+        if row is None:
+            return None
+        member = self.conn.execute("SELECT 1 FROM member WHERE id = ? AND handle IS NOT NULL", (row[0],)).fetchone()
+        return str(row[0]) if member else None
 
     def _check_own_clock(self, clock: HybridClock) -> None:
         """Refuse to follow a stored clock far ahead of this machine's into the future.
