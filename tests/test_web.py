@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import re
+import shlex
 import signal
 import socket
 import sqlite3
@@ -1054,6 +1055,25 @@ def test_serving_plain_http_beyond_this_machine_is_warned_and_its_links_name_no_
     finally:
         proc.terminate()
         proc.communicate(timeout=PATIENCE)
+
+
+def test_the_links_command_crewdeck_web_prints_runs_as_pasted_and_shows_no_raw_control_character(team: Path, tmp_path: Path) -> None:
+    """A file's name with a space broke the printed command in two ("unknown command 'team.db'"), and an escape in it
+    reached the terminal raw."""
+    odd = tmp_path / "my team\x1b[31m.db"
+    odd.write_bytes(team.read_bytes())
+    port = free_port()
+    web = [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(odd), "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(web, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=PATIENCE)
+    assert "\x1b" not in first and "my team^[[31m.db" in first, first
+    printed = first[first.index("(links: ") + len("(links: ") : -len(")\n")].replace("^[", "\x1b")
+    assert shlex.split(printed)[:3] == ["crewdeck", "--workspace", str(odd)], printed
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from crewdeck.sync.loopback import is_loopback
 from crewdeck.sync.state.pathnames import typed_name
+from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, check_port_free, log_level_option, number_in, table, tls_files, tls_options
 from crewdeck.tui.cli.shown_once import shown_or_revoked
 from crewdeck.tui.web import signin
@@ -104,8 +105,8 @@ def _serve(ctx: Context) -> int:
     reached = "HOST" if host in ("0.0.0.0", "::", "") else host
     served = f"workspace {a.name} in PostgreSQL, through its copy {typed_name(path)}" if mirror is not None else typed_name(path)
     # The file named, as the README's `crewdeck -w FILE web link` does: the account's own workspace is seldom the one served.
-    links = f"crewdeck --workspace {typed_name(path)} web link @H --url {scheme}://{reached}:{port}"
-    print(f"crewdeck web: {served} on {scheme}://{host}:{port}/ (links: {links})", flush=True)
+    links = f"crewdeck --workspace {shlex.quote(typed_name(path))} web link @H --url {scheme}://{reached}:{port}"
+    print(visible(f"crewdeck web: {served} on {scheme}://{host}:{port}/ (links: {links})"), flush=True)
     if mirror is not None:
         mirror.start()
     try:
