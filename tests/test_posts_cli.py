@@ -1007,6 +1007,10 @@ def test_crisis_end_resume_all_leaves_a_post_another_open_crisis_holds_paused(te
     post_id = _approved(team)
     campaign = team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch").strip()
     outage = team.ok("crisis", "start", "--reason", "Outage", "--platform", "instagram").strip()
+    # Which to end is told by what each is about, not by its id alone.
+    said = one_line_error(team("crisis", "end"))
+    named = sorted([f"{campaign[:8]} “Bad reply”", f"{outage[:8]} “Outage”"], key=lambda crisis: said.find(crisis))
+    assert f"2 crises are open: name one ({', '.join(named)})" in said, said
     out = team.ok("crisis", "end", campaign[:8], "--resume", "all")
     assert "0 posts resumed" in out and "1 post still paused by another open crisis: Outage" in out and post_id[:8] in out
     assert "still held" not in out  # nothing for a member to resume: the open crisis is a manager's to end
