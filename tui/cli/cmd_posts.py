@@ -647,10 +647,14 @@ def cmd_crisis_start(ctx: Context) -> int:
     platforms = [p.strip().lower() for p in a.platform or [] if p.strip()]
     crisis_id = writing.start_crisis(ctx.ws.store, ctx.me.id, ctx.now, a.reason, campaigns, platforms)
     held = [v for v in read_posts(ctx.ws.conn, ctx.now) if any(c.id == crisis_id for c in v.held_by) and v.state in ("paused", "missed")]
+    # A post another open crisis paused already is not one this crisis paused: counted so, the manager read it as more stopped.
+    already = sum(1 for v in held if any(c.id != crisis_id and c.open for c in v.held_by))
     print(crisis_id)
     items = len(settings(ctx.ws.conn).crisis_checklist)
+    paused = len(held) - already
+    before = f" ({already:,} more paused already by another crisis)" if already else ""
     print(
-        f"crisis started: {len(held):,} post{'s' if len(held) != 1 else ''} paused, {items} checklist task{'s' if items != 1 else ''}",
+        f"crisis started: {paused:,} post{'s' if paused != 1 else ''} paused{before}, {items} checklist task{'s' if items != 1 else ''}",
         file=sys.stderr,
     )
     return 0
