@@ -492,6 +492,19 @@ def test_sync_says_a_crisis_it_pulled_started_or_ended(tmp_path: Path, served_fi
     assert len(again.splitlines()) == 1, again
 
 
+def test_sync_says_a_crisis_the_member_started_on_another_machine(tmp_path: Path, served_files: ServedFiles) -> None:
+    """ana started “bad press” on the team's host and synced her laptop's replica: it said nothing of the crisis, read
+    as hers, though that replica had not seen it; one she starts on the laptop is not said back to her."""
+    team = make_team(tmp_path)
+    with _replica_of(team, served_files, "ana") as replica:
+        crewdeck("-w", str(team), "--as", "ana", "crisis", "start", "--reason", "bad press")
+        said = crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "crisis", "end", "--resume", "none")
+        ended = crewdeck("-w", str(replica), "sync")
+    assert said.splitlines()[1:] == ["@ana started a crisis: “bad press”: crewdeck crisis status says what it holds"], said
+    assert len(ended.splitlines()) == 1, ended
+
+
 def test_sync_lists_the_crises_it_pulled_as_it_lists_refusals_and_says_no_ended_one_holds_anything(
     tmp_path: Path, served_files: ServedFiles
 ) -> None:
