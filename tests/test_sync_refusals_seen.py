@@ -542,6 +542,30 @@ def test_a_crisis_pulled_by_a_round_cut_off_is_said_by_the_next_crewdeck_sync_on
     assert len(again.splitlines()) == 1, again
 
 
+async def test_a_crisis_pulled_by_crewdeck_sync_cut_off_is_said_by_the_app_opened_after_it(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    """raj's `crewdeck sync` pulled ana's crisis and the network dropped; the app he opened then showed the banner but
+    never who started it or why: its watcher reads what comes in from its opening on.  Said once: the next `crewdeck
+    sync` says nothing of it."""
+    team = make_team(tmp_path)
+    ana = ("-w", str(team), "--as", "ana")
+    with _replica_of(team, served_files) as replica:
+        crewdeck(*ana, "crisis", "start", "--reason", "bad press")
+        crewdeck(*ana, "add", "Brief the editor")
+        crewdeck(*ana, "add", "Cut the teaser")  # what the pull was cut off before
+        round_cut_off(replica, "Brief the editor")
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            said = lambda: [(n.title, str(n.message)) for n in app._notifications if "crisis" in str(n.message)]  # noqa: E731
+            await until(pilot, lambda: bool(said()), "the notice of ana's crisis")
+            assert said() == [
+                ("a crisis started or ended", "@ana started a crisis: “bad press”: crewdeck crisis status says what it holds")
+            ]
+        assert len(crewdeck("-w", str(replica), "sync").splitlines()) == 1
+
+
 def test_a_member_removed_offline_after_a_refused_publish_of_a_post_they_hold_stays_with_it(
     tmp_path: Path, served_files: ServedFiles
 ) -> None:

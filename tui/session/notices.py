@@ -61,6 +61,12 @@ class ChangeNotices:
         me = self._access.me
         return self._access.read(lambda ws: approvals_voided(ws, since, describe.Naming.of(ws, me.tz, now, self._clock24), me.id, until))
 
+    def crises_untold(self, since: int, until: int, now: dt.datetime) -> list[str]:
+        """``crises_pulled`` of what was stored past ``since`` up to ``until``, as ``voided_untold``: the banner shows an
+        open one, but not who started it, nor one that ended since."""
+        me = self._access.me
+        return self._access.read(lambda ws: crises_pulled(ws, since, describe.Naming.of(ws, me.tz, now, self._clock24), until))
+
     def expired(self, now: dt.datetime) -> str | None:
         """One line about posts that expired and this member was not told of yet (remembered as told); ``None`` for none."""
 
