@@ -526,16 +526,23 @@ def test_sync_lists_the_crises_it_pulled_as_it_lists_refusals_and_says_no_ended_
     assert len(said) == 22 and said[-1] == "… and 3 more crisis starts and ends: crewdeck log lists them", said
 
 
-def test_a_crisis_pulled_by_a_round_cut_off_is_said_by_the_next_crewdeck_sync_once(tmp_path: Path, served_files: ServedFiles) -> None:
-    """raj's round pulled ana's crisis and the network dropped: the next `crewdeck sync` said only how many operations
-    it pulled, and nothing of the crisis holding the posts."""
+@contextmanager
+def _crisis_pulled_cut_off(tmp_path: Path, files: ServedFiles) -> Iterator[Path]:
+    """raj's replica, whose round pulled ana's crisis “bad press” and was cut off before the rest: its path."""
     team = make_team(tmp_path)
     ana = ("-w", str(team), "--as", "ana")
-    with _replica_of(team, served_files) as replica:
+    with _replica_of(team, files) as replica:
         crewdeck(*ana, "crisis", "start", "--reason", "bad press")
         crewdeck(*ana, "add", "Brief the editor")
         crewdeck(*ana, "add", "Cut the teaser")  # what the pull was cut off before
         round_cut_off(replica, "Brief the editor")
+        yield replica
+
+
+def test_a_crisis_pulled_by_a_round_cut_off_is_said_by_the_next_crewdeck_sync_once(tmp_path: Path, served_files: ServedFiles) -> None:
+    """raj's round pulled ana's crisis and the network dropped: the next `crewdeck sync` said only how many operations
+    it pulled, and nothing of the crisis holding the posts."""
+    with _crisis_pulled_cut_off(tmp_path, served_files) as replica:
         said = crewdeck("-w", str(replica), "sync")
         again = crewdeck("-w", str(replica), "sync")
     assert said.splitlines()[1:] == ["@ana started a crisis: “bad press”: crewdeck crisis status says what it holds"], said
@@ -548,13 +555,7 @@ async def test_a_crisis_pulled_by_crewdeck_sync_cut_off_is_said_by_the_app_opene
     """raj's `crewdeck sync` pulled ana's crisis and the network dropped; the app he opened then showed the banner but
     never who started it or why: its watcher reads what comes in from its opening on.  Said once: the next `crewdeck
     sync` says nothing of it."""
-    team = make_team(tmp_path)
-    ana = ("-w", str(team), "--as", "ana")
-    with _replica_of(team, served_files) as replica:
-        crewdeck(*ana, "crisis", "start", "--reason", "bad press")
-        crewdeck(*ana, "add", "Brief the editor")
-        crewdeck(*ana, "add", "Cut the teaser")  # what the pull was cut off before
-        round_cut_off(replica, "Brief the editor")
+    with _crisis_pulled_cut_off(tmp_path, served_files) as replica:
         app = make_app(replica, "raj")
         async with app.run_test(size=(160, 48), notifications=True) as pilot:
             await settle(pilot)
