@@ -643,8 +643,8 @@ class Judge:
         self._backwards: dict[int, Refusal] = {}
         #: Member id -> why nothing they send is accepted: members this batch adds, whose addition it refuses (``judge``).
         self._refused_members: dict[str, Refusal] = {}
-        #: Indexes of the operations the batch's own turn accepted and laid on it for the operations after them, that a
-        #: rule read once the whole batch was refused (``_judge_once``): the judge refuses them from the start (``judge``).
+        #: Indexes of the operations accepted at their turn and laid on the batch for the operations after them, that a
+        #: rule decided once the whole batch was read refused (``_judge_once``): refused from the start again (``judge``).
         self._refused_after: list[int] = []
         #: A push's operations, for the fields a refused move's write set with it (``_taken_with_their_move``).
         self._pushed: Sequence[Op] | None = None
