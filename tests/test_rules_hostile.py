@@ -24,7 +24,7 @@ from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash
 from crewdeck.sync.state.records import budget_id, crisis_end_id, rate_id, result_id
-from crewdeck.sync.state.rules import Refused
+from crewdeck.sync.state.rules import JUDGED_AGAIN_AT_MOST, Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import writing
 
@@ -709,6 +709,34 @@ def test_a_managers_refused_removal_or_guest_access_of_themselves_leaves_their_l
         assert [(r["field"], r["rule"]) for r in at_once["refused"]] == [(field, rule)], at_once
         assert [(r["field"], r["rule"]) for answer in apart for r in answer["refused"]] == [(field, rule)]
         assert [op["value"] for op in _pulled(ana, team.posts["other"]["ana"]) if op["field"] == "title"][-1] == "Edited after"
+    finally:
+        ana.http.close()
+
+
+def test_a_removal_let_through_by_an_edit_cut_off_past_the_last_judging_is_refused_with_it(team: Team, raj: Hostile) -> None:
+    """raj holds a task and mia a post.  ana's push removes raj, removes mia once more than the server judges the push
+    again, then closes raj's task.  Each removal of mia is refused once the push is read (she holds her post), one a
+    judging; past the last, what followed them was refused, closing raj's task too, where raj's removal had been
+    accepted for it: raj was removed and his task stayed open and his (reviewer rxb)."""
+    ana = _ana(team, raj)
+    raj_id, mia_id = team.ids["raj"], team.ids["mia"]
+    try:
+        held = ana.push(("set", "task", team.task, "assignee", raj_id), ("set", "task", team.posts["by tmp"]["ana"], "assignee", mia_id))
+        assert held["refused"] == []
+        before = _pulled(ana, raj_id), _pulled(ana, team.task)
+        removals = JUDGED_AGAIN_AT_MOST + 1
+        answer = ana.push(
+            ("set", "member", raj_id, "deleted", True),
+            *[("set", "member", mia_id, "deleted", True)] * removals,
+            ("set", "task", team.task, "status", "done"),
+            ms=wall_ms(),
+        )
+        assert [(r["row_id"], r["rule"]) for r in answer["refused"]] == [
+            (raj_id, "removed_assignee"),
+            *[(mia_id, "removed_assignee")] * removals,
+            (team.task, "followed_refused"),
+        ], answer
+        assert (_pulled(ana, raj_id), _pulled(ana, team.task)) == before
     finally:
         ana.http.close()
 

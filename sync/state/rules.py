@@ -729,23 +729,61 @@ class Judge:
                 return verdicts
             if passes == JUDGED_AGAIN_AT_MOST:
                 break
-            again = Judge(self.state, local=self.local, appended=self._appended)
-            again._refused_members = judge._refused_members
             kept: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
             for index in refused:
                 kept[index] = verdicts[index]
-            judge, preset = again, kept
-        # A chain of refusals, each outliving the next (a hostile push stamps them so): judged again for each, the
-        # batch cost its size times their number, and the judge's recursion ended the server's answer in a 500.  Past
-        # the last pass, what a refused operation outlived is refused too: never judged as what the batch leaves.
+            judge, preset = judge._again(), kept
+        # A chain of refusals, each outliving the next or each let through by the one before it refused (a hostile push
+        # makes them so): judged again for each, the batch cost its size times their number, and the judge's recursion
+        # ended the server's answer in a 500.  Past the last pass, what followed a refusal decided once the batch was
+        # read is cut off, and what a refused operation outlived is refused too: never judged as what the batch leaves.
+        if judge._refused_after:
+            judge, verdicts = judge._judged_before(min(judge._refused_after), verdicts, ops, preset, rows, stamps, made, pushed)
         for index, outliver in judge._outlived_by.items():
             if verdicts[index] is None and verdicts[outliver] is not None:
                 verdicts[index] = Refusal("outlived_refused", RULES["outlived_refused"])
-        # Likewise what followed an operation refused once the batch was read: it was judged with that one accepted.
-        if judge._refused_after:
-            first = min(judge._refused_after)
-            verdicts[first + 1 :] = [verdict or Refusal("followed_refused", RULES["followed_refused"]) for verdict in verdicts[first + 1 :]]
         return verdicts
+
+    def _again(self) -> Judge:
+        """A judge for the batch judged again, that knows the members it refused."""
+        again = Judge(self.state, local=self.local, appended=self._appended)
+        again._refused_members = self._refused_members
+        return again
+
+    def _judged_before(
+        self,
+        cut: int,
+        verdicts: list[Refusal | None],
+        ops: Sequence[Proposal],
+        preset: Sequence[Refusal | None] | None,
+        rows: Mapping[tuple[str, str], Collection[str]] | None,
+        stamps: Sequence[str] | None,
+        made: Sequence[str] | None,
+        pushed: Sequence[Op] | None,
+    ) -> tuple[Judge, list[Refusal | None]]:
+        """The judge and verdicts of the batch with what followed ``cut`` (refused once the batch was read) refused from
+        the start, past the last pass: those operations had been judged reading it as accepted.  The rules decided once
+        the batch is read are read again without them (a removal they let through, closing its member's task, is
+        refused); one they refuse that way cuts the batch before it in turn.  Past as many cuts as judgings, the whole
+        batch is refused: every verdict before the last cut had read what followed it."""
+        followed = Refusal("followed_refused", RULES["followed_refused"])
+        kept: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
+
+        def cut_off(judge: Judge) -> list[Refusal | None]:
+            """``kept`` with the refusals ``judge`` decided once the batch was read, and all after ``cut`` refused."""
+            for index in judge._refused_after:
+                kept[index] = verdicts[index]
+            return [*kept[: cut + 1], *(verdict or followed for verdict in kept[cut + 1 :])]
+
+        judge = self
+        for _ in range(JUDGED_AGAIN_AT_MOST + 1):
+            kept = cut_off(judge)
+            judge = judge._again()
+            verdicts = judge._judge_once(ops, kept, rows, stamps, made, pushed)
+            if not judge._refused_after:
+                return judge, verdicts
+            cut = min(judge._refused_after)
+        return self._again(), [verdict or followed for verdict in cut_off(judge)]
 
     def _judge_once(
         self,
