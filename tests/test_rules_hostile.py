@@ -689,26 +689,32 @@ def test_a_member_holding_a_post_whose_publish_is_refused_is_not_taken_off_tasks
 def test_a_managers_refused_removal_or_guest_access_of_themselves_leaves_their_later_edits_in_the_push_theirs(
     team: Team, raj: Hostile, field: str, value: Any, rule: str
 ) -> None:
-    """ana takes a post, then removes herself (or makes herself a guest) and edits another task: the change is refused
-    once the push is read (she holds open tasks), and her edit after it was refused as a removed member's (a guest's),
-    where pushed apart it is hers.  One push and the same operations one by one give the same verdicts."""
+    """ana takes a post, then removes herself (or makes herself a guest), edits another task and adds a member: the
+    change is refused once the push is read (she holds open tasks), and her edit and the member after it were refused as
+    a removed member's (a guest's), where pushed apart they are hers.  One push and the same writes one by one give the
+    same verdicts."""
     ana = _ana(team, raj)
     me = team.ids["ana"]
     try:
 
-        def operations(post: str, edited: str, ms: int) -> list[tuple[int, str, str, str, str, Any]]:
+        def operations(post: str, edited: str, added: str, ms: int) -> list[tuple[int, str, str, str, str, Any]]:
             return [
                 (ms, "set", "task", post, "assignee", me),
                 (ms + 1, "set", "member", me, field, value),
                 (ms + 2, "set", "task", edited, "title", "Edited after"),
+                *((ms + 3, "set", "member", added, name, given) for name, given in _new_member(f"zed{ms}")),
             ]
 
-        ms = wall_ms()
-        at_once = ana.push_stamped(*operations(team.posts["by tmp"]["ana"], team.posts["other"]["ana"], ms))
-        apart = [ana.push_stamped(op) for op in operations(team.posts["by tmp"]["gus"], team.posts["other"]["gus"], ms + 3)]
+        ms, one, other = wall_ms(), new_id(), new_id()
+        at_once = ana.push_stamped(*operations(team.posts["by tmp"]["ana"], team.posts["other"]["ana"], one, ms))
+        writes: dict[int, list[tuple[int, str, str, str, str, Any]]] = {}
+        for op in operations(team.posts["by tmp"]["gus"], team.posts["other"]["gus"], other, ms + 4):
+            writes.setdefault(op[0], []).append(op)
+        apart = [ana.push_stamped(*write) for write in writes.values()]
         assert [(r["field"], r["rule"]) for r in at_once["refused"]] == [(field, rule)], at_once
         assert [(r["field"], r["rule"]) for answer in apart for r in answer["refused"]] == [(field, rule)]
         assert [op["value"] for op in _pulled(ana, team.posts["other"]["ana"]) if op["field"] == "title"][-1] == "Edited after"
+        assert {op["field"] for op in _pulled(ana, one)} == {name for name, _ in _new_member("")}
     finally:
         ana.http.close()
 
@@ -739,6 +745,11 @@ def test_a_removal_let_through_by_an_edit_cut_off_past_the_last_judging_is_refus
         assert (_pulled(ana, raj_id), _pulled(ana, team.task)) == before
     finally:
         ana.http.close()
+
+
+def _new_member(handle: str) -> tuple[tuple[str, str], ...]:
+    """The fields a new member is added with (a member, in UTC)."""
+    return (("handle", handle), ("name", "Zed"), ("tz", "UTC"), ("access", "member"))
 
 
 def test_a_handle_freed_by_a_removal_the_push_refuses_is_not_given_again_in_it(team: Team, raj: Hostile) -> None:

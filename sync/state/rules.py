@@ -921,9 +921,11 @@ class Judge:
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         self._refuse_taken_off_tasks_holding_them(ops, verdicts)
         verdicts = _creations_whole(ops, verdicts, creating)
-        refused = _members_refused(ops, verdicts, creating, preset)
+        self._refused_after = [index for index in laid if verdicts[index] is not None]
+        # A member added after such a refusal was judged reading it as accepted (the manager adding them removed herself):
+        # decided in the judging again, where it is refused from the start.
+        refused = {} if self._refused_after else _members_refused(ops, verdicts, creating, preset)
         if not refused:
-            self._refused_after = [index for index in laid if verdicts[index] is not None]
             return verdicts
         # A member the batch adds and then refuses (a handle taken) was read in it as added: what they did, and what their
         # access and groups let others do, judged so.  Judged again without them, as their replica drops them.
