@@ -742,6 +742,8 @@ def test_a_removal_let_through_by_an_edit_cut_off_past_the_last_judging_is_refus
             *[(mia_id, "removed_assignee")] * removals,
             (team.task, "followed_refused"),
         ], answer
+        # Its replica drops it (nothing pushes it again): the closing is made again.
+        assert answer["refused"][-1]["message"].endswith("the replica drops them, so those edits are made again"), answer
         assert (_pulled(ana, raj_id), _pulled(ana, team.task)) == before
     finally:
         ana.http.close()

@@ -174,9 +174,11 @@ RULES = {
     "out_of_range": "dates run from 1900-01-01 to 9998-12-31",
     "invalid_value": "the value is not valid for the field",
     "outlived_refused": "in one push, the operations stamped after it on its field are refused, more of them in a chain "
-    "than the server judges again: push it again",
-    "followed_refused": "in one push, the operations after one refused only once the whole push was read (a removal of a "
-    "member who keeps open tasks) are refused, more of them in a chain than the server judges again: push them again",
+    "than the server judges again: the replica drops it, so the edit is made again",
+    "followed_refused": "in one push, the operations after one refused only once the whole push was read (a removal or guest "
+    "access of a member who keeps open tasks, part of a creation refused whole, what a refused move of a post wrote with it) "
+    "are refused, more of them in a chain than the server judges again (in a longer chain, the whole push): the replica "
+    "drops them, so those edits are made again",
     "acting_local_only": "acting as another member happens on a shared host only",
     "result_key": "a result's post, campaign, platform and day need not be given (its id names them) and, when given, are the "
     "ones its id names; it holds only what its kind counts",
@@ -764,8 +766,8 @@ class Judge:
         """The judge and verdicts of the batch with what followed ``cut`` (refused once the batch was read) refused from
         the start, past the last pass: those operations had been judged reading it as accepted.  The rules decided once
         the batch is read are read again without them (a removal they let through, closing its member's task, is
-        refused); one they refuse that way cuts the batch before it in turn.  Past as many cuts as judgings, the whole
-        batch is refused: every verdict before the last cut had read what followed it."""
+        refused); one they refuse that way cuts the batch before it in turn.  Past ``JUDGED_AGAIN_AT_MOST`` cuts again, the
+        whole batch is refused: every verdict before the last cut had read what followed it."""
         followed = Refusal("followed_refused", RULES["followed_refused"])
         kept: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
 
