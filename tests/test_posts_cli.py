@@ -1001,6 +1001,15 @@ def test_crisis_end_resume_all_releases_paused_posts_whose_slot_is_ahead(team: C
     assert _state(team, post_id) == "approved"
 
 
+def test_crisis_start_says_the_posts_several_open_crises_paused_already_were_paused_by_other_crises(team: Cli) -> None:
+    """Two open crises held the post: a third said it was paused already "by another crisis", as if one."""
+    _approved(team)
+    team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+    team.ok("crisis", "start", "--reason", "Outage", "--platform", "instagram")
+    started = team("crisis", "start", "--reason", "Leak")
+    assert "crisis started: 0 posts paused (1 more paused already by other crises)," in started.err, started.err
+
+
 def test_crisis_end_resume_all_leaves_a_post_another_open_crisis_holds_paused(team: Cli) -> None:
     """Two crises held an instagram post; ending the campaign's with `--resume all` released it from both: it read
     approved (and went into the export) while the instagram crisis was still open, "1 post resumed"."""
