@@ -1001,12 +1001,28 @@ def test_crisis_end_resume_all_releases_paused_posts_whose_slot_is_ahead(team: C
     assert _state(team, post_id) == "approved"
 
 
+def test_crisis_start_says_the_posts_several_open_crises_paused_already_were_paused_by_other_crises(team: Cli) -> None:
+    """Two open crises held the post: a third said it was paused already "by another crisis", as if one."""
+    _approved(team)
+    team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch")
+    team.ok("crisis", "start", "--reason", "Outage", "--platform", "instagram")
+    started = team("crisis", "start", "--reason", "Leak")
+    assert "crisis started: 0 posts paused (1 more paused already by other crises)," in started.err, started.err
+
+
 def test_crisis_end_resume_all_leaves_a_post_another_open_crisis_holds_paused(team: Cli) -> None:
     """Two crises held an instagram post; ending the campaign's with `--resume all` released it from both: it read
     approved (and went into the export) while the instagram crisis was still open, "1 post resumed"."""
     post_id = _approved(team)
     campaign = team.ok("crisis", "start", "--reason", "Bad reply", "--campaign", "spring-launch").strip()
-    outage = team.ok("crisis", "start", "--reason", "Outage", "--platform", "instagram").strip()
+    started = team("crisis", "start", "--reason", "Outage", "--platform", "instagram")
+    # The post the first crisis paused is not counted as paused by this one.
+    assert "crisis started: 0 posts paused (1 more paused already by another crisis), 5 checklist tasks" in started.err, started.err
+    outage = started.out.strip()
+    # Which to end is told by what each is about, not by its id alone.
+    said = one_line_error(team("crisis", "end"))
+    named = sorted([f"{campaign[:8]} “Bad reply”", f"{outage[:8]} “Outage”"], key=lambda crisis: said.find(crisis))
+    assert f"2 crises are open: name one ({', '.join(named)})" in said, said
     out = team.ok("crisis", "end", campaign[:8], "--resume", "all")
     assert "0 posts resumed" in out and "1 post still paused by another open crisis: Outage" in out and post_id[:8] in out
     assert "still held" not in out  # nothing for a member to resume: the open crisis is a manager's to end

@@ -141,6 +141,23 @@ def test_spend_entered_into_a_crisis_says_it_is_frozen_and_who_counts_it(team: C
     assert "frozen" not in team(*entry, "--campaign", "spring-launch", "--pending").err
 
 
+def test_spend_an_ended_crisis_and_an_open_one_both_freeze_is_said_frozen_by_the_open_one(
+    team: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spend dated in an ended crisis's days and an open one's was said frozen by the ended one (started first), its
+    days closed: the person read that spend dated after them counts, where the open crisis freezes it too."""
+    over = team.ok("crisis", "start", "--reason", "Over", "--campaign", "spring-launch").strip()
+    monkeypatch.setenv("CREWDECK_NOW", "2026-11-21T12:00:00Z")
+    team.ok("crisis", "start", "--reason", "Outage")
+    team.ok("crisis", "end", over[:8], "--resume", "none")
+    entry = team("ledger", "add", "--category", "ads", "--amount", "40", "--payee", "Meta", "--campaign", "spring-launch")
+    assert entry.code == 0, entry.err
+    assert entry.err.splitlines() == [
+        "note: frozen by the crisis “Outage” (spend dated from 2026-11-21 on, Europe/Berlin): it counts once a manager other "
+        f"than you approves it (crewdeck ledger approve {entry.out.strip()[:8]})"
+    ]
+
+
 def test_a_member_who_enters_spend_into_a_crisis_of_every_campaign_is_told_a_manager_counts_it(team: Cli, tmp_path: Path) -> None:
     """raj, a member, was told "once a manager other than you approves it (crewdeck ledger approve ID)", a command the
     rules refuse him (managers_only); and a crisis that names no campaign, so covers every one, said "spend of its

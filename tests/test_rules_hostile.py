@@ -23,8 +23,8 @@ import pytest
 from crewdeck.sync.state.clock import Stamp, wall_ms
 from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.postround import content_hash
-from crewdeck.sync.state.records import budget_id, rate_id, result_id
-from crewdeck.sync.state.rules import Refused
+from crewdeck.sync.state.records import budget_id, crisis_end_id, rate_id, result_id
+from crewdeck.sync.state.rules import JUDGED_AGAIN_AT_MOST, Refused
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import writing
 
@@ -33,7 +33,7 @@ from .forged import Forger
 from .postsupport import add_posts as add_spring_posts
 from .postsupport import ids, team_workspace
 from .syncsupport import ServedDatabase, ServedFiles, Server, crewdeck, listing, new_token
-from .test_rules import Team, _crisis, _entry, _reversal, _verdict, add_posts, build_team, copy_of_team, crewdeck_fails_text
+from .test_rules import Team, _crisis, _end, _entry, _reversal, _verdict, add_posts, build_team, copy_of_team, crewdeck_fails_text
 
 #: The hostile replica's node (any node no store has made).
 NODE = "abcdef0123456789"
@@ -681,6 +681,132 @@ def test_a_member_holding_a_post_whose_publish_is_refused_is_not_taken_off_tasks
         ]
         assert answer["refused"][2]["message"].startswith(f"member.{field}: @tmp holds 1 open task ({post[:8]})"), answer
         assert _pulled(ana, leaver) == before
+    finally:
+        ana.http.close()
+
+
+@pytest.mark.parametrize(("field", "value", "rule"), [("deleted", True, "removed_assignee"), ("access", "guest", "guest_assignee")])
+def test_a_managers_refused_removal_or_guest_access_of_themselves_leaves_their_later_edits_in_the_push_theirs(
+    team: Team, raj: Hostile, field: str, value: Any, rule: str
+) -> None:
+    """ana takes a post, then removes herself (or makes herself a guest), edits another task and adds a member: the
+    change is refused once the push is read (she holds open tasks), and her edit and the member after it were refused as
+    a removed member's (a guest's), where pushed apart they are hers.  One push and the same writes one by one give the
+    same verdicts."""
+    ana = _ana(team, raj)
+    me = team.ids["ana"]
+    try:
+
+        def operations(post: str, edited: str, added: str, ms: int) -> list[tuple[int, str, str, str, str, Any]]:
+            return [
+                (ms, "set", "task", post, "assignee", me),
+                (ms + 1, "set", "member", me, field, value),
+                (ms + 2, "set", "task", edited, "title", "Edited after"),
+                *((ms + 3, "set", "member", added, name, given) for name, given in _new_member(f"zed{ms}")),
+            ]
+
+        ms, one, other = wall_ms(), new_id(), new_id()
+        at_once = ana.push_stamped(*operations(team.posts["by tmp"]["ana"], team.posts["other"]["ana"], one, ms))
+        writes: dict[int, list[tuple[int, str, str, str, str, Any]]] = {}
+        for op in operations(team.posts["by tmp"]["gus"], team.posts["other"]["gus"], other, ms + 4):
+            writes.setdefault(op[0], []).append(op)
+        apart = [ana.push_stamped(*write) for write in writes.values()]
+        assert [(r["field"], r["rule"]) for r in at_once["refused"]] == [(field, rule)], at_once
+        assert [(r["field"], r["rule"]) for answer in apart for r in answer["refused"]] == [(field, rule)]
+        assert [op["value"] for op in _pulled(ana, team.posts["other"]["ana"]) if op["field"] == "title"][-1] == "Edited after"
+        assert {op["field"] for op in _pulled(ana, one)} == {name for name, _ in _new_member("")}
+    finally:
+        ana.http.close()
+
+
+def test_a_removal_let_through_by_an_edit_cut_off_past_the_last_judging_is_refused_with_it(team: Team, raj: Hostile) -> None:
+    """raj holds a task and mia a post.  ana's push removes raj, removes mia once more than the server judges the push
+    again, then closes raj's task.  Each removal of mia is refused once the push is read (she holds her post), one a
+    judging; past the last, what followed them was refused, closing raj's task too, where raj's removal had been
+    accepted for it: raj was removed and his task stayed open and his (reviewer rxb)."""
+    ana = _ana(team, raj)
+    raj_id, mia_id = team.ids["raj"], team.ids["mia"]
+    try:
+        held = ana.push(("set", "task", team.task, "assignee", raj_id), ("set", "task", team.posts["by tmp"]["ana"], "assignee", mia_id))
+        assert held["refused"] == []
+        before = _pulled(ana, raj_id), _pulled(ana, team.task)
+        removals = JUDGED_AGAIN_AT_MOST + 1
+        answer = ana.push(
+            ("set", "member", raj_id, "deleted", True),
+            *[("set", "member", mia_id, "deleted", True)] * removals,
+            ("set", "task", team.task, "status", "done"),
+            ms=wall_ms(),
+        )
+        assert [(r["row_id"], r["rule"]) for r in answer["refused"]] == [
+            (raj_id, "removed_assignee"),
+            *[(mia_id, "removed_assignee")] * removals,
+            (team.task, "followed_refused"),
+        ], answer
+        # Its replica drops it (nothing pushes it again): the closing is made again.
+        assert answer["refused"][-1]["message"].endswith("the replica drops them, so those edits are made again"), answer
+        assert (_pulled(ana, raj_id), _pulled(ana, team.task)) == before
+    finally:
+        ana.http.close()
+
+
+def _new_member(handle: str) -> tuple[tuple[str, str], ...]:
+    """The fields a new member is added with (a member, in UTC)."""
+    return (("handle", handle), ("name", "Zed"), ("tz", "UTC"), ("access", "member"))
+
+
+def test_a_handle_freed_by_a_removal_the_push_refuses_is_not_given_again_in_it(team: Team, raj: Hostile) -> None:
+    """ana, on a replica that had not heard tmp was given a post, removes tmp and adds a new member under the handle
+    tmp: the removal is refused (tmp holds the post), and the new member was stored beside tmp, two live members of one
+    handle."""
+    ana = _ana(team, raj)
+    tmp, new = team.ids["tmp"], new_id()
+    try:
+        ms = wall_ms()
+        answer = ana.push_stamped(
+            (ms, "set", "task", team.posts["by raj"]["ana"], "assignee", tmp),
+            (ms + 1, "set", "member", tmp, "deleted", True),
+            *(
+                (ms + 2, "set", "member", new, name, given)
+                for name, given in (("handle", "tmp"), ("name", "Tom"), ("tz", "UTC"), ("access", "member"))
+            ),
+        )
+        assert [(r["field"], r["rule"]) for r in answer["refused"]] == [
+            ("deleted", "removed_assignee"),
+            *((name, "unique_handle") for name in ("handle", "name", "tz", "access")),
+        ], answer
+        assert _pulled(ana, new) == []
+    finally:
+        ana.http.close()
+
+
+def test_a_move_after_a_refused_removal_is_judged_with_the_member_there(team: Team, raj: Hostile) -> None:
+    """raj approved a post (after the crisis ended).  One push publishes a post in review that raj holds (refused with
+    its status), removes raj (refused: he holds it, open), then publishes raj's approved post.  The removal was refused
+    only in a second judging, which kept the first judging's refusal of the last publish: raj's approval read as a
+    removed member's, which counts for nothing, though raj stays."""
+    ana = _ana(team, raj)
+    held, approved = team.posts["by tmp"]["ana"], team.posts["by tmp"]["raj"]  # both in review, their one step open
+    me, raj_id = team.ids["ana"], team.ids["raj"]
+    try:
+        end = _end(team, me, team.crisis)
+        assert ana.push(("append", "crisis_end", crisis_end_id(team.crisis), "*", end))["stored"] == 1
+        a_minute_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        verdict = _verdict(team, raj_id, "by tmp") | {"approved_at": a_minute_ago}
+        assert raj.push(("append", "post_approval", new_id(), "*", verdict))["stored"] == 1
+        ms = wall_ms()
+        answer = ana.push_stamped(
+            (ms, "set", "task", held, "assignee", raj_id),
+            (ms + 1, "set", "task", held, "post_state", "published"),
+            (ms + 1, "set", "task", held, "status", "done"),
+            (ms + 2, "set", "member", raj_id, "deleted", True),
+            (ms + 3, "set", "task", approved, "post_state", "published"),
+        )
+        assert [(r["row_id"], r["field"], r["rule"]) for r in answer["refused"]] == [
+            (held, "post_state", "not_publishable"),
+            (held, "status", "not_publishable"),
+            (raj_id, "deleted", "removed_assignee"),
+        ], answer
+        assert _post_states(ana, approved)[-1] == "published"
     finally:
         ana.http.close()
 

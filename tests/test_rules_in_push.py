@@ -513,3 +513,21 @@ def test_a_post_change_stamped_by_another_node_inside_a_managers_acting_leaves_t
     judge = judged()
     writing.approve(push.store, team.ids["ana"], post, NOW)
     assert judge(push.ops()) == [None]
+
+
+def test_what_followed_a_removal_refused_past_the_last_judging_is_refused(
+    team: Team, judged: Callable[[], Judged], push: Push, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A removal refused once the push is read is refused from the start in the next judging; past the last (none
+    here), what came after it had been judged with the removal accepted, tmp's handle free: it is refused too, never
+    stored on a reading of the push that storage does not keep."""
+    monkeypatch.setattr(rules, "JUDGED_AGAIN_AT_MOST", 0)
+    judge = judged()
+    tmp = team.ids["tmp"]
+    with push.write("ana") as w:
+        w.set("task", team.posts["by raj"]["ana"], {"assignee": tmp})
+    with push.write("ana") as w:
+        w.set("member", tmp, {"deleted": True})
+    with push.write("ana") as w:
+        w.create("member", {"handle": "tmp", "name": "Tom", "tz": "UTC", "access": "member"})
+    assert judge(push.ops()) == [None, "removed_assignee", *["followed_refused"] * 4]

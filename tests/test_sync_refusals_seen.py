@@ -492,6 +492,19 @@ def test_sync_says_a_crisis_it_pulled_started_or_ended(tmp_path: Path, served_fi
     assert len(again.splitlines()) == 1, again
 
 
+def test_sync_says_a_crisis_the_member_started_on_another_machine(tmp_path: Path, served_files: ServedFiles) -> None:
+    """ana started “bad press” on the team's host and synced her laptop's replica: it said nothing of the crisis, read
+    as hers, though that replica had not seen it; one she starts on the laptop is not said back to her."""
+    team = make_team(tmp_path)
+    with _replica_of(team, served_files, "ana") as replica:
+        crewdeck("-w", str(team), "--as", "ana", "crisis", "start", "--reason", "bad press")
+        said = crewdeck("-w", str(replica), "sync")
+        crewdeck("-w", str(replica), "crisis", "end", "--resume", "none")
+        ended = crewdeck("-w", str(replica), "sync")
+    assert said.splitlines()[1:] == ["@ana started a crisis: “bad press”: crewdeck crisis status says what it holds"], said
+    assert len(ended.splitlines()) == 1, ended
+
+
 def test_sync_lists_the_crises_it_pulled_as_it_lists_refusals_and_says_no_ended_one_holds_anything(
     tmp_path: Path, served_files: ServedFiles
 ) -> None:
@@ -513,20 +526,45 @@ def test_sync_lists_the_crises_it_pulled_as_it_lists_refusals_and_says_no_ended_
     assert len(said) == 22 and said[-1] == "… and 3 more crisis starts and ends: crewdeck log lists them", said
 
 
-def test_a_crisis_pulled_by_a_round_cut_off_is_said_by_the_next_crewdeck_sync_once(tmp_path: Path, served_files: ServedFiles) -> None:
-    """raj's round pulled ana's crisis and the network dropped: the next `crewdeck sync` said only how many operations
-    it pulled, and nothing of the crisis holding the posts."""
+@contextmanager
+def _crisis_pulled_cut_off(tmp_path: Path, files: ServedFiles) -> Iterator[Path]:
+    """raj's replica, whose round pulled ana's crisis “bad press” and was cut off before the rest: its path."""
     team = make_team(tmp_path)
     ana = ("-w", str(team), "--as", "ana")
-    with _replica_of(team, served_files) as replica:
+    with _replica_of(team, files) as replica:
         crewdeck(*ana, "crisis", "start", "--reason", "bad press")
         crewdeck(*ana, "add", "Brief the editor")
         crewdeck(*ana, "add", "Cut the teaser")  # what the pull was cut off before
         round_cut_off(replica, "Brief the editor")
+        yield replica
+
+
+def test_a_crisis_pulled_by_a_round_cut_off_is_said_by_the_next_crewdeck_sync_once(tmp_path: Path, served_files: ServedFiles) -> None:
+    """raj's round pulled ana's crisis and the network dropped: the next `crewdeck sync` said only how many operations
+    it pulled, and nothing of the crisis holding the posts."""
+    with _crisis_pulled_cut_off(tmp_path, served_files) as replica:
         said = crewdeck("-w", str(replica), "sync")
         again = crewdeck("-w", str(replica), "sync")
     assert said.splitlines()[1:] == ["@ana started a crisis: “bad press”: crewdeck crisis status says what it holds"], said
     assert len(again.splitlines()) == 1, again
+
+
+async def test_a_crisis_pulled_by_crewdeck_sync_cut_off_is_said_by_the_app_opened_after_it(
+    tmp_path: Path, served_files: ServedFiles
+) -> None:
+    """raj's `crewdeck sync` pulled ana's crisis and the network dropped; the app he opened then showed the banner but
+    never who started it or why: its watcher reads what comes in from its opening on.  Said once: the next `crewdeck
+    sync` says nothing of it."""
+    with _crisis_pulled_cut_off(tmp_path, served_files) as replica:
+        app = make_app(replica, "raj")
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await settle(pilot)
+            said = lambda: [(n.title, str(n.message)) for n in app._notifications if "crisis" in str(n.message)]  # noqa: E731
+            await until(pilot, lambda: bool(said()), "the notice of ana's crisis")
+            assert said() == [
+                ("a crisis started or ended", "@ana started a crisis: “bad press”: crewdeck crisis status says what it holds")
+            ]
+        assert len(crewdeck("-w", str(replica), "sync").splitlines()) == 1
 
 
 def test_a_member_removed_offline_after_a_refused_publish_of_a_post_they_hold_stays_with_it(

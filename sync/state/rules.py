@@ -174,7 +174,11 @@ RULES = {
     "out_of_range": "dates run from 1900-01-01 to 9998-12-31",
     "invalid_value": "the value is not valid for the field",
     "outlived_refused": "in one push, the operations stamped after it on its field are refused, more of them in a chain "
-    "than the server judges again: push it again",
+    "than the server judges again: the replica drops it, so the edit is made again",
+    "followed_refused": "in one push, the operations after one refused only once the whole push was read (a removal or guest "
+    "access of a member who keeps open tasks, part of a creation refused whole, what a refused move of a post wrote with it) "
+    "are refused, more of them in a chain than the server judges again (in a longer chain, the whole push): the replica "
+    "drops them, so those edits are made again",
     "acting_local_only": "acting as another member happens on a shared host only",
     "result_key": "a result's post, campaign, platform and day need not be given (its id names them) and, when given, are the "
     "ones its id names; it holds only what its kind counts",
@@ -641,6 +645,11 @@ class Judge:
         self._backwards: dict[int, Refusal] = {}
         #: Member id -> why nothing they send is accepted: members this batch adds, whose addition it refuses (``judge``).
         self._refused_members: dict[str, Refusal] = {}
+        #: Indexes of the operations accepted at their turn and laid on the batch for the operations after them, that a
+        #: rule decided once the whole batch was read refused (``_judge_once``): refused from the start again (``judge``).
+        self._refused_after: list[int] = []
+        #: A push's operations, for the fields a refused move's write set with it (``_taken_with_their_move``).
+        self._pushed: Sequence[Op] | None = None
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -690,6 +699,7 @@ class Judge:
         rows: Mapping[tuple[str, str], Collection[str]] | None = None,
         stamps: Sequence[str] | None = None,
         made: Sequence[str] | None = None,
+        pushed: Sequence[Op] | None = None,
     ) -> list[Refusal | None]:
         """One verdict per operation: ``None`` (accepted) or the refusal.
 
@@ -701,33 +711,81 @@ class Judge:
         one stamped before the value it would replace changes nothing, and is
         not read as what the batch leaves (``READ_AS_LEFT``).  ``made``: a
         local write's stamps, read only by the rules that name stamps (an
-        import's run, ``own_run``); a push's are ``stamps``.
+        import's run, ``own_run``); a push's are ``stamps``.  ``pushed``: a
+        push's operations themselves (``ops`` are theirs): a refused move of a
+        post's state refuses what its write set with it.
 
         What an operation outlives is read from the operations accepted
         only: one that outlived another and is refused is never stored, so
-        the batch is judged again with it refused from the start.
+        the batch is judged again with it refused from the start.  So is one
+        that its turn accepted and a rule refused once the whole batch was
+        read (a removal of a member who keeps open tasks): the operations
+        after it read it as accepted, where pushed apart they would not.
         """
         judge = self
         for passes in range(JUDGED_AGAIN_AT_MOST + 1):
-            verdicts = judge._judge_once(ops, preset, rows, stamps, made)
-            refused = [index for index in sorted(judge._outliving) if verdicts[index] is not None]
+            verdicts = judge._judge_once(ops, preset, rows, stamps, made, pushed)
+            outliving = [index for index in judge._outliving if verdicts[index] is not None]
+            refused = sorted({*outliving, *judge._refused_after})
             if not refused:
                 return verdicts
             if passes == JUDGED_AGAIN_AT_MOST:
                 break
-            again = Judge(self.state, local=self.local, appended=self._appended)
-            again._refused_members = judge._refused_members
             kept: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
             for index in refused:
                 kept[index] = verdicts[index]
-            judge, preset = again, kept
-        # A chain of refusals, each outliving the next (a hostile push stamps them so): judged again for each, the
-        # batch cost its size times their number, and the judge's recursion ended the server's answer in a 500.  Past
-        # the last pass, what a refused operation outlived is refused too: never judged as what the batch leaves.
+            judge, preset = judge._again(), kept
+        # A chain of refusals, each outliving the next or each let through by the one before it refused (a hostile push
+        # makes them so): judged again for each, the batch cost its size times their number, and the judge's recursion
+        # ended the server's answer in a 500.  Past the last pass, what followed a refusal decided once the batch was
+        # read is cut off, and what a refused operation outlived is refused too: never judged as what the batch leaves.
+        if judge._refused_after:
+            judge, verdicts = judge._judged_before(min(judge._refused_after), verdicts, ops, preset, rows, stamps, made, pushed)
         for index, outliver in judge._outlived_by.items():
             if verdicts[index] is None and verdicts[outliver] is not None:
                 verdicts[index] = Refusal("outlived_refused", RULES["outlived_refused"])
         return verdicts
+
+    def _again(self) -> Judge:
+        """A judge for the batch judged again, that knows the members it refused."""
+        again = Judge(self.state, local=self.local, appended=self._appended)
+        again._refused_members = self._refused_members
+        return again
+
+    def _judged_before(
+        self,
+        cut: int,
+        verdicts: list[Refusal | None],
+        ops: Sequence[Proposal],
+        preset: Sequence[Refusal | None] | None,
+        rows: Mapping[tuple[str, str], Collection[str]] | None,
+        stamps: Sequence[str] | None,
+        made: Sequence[str] | None,
+        pushed: Sequence[Op] | None,
+    ) -> tuple[Judge, list[Refusal | None]]:
+        """The judge and verdicts of the batch with what followed ``cut`` (refused once the batch was read) refused from
+        the start, past the last pass: those operations had been judged reading it as accepted.  The rules decided once
+        the batch is read are read again without them (a removal they let through, closing its member's task, is
+        refused); one they refuse that way cuts the batch before it in turn.  Past ``JUDGED_AGAIN_AT_MOST`` cuts again, the
+        whole batch is refused: every verdict before the last cut had read what followed it."""
+        followed = Refusal("followed_refused", RULES["followed_refused"])
+        kept: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
+
+        def cut_off(judge: Judge) -> list[Refusal | None]:
+            """``kept`` with the refusals ``judge`` decided once the batch was read, and all after ``cut`` refused."""
+            for index in judge._refused_after:
+                kept[index] = verdicts[index]
+            return [*kept[: cut + 1], *(verdict or followed for verdict in kept[cut + 1 :])]
+
+        judge = self
+        for _ in range(JUDGED_AGAIN_AT_MOST + 1):
+            kept = cut_off(judge)
+            judge = judge._again()
+            verdicts = judge._judge_once(ops, kept, rows, stamps, made, pushed)
+            if not judge._refused_after:
+                return judge, verdicts
+            cut = min(judge._refused_after)
+        return self._again(), [verdict or followed for verdict in cut_off(judge)]
 
     def _judge_once(
         self,
@@ -736,6 +794,7 @@ class Judge:
         rows: Mapping[tuple[str, str], Collection[str]] | None,
         stamps: Sequence[str] | None,
         made: Sequence[str] | None,
+        pushed: Sequence[Op] | None = None,
     ) -> list[Refusal | None]:
         """``judge``'s verdicts, what each operation outlives read from the batch's operations ``preset`` does not refuse."""
         if not self.state.has_members():
@@ -743,6 +802,7 @@ class Judge:
             first: list[Refusal | None] = list(preset) if preset else [None] * len(ops)
             return [verdict or _first_handle_refused(op) for verdict, op in zip(first, ops, strict=True)]
         creating = self._creating = self._creations(ops, rows)
+        self._pushed = pushed
         if not preset and _only_results_and_entries(ops):
             # Such a batch holds no verdict or submission (dated), acting record, campaign run or crisis: the reads of
             # those below would find nothing in it.
@@ -778,9 +838,12 @@ class Judge:
         misvalued = self._task_values_refused(ops)
         published = self._published_posts(ops, creating)
         suspect = _SUSPECT.search
+        #: Indexes of the operations accepted at their turn that the rules after them read (``_refused_after``).
+        laid: list[int] = []
 
         def lay(index: int) -> None:
-            self._lay(ops[index], moving, submitting)
+            if self._lay(ops[index], moving, submitting):
+                laid.append(index)
 
         def refused_alone(index: int) -> Refusal | None:
             """What refuses the task operation's value whatever else the batch holds (``_lay_ahead``)."""
@@ -840,6 +903,7 @@ class Judge:
                     )
                     if refusal is None and index not in self._outlived and entity in RECORDS_READ:
                         self._accept(op)
+                        laid.append(index)
                         if entity == "member":
                             standing.clear()  # a member's access or removal may have changed
                             if field in OFF_TASKS:
@@ -847,6 +911,7 @@ class Judge:
                                 if value == OFF_TASKS[field].value:
                                     self._taken_off_tasks[(row_id, field)] = index
             append(refusal)
+        self._refuse_taken_with_their_move(verdicts)
         self._refuse_waited_for_nothing(published, ops, verdicts)
         for index, op in enumerate(ops):
             if verdicts[index] is None and op[1] == APPEND and op[2] in ("ledger_entry", "approval"):
@@ -858,7 +923,10 @@ class Judge:
         self._refuse_reopened_for_nobody(ops, verdicts, creating)
         self._refuse_taken_off_tasks_holding_them(ops, verdicts)
         verdicts = _creations_whole(ops, verdicts, creating)
-        refused = _members_refused(ops, verdicts, creating, preset)
+        self._refused_after = [index for index in laid if verdicts[index] is not None]
+        # A member added after such a refusal was judged reading it as accepted (the manager adding them removed herself):
+        # decided in the judging again, where it is refused from the start.
+        refused = {} if self._refused_after else _members_refused(ops, verdicts, creating, preset)
         if not refused:
             return verdicts
         # A member the batch adds and then refuses (a handle taken) was read in it as added: what they did, and what their
@@ -879,6 +947,7 @@ class Judge:
             rows,
             stamps,
             made,
+            pushed,
         )
 
     def _runs_backwards(self, ops: Sequence[Proposal], preset: Sequence[Refusal | None] | None) -> dict[int, Refusal]:
@@ -984,24 +1053,32 @@ class Judge:
                 newest[key] = (stamps[index], index)
         return frozenset(outlived)
 
-    def _left(self, row_id: str, field: str, value: str, moving: bool, submitting: bool) -> None:
+    def _left(self, row_id: str, field: str, value: str, moving: bool, submitting: bool) -> bool:
         """Keep an accepted task operation that changes its field (not outlived) as what the batch leaves, where the rules
         after it read that: its campaign (spend for it), its post's fields (a move into the scheduler), its content (a
-        submission)."""
+        submission).  Whether it was kept."""
+        kept = False
         if field == "campaign":
             self._task_campaigns[row_id] = json.loads(value)
+            kept = True
         if moving and field in POST_MOVE_FIELDS:
             self._post_sets.setdefault(row_id, {})[field] = json.loads(value)
+            kept = True
         if submitting and (field in CONTENT_FIELDS or field == "platform"):
             self._content_sets.setdefault(row_id, {})[field] = json.loads(value)
+            kept = True
+        return kept
 
-    def _lay(self, op: Proposal, moving: bool, submitting: bool) -> None:
+    def _lay(self, op: Proposal, moving: bool, submitting: bool) -> bool:
         """Lay an accepted task operation that changes its field on the batch, for the rules after it (``_left``; the
-        changes of a post, ``_changed_post``, in a batch that gives a verdict or moves a post)."""
+        changes of a post, ``_changed_post``, in a batch that gives a verdict or moves a post).  Whether a rule after it
+        reads it."""
         member_id, _, _, row_id, field, value = op
-        self._left(row_id, field, value, moving, submitting)
+        kept = self._left(row_id, field, value, moving, submitting)
         if moving and (field in CONTENT_FIELDS or field == "post_round"):
             self._changed_post(member_id, row_id, field, value)
+            return True
+        return kept
 
     def _changed_post(self, member_id: str, post_id: str, field: str, value: str) -> None:
         """Keep an accepted change of a post's content (by whom: the member, and the manager acting as them) or round."""
@@ -1094,9 +1171,11 @@ class Judge:
             **self._task_values_refused(ops),
         }
         published = self._published_posts(ops, creating)
+        laid: list[int] = []
 
         def lay(index: int) -> None:
-            self._lay(ops[index], moves, submits)
+            if self._lay(ops[index], moves, submits):
+                laid.append(index)
 
         def refused_alone(index: int) -> Refusal | None:
             """What refuses the task operation's value whatever else the batch holds (``_lay_ahead``)."""
@@ -1148,6 +1227,7 @@ class Judge:
                 if refusal is None and index not in self._outlived and not (published is not None and published.held_back(index)):
                     lay(index)
                 verdicts[index] = refusal
+            self._refuse_taken_with_their_move(verdicts)
             self._refuse_waited_for_nothing(published, ops, verdicts)
         elif any(author is not None and task_change_refused(author) for author in (self._members[m] for m in authors)):
             for index, op in enumerate(ops):
@@ -1164,6 +1244,7 @@ class Judge:
                 failed.setdefault(op[3], verdict)
         if failed:
             verdicts = [failed.get(op[3], verdict) for op, verdict in zip(ops, verdicts)]
+        self._refused_after = [index for index in laid if verdicts[index] is not None]
         return verdicts
 
     def _entries_added(self, ops: Sequence[Proposal], preset: Sequence[Refusal | None] | None) -> dict[str, int]:
@@ -1205,6 +1286,7 @@ class Judge:
         encoded: dict[str | None, str] = {}
         #: (The result's kind, a field) -> the refusal of that field in a result of that kind.
         kinds: dict[tuple[str, str], Refusal | None] = {}
+        laid: list[int] = []
         for index, op in enumerate(ops):
             member_id, kind, entity, row_id, field, value = op
             refusal = standing[member_id]
@@ -1220,6 +1302,7 @@ class Judge:
                     )
                     if refusal is None and index not in self._outlived:
                         self._accept(op)
+                        laid.append(index)
                 verdicts[index] = refusal
                 continue
             if refusal is not None:
@@ -1253,7 +1336,9 @@ class Judge:
         if not any(verdicts):
             return verdicts
         self._refuse_naming_refused(ops, verdicts, creating)
-        return _creations_whole(ops, verdicts, creating)
+        verdicts = _creations_whole(ops, verdicts, creating)
+        self._refused_after = [index for index in laid if verdicts[index] is not None]
+        return verdicts
 
     def _published_posts(self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> WentOut | None:
         """The stored posts whose content or round ``ops`` change, each with its state as stored, for ``_published_content``
@@ -1337,6 +1422,13 @@ class Judge:
             "published_content",
             f"task.{op[4]}: {self._post_named(op[3])} is published: what went out changes no more (take its publish back first)",
         )
+
+    def _refuse_taken_with_their_move(self, verdicts: list[Refusal | None]) -> None:
+        """Refuse, in a push's ``verdicts``, what each refused move of a post's state wrote with it (``MOVE_OUTCOME_FIELDS``):
+        first of the rules decided once the batch is judged, as those read the post's status (a removal of its holder)."""
+        if self._pushed is not None:
+            for index, refusal in _taken_with_their_move(self._pushed, verdicts).items():
+                verdicts[index] = refusal
 
     def _refuse_waited_for_nothing(self, went_out: WentOut | None, ops: Sequence[Proposal], verdicts: list[Refusal | None]) -> None:
         """Refuse the changes of a published post's content or round that waited for a move of their write the judge
@@ -3036,20 +3128,7 @@ def judge(ops: Sequence[Proposal], state: RuleState, *, local: bool) -> list[Ref
 def judge_push(ops: Sequence[Op], state: RuleState, invalid: Mapping[str, str]) -> list[Refusal | None]:
     """Verdicts on pushed operations; ``invalid``: op_id -> why its value could not be read."""
     preset = [Refusal("invalid_value", invalid[op.op_id]) if op.op_id in invalid else None for op in ops] if invalid else None
-    proposals, stamps = [proposal(op) for op in ops], [op.op_id for op in ops]
-    verdicts = Judge(state, local=False).judge(proposals, preset, stamps=stamps)
-    for _ in range(JUDGED_AGAIN_AT_MOST):
-        taken = _taken_with_their_move(ops, verdicts)
-        if not taken:
-            return verdicts
-        # Refused from the start, with the move (which stays refused), and the batch judged again: every rule reads them
-        # so.  Refused after, a member's removal later in the batch had read the post as closed, and went through while
-        # the post stayed open, held by the removed member.
-        kept = list(preset) if preset else [None] * len(ops)
-        preset = [kept[index] or taken.get(index) or (verdicts[index] if _moves_a_post_state(op) else None) for index, op in enumerate(ops)]
-        verdicts = Judge(state, local=False).judge(proposals, preset, stamps=stamps)
-    taken = _taken_with_their_move(ops, verdicts)
-    return [taken.get(index, verdict) for index, verdict in enumerate(verdicts)]
+    return Judge(state, local=False).judge([proposal(op) for op in ops], preset, stamps=[op.op_id for op in ops], pushed=ops)
 
 
 #: What a move of a post's state writes with it (``writing.published_fields``, ``pulled_fields``): the task's status the state

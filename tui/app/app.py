@@ -1408,12 +1408,16 @@ class CrewdeckApp(App[int]):
     @background(group="refresh")
     def _after_untold_pulls(self, pulls: list[tuple[int, int]]) -> None:
         """Approvals of mine voided by changes other processes' rounds pulled, each past ``since`` up to ``until``, and
-        never told: said as ``crewdeck sync`` says them, the first few of them."""
+        the crises they started or ended, never told: said as ``crewdeck sync`` says them, the first few of them."""
         now = self.services.now()
         lines = [line for since, until in pulls for line in self.session.notices.voided_untold(since, until, now)]
         if lines:
             title = "a change voided your approval" if len(lines) == 1 else f"{len(lines):,} changes voided your approvals"
             self._warn_of_kept(lines[:OVERWRITTEN_SAID], len(lines), title)
+        crises = [line for since, until in pulls for line in self.session.notices.crises_untold(since, until, now)]
+        if crises:
+            title = "a crisis started or ended" if len(crises) == 1 else f"{len(crises):,} crisis starts and ends"
+            self._warn_of_kept(crises[:OVERWRITTEN_SAID], len(crises), title)
 
     @background(group="refresh")
     def _after_deleted(self, tasks: list[tuple[str, str, str]]) -> None:

@@ -647,10 +647,16 @@ def cmd_crisis_start(ctx: Context) -> int:
     platforms = [p.strip().lower() for p in a.platform or [] if p.strip()]
     crisis_id = writing.start_crisis(ctx.ws.store, ctx.me.id, ctx.now, a.reason, campaigns, platforms)
     held = [v for v in read_posts(ctx.ws.conn, ctx.now) if any(c.id == crisis_id for c in v.held_by) and v.state in ("paused", "missed")]
+    # A post another open crisis paused already is not one this crisis paused: counted so, the manager read it as more stopped.
+    pausing = [{c.id for c in v.held_by if c.id != crisis_id and c.open} for v in held]
+    already = sum(1 for others in pausing if others)
     print(crisis_id)
     items = len(settings(ctx.ws.conn).crisis_checklist)
+    paused = len(held) - already
+    by = "another crisis" if len({other for others in pausing for other in others}) == 1 else "other crises"
+    before = f" ({already:,} more paused already by {by})" if already else ""
     print(
-        f"crisis started: {len(held):,} post{'s' if len(held) != 1 else ''} paused, {items} checklist task{'s' if items != 1 else ''}",
+        f"crisis started: {paused:,} post{'s' if paused != 1 else ''} paused{before}, {items} checklist task{'s' if items != 1 else ''}",
         file=sys.stderr,
     )
     return 0

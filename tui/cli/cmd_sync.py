@@ -670,7 +670,7 @@ def cmd_sync(ctx: Context) -> int:
         naming = describe.Naming.of(ctx.ws, ctx.viewer_tz, ctx.now, ctx.config.clock24)
         voided = _told_of_pulls(lambda since, until: approvals_voided(ctx.ws, since, naming, me.id, until), result.untold_pulls, held)
         _listed(voided[:REFUSALS_LISTED], len(voided), ("change that voided your approval", "changes that voided your approval"))
-        crises = _told_of_pulls(lambda since, until: crises_pulled(ctx.ws, since, naming, me.id, until), result.untold_pulls, held)
+        crises = _told_of_pulls(lambda since, until: crises_pulled(ctx.ws, since, naming, until), result.untold_pulls, held)
         _listed([visible(line) for line in crises[:REFUSALS_LISTED]], len(crises), ("crisis start or end", "crisis starts and ends"))
     return 0
 

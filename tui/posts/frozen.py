@@ -128,9 +128,11 @@ def frozen_among(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
 
 
 def freezing_crisis(conn: sqlite3.Connection, entry_id: str) -> Crisis | None:
-    """The crisis that froze ``entry_id`` (the first started, when several did); ``None`` when it is not frozen."""
+    """The crisis that froze ``entry_id`` (an open one before an ended one, then the first started, when several did);
+    ``None`` when it is not frozen."""
     zones = _zones(conn)
-    for crisis in crises(conn):
+    # The ended one named, its closed days read as the freeze's end, while an open one keeps freezing the days after.
+    for crisis in sorted(crises(conn), key=lambda crisis: not crisis.open):
         params: dict[str, Any] = {"entry": entry_id}
         part = _freezes(crisis, 0, params, zones)
         if part is None:

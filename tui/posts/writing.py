@@ -17,6 +17,7 @@ from typing import Any
 
 from crewdeck.sync.state import copylimits as limits
 from crewdeck.sync.state.ids import new_id
+from crewdeck.sync.state.naming import quoted
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.postround import content_hash, guests_left_out, may_take, unblocking, untakable_by
 from crewdeck.sync.state.records import address_problem, crisis_end_id, derived_id, not_a_web_address
@@ -854,7 +855,8 @@ def _open_crisis(store: Store, crisis_id: str | None) -> Crisis:
         if not current:
             raise UserError("no crisis is open")
         if len(current) > 1:
-            raise UserError(f"{len(current)} crises are open: name one ({', '.join(c.id[:8] for c in current)})")
+            named = ", ".join(f"{c.id[:8]} {quoted(c.reason)}" for c in current)
+            raise UserError(f"{len(current)} crises are open: name one ({named})")
         return current[0]
     matches = [c for c in _all_crises(store) if c.id.startswith(crisis_id.lower())]
     if not matches:

@@ -61,6 +61,12 @@ class ChangeNotices:
         me = self._access.me
         return self._access.read(lambda ws: approvals_voided(ws, since, describe.Naming.of(ws, me.tz, now, self._clock24), me.id, until))
 
+    def crises_untold(self, since: int, until: int, now: dt.datetime) -> list[str]:
+        """``crises_pulled`` of what was stored past ``since`` up to ``until``, as ``voided_untold``: the banner shows an
+        open one, but not who started it, nor one that ended since."""
+        me = self._access.me
+        return self._access.read(lambda ws: crises_pulled(ws, since, describe.Naming.of(ws, me.tz, now, self._clock24), until))
+
     def expired(self, now: dt.datetime) -> str | None:
         """One line about posts that expired and this member was not told of yet (remembered as told); ``None`` for none."""
 
@@ -290,15 +296,15 @@ def approvals_voided(ws: Workspace, since: int, names: describe.Naming, me: str,
     return _my_approvals_voided(ws, ops, names, me)
 
 
-def crises_pulled(ws: Workspace, since: int, names: describe.Naming, me: str, until: int | None = None) -> list[str]:
-    """A line for each crisis another member started or ended, stored after ``since`` (a sync round's pull; up to
-    ``until``), as the log says it: the app's banner shows an open one, and ``crewdeck sync`` said only how many
-    operations it pulled."""
+def crises_pulled(ws: Workspace, since: int, names: describe.Naming, until: int | None = None) -> list[str]:
+    """A line for each crisis started or ended elsewhere (not on this replica: another member's, or the member's own on
+    another machine), stored after ``since`` (a sync round's pull; up to ``until``), as the log says it: the app's banner
+    shows an open one, and ``crewdeck sync`` said only how many operations it pulled."""
     # By number alone (the log's key), sorted here: ordered by stamp, SQLite walked the whole log for the few crises.
     rows = ws.conn.execute(
         f"SELECT {OP_COLUMNS} FROM ops NOT INDEXED WHERE seq > ? AND seq <= ? "
-        f"AND entity IN ({', '.join(repr(e) for e in CRISIS_ENTITIES)}) AND member != ?",
-        (since, SEQ_MAX if until is None else until, me),
+        f"AND entity IN ({', '.join(repr(e) for e in CRISIS_ENTITIES)}) AND node != ?",
+        (since, SEQ_MAX if until is None else until, ws.store.node),
     )
     ops = sorted((Op(*row) for row in rows), key=lambda op: op.op_id)
     actor_of = actors(ws.conn)
