@@ -16,7 +16,7 @@ import shlex
 import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -270,62 +270,79 @@ def cmd_serve(ctx: Context) -> int:
         max_connections = connection_cap(a.max_connections)
     except LimitError as exc:
         raise UserError(f"serve: {exc}") from None
-    check_port_free(a.host, a.port)
     scheme = "https" if certfile else "http"
     if scheme == "http" and not is_loopback(a.host):
         _warn(f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --tls-cert/--tls-key or a TLS reverse proxy")
-    if database is not None:
-        from crewdeck.sync.server.pgstore import PgError
+    with ExitStack() as held:  # the file's serve lock, while it serves
+        if database is not None:
+            from crewdeck.sync.server.pgstore import PgError
 
+            check_port_free(a.host, a.port)
+            try:
+                backend = postgres_backend(database)
+            except PgError as exc:
+                raise UserError(str(exc)) from None
+            what = "the workspaces in PostgreSQL"
+        else:
+            path = home_path(a.path) if a.path else ctx.workspace_path()
+            assert path is not None
+            name = _url_name(a.name, path)
+            with Store(path) as store:  # a clear error now rather than from the first request
+                remote = Remote.of(store)
+                copy_of = store.get_meta(META_COPY_OF)
+            if remote is not None:
+                # A replica pushes its own node's operations only: others pushed into it would stay in it.
+                raise UserError(
+                    f"{typed_name(path)} is a replica of {remote.url}: what others pushed to it would never reach that server; "
+                    f"serve the server's own workspace, and members join {remote.url}"
+                )
+            if copy_of is not None:
+                # crewdeck web sends the database its own node's operations alone, as a replica does.
+                raise UserError(
+                    f"{_web_copy(path, copy_of)}: what members pushed to it would never reach the database; "
+                    "serve the database with: crewdeck serve --database URL"
+                )
+            # Before the port is asked: the same command run twice is told that the file is served, and where.
+            held.callback(_take_serve_lock(path, f"{scheme}://{a.host}:{a.port}"))
+            check_port_free(a.host, a.port)
+            backend = file_backend(path, name)
+            what = f"workspace {name} ({typed_name(path)})"
+        print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
         try:
-            backend = postgres_backend(database)
-        except PgError as exc:
-            raise UserError(str(exc)) from None
-        what = "the workspaces in PostgreSQL"
-    else:
-        path = home_path(a.path) if a.path else ctx.workspace_path()
-        assert path is not None
-        name = _url_name(a.name, path)
-        with Store(path) as store:  # a clear error now rather than from the first request
-            remote = Remote.of(store)
-            copy_of = store.get_meta(META_COPY_OF)
-        if remote is not None:
-            # A replica pushes its own node's operations only: others pushed into it would stay in it.
-            raise UserError(
-                f"{typed_name(path)} is a replica of {remote.url}: what others pushed to it would never reach that server; "
-                f"serve the server's own workspace, and members join {remote.url}"
+            cut = run(
+                backend,
+                a.host,
+                a.port,
+                ssl_certfile=certfile,
+                ssl_keyfile=keyfile,
+                log_level=a.log_level,
+                header_timeout=header_timeout,
+                max_connections=max_connections,
             )
-        if copy_of is not None:
-            # crewdeck web sends the database its own node's operations alone, as a replica does.
-            raise UserError(
-                f"{_web_copy(path, copy_of)}: what members pushed to it would never reach the database; "
-                "serve the database with: crewdeck serve --database URL"
-            )
-        backend = file_backend(path, name)
-        what = f"workspace {name} ({typed_name(path)})"
-    print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
+        except StopForced as forced:
+            if not forced.cut:
+                raise
+            # After the "^C" the terminal echoed, as the exit by KeyboardInterrupt starts a line.
+            sys.stderr.write(f"\ncrewdeck: error: serve: stop forced, {_cut_requests(forced.cut)}\n")
+            return 130
+        if cut:
+            # Exit 1, not 0: the stop was no clean one (a service manager sees it); not 2, a refusal of what was asked.
+            sys.stderr.write(f"crewdeck: error: serve: stopped, {_cut_requests(cut, after=GRACEFUL_SECONDS)}\n")
+            return 1
+        return 0
+
+
+def _take_serve_lock(path: Path, url: str) -> Callable[[], None]:
+    """The file's serve lock (``served``), taken: what lets go of it.  Its refusal, and a lock file that cannot be
+    opened, are one line each."""
+    from crewdeck.sync.server.served import ServedAlready, lock_path, take
+
     try:
-        cut = run(
-            backend,
-            a.host,
-            a.port,
-            ssl_certfile=certfile,
-            ssl_keyfile=keyfile,
-            log_level=a.log_level,
-            header_timeout=header_timeout,
-            max_connections=max_connections,
-        )
-    except StopForced as forced:
-        if not forced.cut:
-            raise
-        # After the "^C" the terminal echoed, as the exit by KeyboardInterrupt starts a line.
-        sys.stderr.write(f"\ncrewdeck: error: serve: stop forced, {_cut_requests(forced.cut)}\n")
-        return 130
-    if cut:
-        # Exit 1, not 0: the stop was no clean one (a service manager sees it); not 2, a refusal of what was asked.
-        sys.stderr.write(f"crewdeck: error: serve: stopped, {_cut_requests(cut, after=GRACEFUL_SECONDS)}\n")
-        return 1
-    return 0
+        return take(path, url).close
+    except ServedAlready as exc:
+        raise UserError(f"serve: {exc}") from None
+    except OSError as exc:
+        raise UserError(f"serve: cannot open {typed_name(lock_path(path))}, which says a server has the file: {exc.strerror}") from None
 
 
 def _cut_requests(cut: int, *, after: int | None = None) -> str:
