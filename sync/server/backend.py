@@ -103,6 +103,8 @@ class Wakeups:
     heads: dict[str, int] = field(default_factory=dict)
     _events: dict[str, asyncio.Event] = field(default_factory=dict)
     closing: bool = False
+    #: How many commits without a new operation were ``touched`` (any workspace's): a waiter compares it with its own.
+    touches: int = 0
 
     def changed(self, workspace: str, head: int) -> None:
         if head > self.heads.get(workspace, 0):
@@ -113,6 +115,7 @@ class Wakeups:
 
     def touched(self, workspace: str) -> None:
         """Something other than an operation was committed (a token revoked, say): wake the waiters that look at every commit."""
+        self.touches += 1
         event = self._events.pop(workspace, None)
         if event is not None:
             event.set()
