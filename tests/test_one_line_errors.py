@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.published import META_PUBLISHED
+from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.ledger.period import Period
@@ -447,6 +449,18 @@ def test_a_pushed_zone_of_300_characters_is_refused_not_a_500(tmp_path: Path) ->
         assert server.stop() == ""  # nothing logged: no request crashed
 
 
+def test_publish_again_of_a_file_never_published_is_refused_and_publishes_nothing(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    # Refused before the database is asked: this one answers nowhere.
+    err = crewdeck_fails("publish", str(team), "--database", "postgresql://crewdeck@127.0.0.1:9/none", "--again")
+    assert err == (
+        f"crewdeck: error: publish: {team} was never published, so there is no publish to do again: publish it without "
+        "--again, or give --again the file published before\n"
+    )
+    with Store(team) as store:
+        assert store.get_meta(META_PUBLISHED) is None
+
+
 def test_publishing_the_same_file_twice_is_one_line(postgres: Postgres, tmp_path: Path) -> None:
     team = make_team(tmp_path)
     new_token("ana", "--workspace", str(team))
@@ -459,8 +473,15 @@ def test_publishing_the_same_file_twice_is_one_line(postgres: Postgres, tmp_path
     assert err.startswith(f"crewdeck: error: publish: {team} was published already, on ") and err.count("\n") == 1, err
     err = crewdeck_fails("publish", str(backup), "--database", url, "--name", "again")
     assert err == (
-        "crewdeck: error: this file was already published, as workspace 'team' (the database holds its tokens): "
+        f"crewdeck: error: publish: {backup}: it was published already, as workspace 'team' (the database holds its tokens): "
         "serve that one with: crewdeck serve --database URL\n"
+    )
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    err = crewdeck_fails("publish", str(make_team(taken)), "--database", url)
+    assert (
+        err
+        == f"crewdeck: error: publish: {taken / 'team.db'}: the database already has a workspace named 'team'; pick another with --name\n"
     )
     # Nothing of the second publish stayed: the name is free for a file that was not published.
     other = tmp_path / "other"

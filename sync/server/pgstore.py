@@ -1042,7 +1042,7 @@ class PgStore:
             ).fetchone()
             if holder is not None:
                 raise PgError(
-                    f"this file was already published, as workspace {holder[0]!r} (the database holds its tokens): "
+                    f"it was published already, as workspace {holder[0]!r} (the database holds its tokens): "
                     "serve that one with: crewdeck serve --database URL"
                 )
             for token_id, digest, member, label, created_at, revoked_at in file_tokens:

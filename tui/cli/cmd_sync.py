@@ -736,6 +736,8 @@ def cmd_publish(ctx: Context) -> int:
 
     a = ctx.args
     database = _database(a)
+    from crewdeck.sync.server.pgstore import PgError  # once the driver is there: _database says how to add it
+
     path = home_path(a.path)
     name = _url_name(a.name, path)
     try:
@@ -762,12 +764,22 @@ def cmd_publish(ctx: Context) -> int:
             before = published(source.get_meta)
             if before is not None and not a.again:
                 _refuse_published_again(path, before)
+            if before is None and a.again:
+                # Perhaps the wrong file (a backup, the old copy's neighbour): published without a word, it became a
+                # workspace of the database that nobody asked for.
+                raise UserError(
+                    f"publish: {typed_name(path)} was never published, so there is no publish to do again: publish it "
+                    "without --again, or give --again the file published before"
+                )
             # Where the file was published last: the team moved there, and what they wrote there is there alone.
             moved_elsewhere = before is not None and (before.workspace, before.database) != (mark.workspace, mark.database)
             with _postgres(database) as pg:
                 # Published there already (publish --again with another --url, or back to where it went first).
                 copied = before is not None and _holds_the_file(pg, source, name)
-                count = 0 if copied else pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
+                try:
+                    count = 0 if copied else pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
+                except PgError as exc:  # the database's refusal of this file: said as publish's other refusals are
+                    raise UserError(f"publish: {typed_name(path)}: {exc}") from None
                 if copied and before is not None and not moved_elsewhere:
                     mark = replace(mark, at=before.at)  # only where members are sent changed: it was published then
                 source.set_meta(META_PUBLISHED, mark.to_meta())
