@@ -21,7 +21,7 @@ from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.ledger.period import Period
 
 from .conftest import NOW_TEXT, ROOT, Cli, Result
-from .syncsupport import Postgres, Server, crewdeck, crewdeck_fails, make_team, new_token
+from .syncsupport import Postgres, Server, crewdeck, crewdeck_fails, free_port, make_team, new_token
 
 
 def one_line_error(result: Result) -> str:
@@ -516,3 +516,28 @@ def test_a_long_mapped_column_leaves_the_header_said_and_hidden_characters_count
     assert "the header is: date, campaign, category, payee, amount" in err and len(err) < 1_200, err[:300]
     err = one_line_error(cli("log", "\u202e" * 30_000))
     assert len(err) < 1_200 and "characters left out" in err, err[:300]
+
+
+def test_a_database_holding_another_programs_crewdeck_table_is_named_and_left_as_it_was(postgres: Postgres) -> None:
+    import psycopg
+
+    url = postgres.database()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE crewdeck_op (id INTEGER, note TEXT)")
+    said = (
+        "crewdeck: error: the database has a table crewdeck_op that is not crewdeck's (it has no column workspace): give "
+        "crewdeck a database of its own; nothing was changed in this one\n"
+    )
+    assert crewdeck_fails("serve", "--database", url, "--port", str(free_port())) == said
+    assert crewdeck_fails("token", "create", "ana", "--database", url, "--name", "team") == said
+    with psycopg.connect(url) as conn:
+        tables = {row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    assert tables == {"crewdeck_op"}
+
+
+def test_serving_a_database_that_holds_no_workspace_says_how_one_comes_in(postgres: Postgres) -> None:
+    server = Server(["--database", postgres.database()]).start()
+    assert server.stop() == (
+        "note: the database holds no workspace yet: copy one in with crewdeck publish FILE --database URL; until then this "
+        "server knows no member's token\n"
+    )

@@ -283,6 +283,16 @@ def cmd_serve(ctx: Context) -> int:
             except PgError as exc:
                 raise UserError(str(exc)) from None
             what = "the workspaces in PostgreSQL"
+            with _postgres(database) as pg:
+                empty = not pg.workspaces()
+            if empty:
+                # Every member's join and sync would be refused for a token this server does not know, and nothing said why.
+                print(
+                    "note: the database holds no workspace yet: copy one in with crewdeck publish FILE --database URL; "
+                    "until then this server knows no member's token",
+                    file=sys.stderr,
+                    flush=True,
+                )
         else:
             path = home_path(a.path) if a.path else ctx.workspace_path()
             assert path is not None
