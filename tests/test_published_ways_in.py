@@ -1,5 +1,5 @@
 """A workspace file published to PostgreSQL makes no new way in to its old copy (a sign-in link, SSH key lines), and says
-it is an old copy where it is opened still (``crewdeck web`` on it, the app)."""
+it is an old copy where it is opened still (``crewdeck web`` and ``crewdeck serve`` on it, the app)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from crewdeck.sync.state.store import Store
 
 from .apphelp import make_app, settle
 from .conftest import Cli
+from .syncsupport import Server
 from .websupport import WebProcess
 
 MARK = Published("2026-12-01T09:30:00Z", "team", "crewdeck on db.example.com", "https://crewdeck.example.com")
@@ -60,6 +61,15 @@ def test_crewdeck_web_on_a_published_file_says_it_serves_an_old_copy(cli: Cli) -
         "workspace from PostgreSQL: crewdeck web COPY-FILE --database URL --name team, then links there: crewdeck "
         "--workspace COPY-FILE web link @H\n"
     ) in said
+
+
+def test_crewdeck_serve_on_a_published_file_says_it_only_sends_replicas_on(cli: Cli) -> None:
+    publish(cli.workspace)
+    server = Server([str(cli.workspace)]).start()
+    assert server.stop() == (
+        f"note: {MARK.left(cli.workspace, '')}this server refuses every push and pull, telling each replica where to sync "
+        "now (crewdeck sync --url)\n"
+    )
 
 
 async def test_the_app_on_a_published_file_says_so_as_it_starts(cli: Cli) -> None:

@@ -300,6 +300,7 @@ def cmd_serve(ctx: Context) -> int:
             with Store(path) as store:  # a clear error now rather than from the first request
                 remote = Remote.of(store)
                 copy_of = store.get_meta(META_COPY_OF)
+                mark = published(store.get_meta)
             if remote is not None:
                 # A replica pushes its own node's operations only: others pushed into it would stay in it.
                 raise UserError(
@@ -312,6 +313,10 @@ def cmd_serve(ctx: Context) -> int:
                     f"{_web_copy(path, copy_of)}: what members pushed to it would never reach the database; "
                     "serve the database with: crewdeck serve --database URL"
                 )
+            if mark is not None:
+                # Served still, it tells replicas where the team went: said, where it started as if it served the team.
+                meaning = "this server refuses every push and pull, telling each replica where to sync now (crewdeck sync --url)"
+                print(visible(f"note: {mark.left(path, meaning)}"), file=sys.stderr, flush=True)
             # Before the port is asked: the same command run twice is told that the file is served, and where.
             held.callback(_take_serve_lock(path, f"{scheme}://{a.host}:{a.port}"))
             check_port_free(a.host, a.port)
