@@ -432,6 +432,7 @@ def create_app(backend: Backend) -> Starlette:
                     last = head
                     yield f'event: changed\ndata: {{"head":{head}}}\n\n'
                     sent = loop.time()
+                touches = backend.wakeups.touches
                 woke = await backend.wakeups.wait(workspace, last, TOKEN_RECHECK, or_touched=True)
                 # A revoked token's open stream ends within TOKEN_RECHECK, whether or not anything changes;
                 # sooner when the revocation is a commit the backend sees (a file's).  New operations may
@@ -439,6 +440,11 @@ def create_app(backend: Backend) -> Starlette:
                 try:
                     if woke:
                         await authorize(request, workspace)
+                    elif backend.wakeups.touches != touches:
+                        await authorize(request, workspace)
+                        # The commit may be the served file's publish: its 410 ends the stream, and the replica's round
+                        # asked at once hears where the team went, where it heard at its next poll.
+                        await read_page(workspace, max(last, 0), 1)
                     elif await backend.authenticate(token) is None:
                         raise ApiError(401, "invalid_token", REVOKED)  # it was live when the stream began
                 except BackendError:
