@@ -3,6 +3,8 @@ it is an old copy where it is opened still (``crewdeck web`` and ``crewdeck serv
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from crewdeck.sync.state.published import META_PUBLISHED, Published
@@ -10,8 +12,7 @@ from crewdeck.sync.state.store import Store
 
 from .apphelp import make_app, settle
 from .conftest import Cli
-from .syncsupport import Server
-from .websupport import WebProcess
+from .syncsupport import PATIENCE, Server, free_port
 
 MARK = Published("2026-12-01T09:30:00Z", "team", "crewdeck on db.example.com", "https://crewdeck.example.com")
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB9ZsmCpGqsH6jcsV4tJpC4Xd1Mu1nVkSgx4cYN1h0mo raj@laptop"
@@ -52,15 +53,26 @@ def test_a_published_file_writes_no_ssh_key_lines_and_sends_members_to_their_rep
     assert not keys_file.parent.exists()
 
 
-def test_crewdeck_web_on_a_published_file_says_it_serves_an_old_copy(cli: Cli) -> None:
+def test_crewdeck_web_on_a_published_file_says_it_serves_an_old_copy_and_offers_no_link(cli: Cli) -> None:
     publish(cli.workspace)
-    web = WebProcess(cli.workspace).start()
-    said = web.stop()
-    assert (
+    port = free_port()
+    web = subprocess.Popen(
+        [sys.executable, "-m", "crewdeck.tui.cli.main", "web", str(cli.workspace), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert web.stdout is not None
+        started = web.stdout.readline().decode()  # said before it serves
+    finally:
+        web.terminate()
+        _, said = web.communicate(timeout=PATIENCE)
+    assert started == f"crewdeck web: {cli.workspace} on http://127.0.0.1:{port}/\n"
+    assert said.decode().startswith(
         f"note: {MARK.left(cli.workspace, '')}browsers signed in here read this old copy, which takes no writes; serve the "
         "workspace from PostgreSQL: crewdeck web COPY-FILE --database URL --name team, then links there: crewdeck "
         "--workspace COPY-FILE web link @H\n"
-    ) in said
+    )
 
 
 def test_crewdeck_serve_on_a_published_file_says_it_only_sends_replicas_on(cli: Cli) -> None:

@@ -85,8 +85,8 @@ def _serve(ctx: Context) -> int:
     check_port_free(host, port)
     sign_ins, app_starts = member_limits(ctx.config)
     mirror = _copy_of_database(path, a) if a.database else None
-    if mirror is None:
-        _note_if_published(path)
+    # A file the team left makes no link (``_link``): none is offered.
+    left = mirror is None and _note_if_published(path)
     server = WebServer(
         path,
         attempts=address_limit(ctx.config),
@@ -107,7 +107,7 @@ def _serve(ctx: Context) -> int:
     reached = "HOST" if host in ("0.0.0.0", "::", "") else host
     served = f"workspace {a.name} in PostgreSQL, through its copy {typed_name(path)}" if mirror is not None else typed_name(path)
     links = f"crewdeck{f' --workspace {typed_name(path)}' if mirror is not None else ''} web link @H --url {scheme}://{reached}:{port}"
-    print(f"crewdeck web: {served} on {scheme}://{host}:{port}/ (links: {links})", flush=True)
+    print(f"crewdeck web: {served} on {scheme}://{host}:{port}/{'' if left else f' (links: {links})'}", flush=True)
     if mirror is not None:
         mirror.start()
     try:
@@ -142,8 +142,9 @@ def _serve(ctx: Context) -> int:
     return 0
 
 
-def _note_if_published(path: Path) -> None:
-    """A note when the file to serve was published: browsers signed in to it read a copy the team left, and write nothing."""
+def _note_if_published(path: Path) -> bool:
+    """A note when the file to serve was published (then ``True``): browsers signed in to it read a copy the team left,
+    and write nothing."""
     from crewdeck.sync.state.published import published
     from crewdeck.sync.state.store import Store
 
@@ -154,6 +155,7 @@ def _note_if_published(path: Path) -> None:
             f"browsers signed in here read this old copy, which takes no writes; serve the workspace from PostgreSQL: {mark.web_copy()}"
         )
         print(visible(f"note: {mark.left(path, meaning)}"), file=sys.stderr, flush=True)
+    return mark is not None
 
 
 def _copy_of_database(path: Path, a: argparse.Namespace) -> Mirror:
