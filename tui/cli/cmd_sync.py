@@ -348,16 +348,17 @@ def cmd_serve(ctx: Context) -> int:
 
 
 def _take_serve_lock(path: Path, url: str) -> Callable[[], None]:
-    """The file's serve lock (``served``), taken: what lets go of it.  Its refusal, and a lock file that cannot be
-    opened, are one line each."""
-    from crewdeck.sync.server.served import ServedAlready, lock_path, take
+    """The file's serve lock (``served``), taken: what lets go of it.  Its refusal is one line; a lock file that cannot
+    be opened is a warning, and the server starts without it: the lock is a guard, not a requirement."""
+    from crewdeck.sync.server.served import NotALock, ServedAlready, take, unguarded
 
     try:
         return take(path, url).close
-    except ServedAlready as exc:
+    except (ServedAlready, NotALock) as exc:
         raise UserError(f"serve: {exc}") from None
     except OSError as exc:
-        raise UserError(f"serve: cannot open {typed_name(lock_path(path))}, which says a server has the file: {exc.strerror}") from None
+        _warn(visible(unguarded(path, exc)))
+        return lambda: None
 
 
 def _cut_requests(cut: int, *, after: int | None = None) -> str:
