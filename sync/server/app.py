@@ -403,16 +403,15 @@ def create_app(backend: Backend) -> Starlette:
         401 (``authorize`` raises it), never with the data.  A poll whose client has gone ends at its next check.
         """
         loop = asyncio.get_running_loop()
-        touches = backend.wakeups.touches
         while not backend.wakeups.closing:
             if await request.is_disconnected():
                 return False  # nobody to answer: no more checks of the token, for up to a minute
-            woke = await backend.wakeups.wait(workspace, after, min(TOKEN_RECHECK, max(0.0, deadline - loop.time())), or_touched=True)
-            touched = backend.wakeups.touches != touches
-            if not woke and not touched and loop.time() >= deadline:
+            woke = await backend.wakeups.wait(workspace, after, min(TOKEN_RECHECK, max(0.0, deadline - loop.time())))
+            left = workspace in backend.wakeups.left
+            if not woke and not left and loop.time() >= deadline:
                 return False
             await authorize(request, workspace)
-            if woke or touched:
+            if woke or left:
                 return True
         return False
 
@@ -432,7 +431,6 @@ def create_app(backend: Backend) -> Starlette:
                     last = head
                     yield f'event: changed\ndata: {{"head":{head}}}\n\n'
                     sent = loop.time()
-                touches = backend.wakeups.touches
                 woke = await backend.wakeups.wait(workspace, last, TOKEN_RECHECK, or_touched=True)
                 # A revoked token's open stream ends within TOKEN_RECHECK, whether or not anything changes;
                 # sooner when the revocation is a commit the backend sees (a file's).  New operations may
@@ -440,10 +438,9 @@ def create_app(backend: Backend) -> Starlette:
                 try:
                     if woke:
                         await authorize(request, workspace)
-                    elif backend.wakeups.touches != touches:
-                        await authorize(request, workspace)
-                        # The commit may be the served file's publish: its 410 ends the stream, and the replica's round
-                        # asked at once hears where the team went, where it heard at its next poll.
+                    elif workspace in backend.wakeups.left:
+                        # The served file's publish: its 410 ends the stream, and the replica's round asked at once
+                        # hears where the team went, where it heard at its next poll.
                         await read_page(workspace, max(last, 0), 1)
                     elif await backend.authenticate(token) is None:
                         raise ApiError(401, "invalid_token", REVOKED)  # it was live when the stream began
