@@ -461,6 +461,12 @@ def test_publish_again_of_a_file_never_published_is_refused_and_publishes_nothin
         assert store.get_meta(META_PUBLISHED) is None
 
 
+def test_publishing_to_a_database_out_of_reach_names_the_file_as_its_other_refusals_do(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    err = crewdeck_fails("publish", str(team), "--database", f"postgresql://crewdeck@127.0.0.1:{free_port()}/none")
+    assert err.startswith(f"crewdeck: error: publish: {team}: cannot connect to PostgreSQL: ") and err.count("\n") == 1, err
+
+
 def test_publishing_the_same_file_twice_is_one_line(postgres: Postgres, tmp_path: Path) -> None:
     team = make_team(tmp_path)
     new_token("ana", "--workspace", str(team))
@@ -518,18 +524,21 @@ def test_a_long_mapped_column_leaves_the_header_said_and_hidden_characters_count
     assert len(err) < 1_200 and "characters left out" in err, err[:300]
 
 
-def test_a_database_holding_another_programs_crewdeck_table_is_named_and_left_as_it_was(postgres: Postgres) -> None:
+def test_a_database_holding_another_programs_crewdeck_table_is_named_and_left_as_it_was(postgres: Postgres, tmp_path: Path) -> None:
     import psycopg
 
     url = postgres.database()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE crewdeck_op (id INTEGER, note TEXT)")
-    said = (
-        "crewdeck: error: the database has a table crewdeck_op that is not crewdeck's (it has no column workspace): give "
-        "crewdeck a database of its own; nothing was changed in this one\n"
+    refusal = (
+        "the database has a table crewdeck_op that is not crewdeck's (it has no column workspace): give crewdeck a "
+        "database of its own; nothing was changed in this one\n"
     )
-    assert crewdeck_fails("serve", "--database", url, "--port", str(free_port())) == said
-    assert crewdeck_fails("token", "create", "ana", "--database", url, "--name", "team") == said
+    assert crewdeck_fails("serve", "--database", url, "--port", str(free_port())) == f"crewdeck: error: {refusal}"
+    assert crewdeck_fails("token", "create", "ana", "--database", url, "--name", "team") == f"crewdeck: error: {refusal}"
+    team = make_team(tmp_path)
+    # Said as publish's other refusals are, naming the file.
+    assert crewdeck_fails("publish", str(team), "--database", url) == f"crewdeck: error: publish: {team}: {refusal}"
     with psycopg.connect(url) as conn:
         tables = {row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
     assert tables == {"crewdeck_op"}

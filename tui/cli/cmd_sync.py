@@ -106,7 +106,9 @@ def _database(a: argparse.Namespace) -> str:
 
 
 @contextmanager
-def _postgres(url: str) -> Iterator[PgStore]:
+def _postgres(url: str, said: str = "") -> Iterator[PgStore]:
+    """The database's store for the block; its refusals one line each, after ``said`` (what they refuse, where the
+    command's other refusals say it: ``publish: FILE: ``)."""
     _require_postgres_driver()
     import psycopg
 
@@ -115,15 +117,15 @@ def _postgres(url: str) -> Iterator[PgStore]:
     try:
         store = PgStore.open(url)
     except PgError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(f"{said}{exc}") from None
     try:
         yield store
     except PgError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(f"{said}{exc}") from None
     except psycopg.Error as exc:
         # A database that takes no writes (a standby, one read-only), a statement timeout, a connection lost midway:
         # each command's write is one transaction, so nothing of it stays.
-        raise UserError(f"PostgreSQL refused it: {first_line(exc)} (nothing was changed)") from None
+        raise UserError(f"{said}PostgreSQL refused it: {first_line(exc)} (nothing was changed)") from None
     finally:
         store.close()
 
@@ -752,8 +754,6 @@ def cmd_publish(ctx: Context) -> int:
 
     a = ctx.args
     database = _database(a)
-    from crewdeck.sync.server.pgstore import PgError  # once the driver is there: _database says how to add it
-
     path = home_path(a.path)
     name = _url_name(a.name, path)
     try:
@@ -789,13 +789,12 @@ def cmd_publish(ctx: Context) -> int:
                 )
             # Where the file was published last: the team moved there, and what they wrote there is there alone.
             moved_elsewhere = before is not None and (before.workspace, before.database) != (mark.workspace, mark.database)
-            with _postgres(database) as pg:
+            # The database's refusals (a connection failed, a name taken, the file published there already) said as
+            # publish's other refusals are.
+            with _postgres(database, f"publish: {typed_name(path)}: ") as pg:
                 # Published there already (publish --again with another --url, or back to where it went first).
                 copied = before is not None and _holds_the_file(pg, source, name)
-                try:
-                    count = 0 if copied else pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
-                except PgError as exc:  # the database's refusal of this file: said as publish's other refusals are
-                    raise UserError(f"publish: {typed_name(path)}: {exc}") from None
+                count = 0 if copied else pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))
                 if copied and before is not None and not moved_elsewhere:
                     mark = replace(mark, at=before.at)  # only where members are sent changed: it was published then
                 source.set_meta(META_PUBLISHED, mark.to_meta())
