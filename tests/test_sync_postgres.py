@@ -976,4 +976,5 @@ def test_join_names_no_address_a_server_on_a_published_file_answers_that_is_no_s
             said = crewdeck_fails("join", served.url, "--token", token, str(tmp_path / "late.db"))
             assert said.endswith("the team works in PostgreSQL now: join the server a manager names, with the same token\n"), said
     finally:
-        assert served.stop() == ""
+        said = served.stop()  # the note it started with alone
+        assert said.startswith(f"note: {team} was published on ") and said.count("\n") == 1, said
