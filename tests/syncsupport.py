@@ -245,13 +245,15 @@ class Server:
     open_files: int | None = None
     #: Whether it came up once: started again, it keeps its port (a replica's URL names it).
     started: bool = False
+    #: What the command runs under (``the_owner()``: root bound by file permissions).
+    prefix: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        start_on_a_free_port(self, [sys.executable, *self.entry, *self.args], "/v1/health", "server")
+        start_on_a_free_port(self, [*self.prefix, sys.executable, *self.entry, *self.args], "/v1/health", "server")
         return self
 
     def kill(self) -> None:

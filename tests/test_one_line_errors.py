@@ -14,12 +14,14 @@ import httpx
 import pytest
 
 from crewdeck.sync.state.clock import Stamp
+from crewdeck.sync.state.published import META_PUBLISHED
+from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.ledger.period import Period
 
 from .conftest import NOW_TEXT, ROOT, Cli, Result
-from .syncsupport import Postgres, Server, crewdeck, crewdeck_fails, make_team, new_token
+from .syncsupport import Postgres, Server, crewdeck, crewdeck_fails, free_port, make_team, new_token
 
 
 def one_line_error(result: Result) -> str:
@@ -447,6 +449,24 @@ def test_a_pushed_zone_of_300_characters_is_refused_not_a_500(tmp_path: Path) ->
         assert server.stop() == ""  # nothing logged: no request crashed
 
 
+def test_publish_again_of_a_file_never_published_is_refused_and_publishes_nothing(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    # Refused before the database is asked: this one answers nowhere.
+    err = crewdeck_fails("publish", str(team), "--database", "postgresql://crewdeck@127.0.0.1:9/none", "--again")
+    assert err == (
+        f"crewdeck: error: publish: {team} was never published, so there is no publish to do again: publish it without "
+        "--again, or give --again the file published before\n"
+    )
+    with Store(team) as store:
+        assert store.get_meta(META_PUBLISHED) is None
+
+
+def test_publishing_to_a_database_out_of_reach_names_the_file_as_its_other_refusals_do(tmp_path: Path) -> None:
+    team = make_team(tmp_path)
+    err = crewdeck_fails("publish", str(team), "--database", f"postgresql://crewdeck@127.0.0.1:{free_port()}/none")
+    assert err.startswith(f"crewdeck: error: publish: {team}: cannot connect to PostgreSQL: ") and err.count("\n") == 1, err
+
+
 def test_publishing_the_same_file_twice_is_one_line(postgres: Postgres, tmp_path: Path) -> None:
     team = make_team(tmp_path)
     new_token("ana", "--workspace", str(team))
@@ -459,8 +479,15 @@ def test_publishing_the_same_file_twice_is_one_line(postgres: Postgres, tmp_path
     assert err.startswith(f"crewdeck: error: publish: {team} was published already, on ") and err.count("\n") == 1, err
     err = crewdeck_fails("publish", str(backup), "--database", url, "--name", "again")
     assert err == (
-        "crewdeck: error: this file was already published, as workspace 'team' (the database holds its tokens): "
+        f"crewdeck: error: publish: {backup}: it was published already, as workspace 'team' (the database holds its tokens): "
         "serve that one with: crewdeck serve --database URL\n"
+    )
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    err = crewdeck_fails("publish", str(make_team(taken)), "--database", url)
+    assert (
+        err
+        == f"crewdeck: error: publish: {taken / 'team.db'}: the database already has a workspace named 'team'; pick another with --name\n"
     )
     # Nothing of the second publish stayed: the name is free for a file that was not published.
     other = tmp_path / "other"
@@ -495,3 +522,31 @@ def test_a_long_mapped_column_leaves_the_header_said_and_hidden_characters_count
     assert "the header is: date, campaign, category, payee, amount" in err and len(err) < 1_200, err[:300]
     err = one_line_error(cli("log", "\u202e" * 30_000))
     assert len(err) < 1_200 and "characters left out" in err, err[:300]
+
+
+def test_a_database_holding_another_programs_crewdeck_table_is_named_and_left_as_it_was(postgres: Postgres, tmp_path: Path) -> None:
+    import psycopg
+
+    url = postgres.database()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE crewdeck_op (id INTEGER, note TEXT)")
+    refusal = (
+        "the database has a table crewdeck_op that is not crewdeck's (it has no column workspace): give crewdeck a "
+        "database of its own; nothing was changed in this one\n"
+    )
+    assert crewdeck_fails("serve", "--database", url, "--port", str(free_port())) == f"crewdeck: error: {refusal}"
+    assert crewdeck_fails("token", "create", "ana", "--database", url, "--name", "team") == f"crewdeck: error: {refusal}"
+    team = make_team(tmp_path)
+    # Said as publish's other refusals are, naming the file.
+    assert crewdeck_fails("publish", str(team), "--database", url) == f"crewdeck: error: publish: {team}: {refusal}"
+    with psycopg.connect(url) as conn:
+        tables = {row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    assert tables == {"crewdeck_op"}
+
+
+def test_serving_a_database_that_holds_no_workspace_says_how_one_comes_in(postgres: Postgres) -> None:
+    server = Server(["--database", postgres.database()]).start()
+    assert server.stop() == (
+        "note: the database holds no workspace yet: copy one in with crewdeck publish FILE --database URL; until then this "
+        "server knows no member's token\n"
+    )

@@ -429,13 +429,16 @@ def test_a_database_that_refuses_a_token_command_or_a_publish_is_one_line(publis
     assert crewdeck_fails("token", "revoke", token_id, "--database", read_only, "--name", "team") == refused.format("UPDATE")
     (tmp_path / "other").mkdir()
     other = make_team(tmp_path / "other")
-    assert crewdeck_fails("publish", str(other), "--database", read_only, "--name", "other") == refused.format("INSERT")
+    # Said as publish's other refusals are, naming the file.
+    assert crewdeck_fails("publish", str(other), "--database", read_only, "--name", "other") == refused.format("INSERT").replace(
+        "error: ", f"error: publish: {other}: "
+    )
     # Another publish under that name under way, and a database that waits for no lock: a lock timeout.
     with psycopg.connect(url) as racing:
         racing.execute("INSERT INTO crewdeck_workspace(name) VALUES ('other')")
         hasty = url + "?options=-c%20lock_timeout%3D1"
         assert crewdeck_fails("publish", str(other), "--database", hasty, "--name", "other") == (
-            "crewdeck: error: PostgreSQL refused it: canceling statement due to lock timeout (nothing was changed)\n"
+            f"crewdeck: error: publish: {other}: PostgreSQL refused it: canceling statement due to lock timeout (nothing was changed)\n"
         )
         racing.rollback()
     # Nothing of them is there: the token is live, and the workspace can be published.
@@ -599,7 +602,7 @@ def test_a_database_password_comes_from_pgpassword_or_pgpass_and_one_in_the_url_
         team = make_team(tmp_path)
         code, _, err = _run("publish", str(team), "--database", bare)
         assert code == 2
-        assert err.startswith("crewdeck: error: cannot connect to PostgreSQL: connection failed: ")
+        assert err.startswith(f"crewdeck: error: publish: {team}: cannot connect to PostgreSQL: connection failed: ")
         assert err.endswith(
             "fe_sendauth: no password supplied: give the password in PGPASSWORD or a ~/.pgpass line "
             "(not in the URL, where every user of this machine sees it)\n"
@@ -661,9 +664,10 @@ def test_a_database_url_libpq_cannot_read_has_its_password_said_seen_and_never_p
     it: `crewdeck token list --database 'postgresql://crew:s3cret@[::1/db'` printed s3cret, to a terminal, a log, the
     journal; and the warning that the password is in the process list was skipped exactly there."""
     monkeypatch.setenv("CREWDECK_WORKSPACE", str(make_team(tmp_path)))
-    for command in (["token", "list", "--name", "team"], ["publish", str(tmp_path / "team.db")]):
+    team = tmp_path / "team.db"
+    for command, refuses in ((["token", "list", "--name", "team"], ""), (["publish", str(team)], f"publish: {team}: ")):
         code, out, err = _run(*command, "--database", url)
-        assert (code, out, err) == (2, "", f"{PASSWORD_SEEN}crewdeck: error: cannot connect to PostgreSQL: {said}\n")
+        assert (code, out, err) == (2, "", f"{PASSWORD_SEEN}crewdeck: error: {refuses}cannot connect to PostgreSQL: {said}\n")
     served = subprocess.run(
         [sys.executable, "-m", "crewdeck.tui.cli.main", "serve", "--database", url, "--port", "1"],
         capture_output=True,
@@ -972,4 +976,5 @@ def test_join_names_no_address_a_server_on_a_published_file_answers_that_is_no_s
             said = crewdeck_fails("join", served.url, "--token", token, str(tmp_path / "late.db"))
             assert said.endswith("the team works in PostgreSQL now: join the server a manager names, with the same token\n"), said
     finally:
-        assert served.stop() == ""
+        said = served.stop()  # the note it started with alone
+        assert said.startswith(f"note: {team} was published on ") and said.count("\n") == 1, said

@@ -1122,7 +1122,8 @@ def test_join_and_sync_explain_what_is_wrong(shared: tuple[Path, Server], tmp_pa
     assert "has no remote" in crewdeck_fails("-w", str(team), "sync")
     ana = join(server, token, tmp_path / "ana.db")
     assert "acts as @ana" in crewdeck_fails("-w", str(ana), "--as", "raj", "add", "Not me")
-    assert "is in use" in crewdeck_fails("serve", str(team), "--port", str(server.port))
+    # Another file on the server's port (the served file itself is refused as served already: test_serve_one_per_file).
+    assert "is in use" in crewdeck_fails("serve", str(make_team(tmp_path)), "--port", str(server.port))
     replica = Store(ana)
     assert Remote.of(replica) == Remote(server.url, "team", token, replica.get_meta("remote.member") or "")
     replica.close()

@@ -360,7 +360,8 @@ def _refusal(status: int, phrase: str, content: bytes, url: str = "") -> SyncErr
     advice = _without_path(url) if code == "not_found" else None
     advice = advice or _ADVICE.get(code)
     cls = ClockOff if code == "clock_skew" else SyncError
-    return cls(f"{message}; {advice}" if advice else message, code, body)
+    # "Not found." then "; check the URL": the server's sentence ends where the advice goes on.
+    return cls(f"{message.rstrip('.')}; {advice}" if advice else message, code, body)
 
 
 def _without_path(url: str) -> str | None:

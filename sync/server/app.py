@@ -347,7 +347,8 @@ def create_app(backend: Backend) -> Starlette:
             )
         if not page.ops and wait > 0:
             backend.wakeups.changed(workspace, page.head)
-            if await long_poll(request, workspace, after, wait):
+            deadline = asyncio.get_running_loop().time() + wait
+            while not page.ops and await long_poll(request, workspace, after, deadline):
                 page = await read_page(workspace, after, limit)
         try:
             page = readable_part(page, replica_level(request))
@@ -392,24 +393,25 @@ def create_app(backend: Backend) -> Starlette:
             exc.extra["entity"],
         )
 
-    async def long_poll(request: Request, workspace: str, after: int, wait: float) -> bool:
-        """Wait up to ``wait`` seconds for operations after ``after``: whether they came.
+    async def long_poll(request: Request, workspace: str, after: int, deadline: float) -> bool:
+        """Wait until the event loop's ``deadline`` for operations after ``after``, or for any other commit: whether to
+        read the page again.
 
-        The token is checked again every ``TOKEN_RECHECK`` seconds and when
-        the wait ends: a poll whose token is revoked meanwhile ends with the
-        401 (``authorize`` raises it), never with the data.  A poll whose
-        client has gone ends at its next check.
+        Another commit may be the served file's publish, whose page is the 410 that sends the replica where the team
+        went: a poll waiting as it came answered 200 with nothing once its wait ran out.  The token is checked again
+        every ``TOKEN_RECHECK`` seconds and when the wait ends: a poll whose token is revoked meanwhile ends with the
+        401 (``authorize`` raises it), never with the data.  A poll whose client has gone ends at its next check.
         """
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait
         while not backend.wakeups.closing:
             if await request.is_disconnected():
                 return False  # nobody to answer: no more checks of the token, for up to a minute
             woke = await backend.wakeups.wait(workspace, after, min(TOKEN_RECHECK, max(0.0, deadline - loop.time())))
-            if not woke and loop.time() >= deadline:
+            left = workspace in backend.wakeups.left
+            if not woke and not left and loop.time() >= deadline:
                 return False
             await authorize(request, workspace)
-            if woke:
+            if woke or left:
                 return True
         return False
 
@@ -436,6 +438,10 @@ def create_app(backend: Backend) -> Starlette:
                 try:
                     if woke:
                         await authorize(request, workspace)
+                    elif workspace in backend.wakeups.left:
+                        # The served file's publish: its 410 ends the stream, and the replica's round asked at once
+                        # hears where the team went, where it heard at its next poll.
+                        await read_page(workspace, max(last, 0), 1)
                     elif await backend.authenticate(token) is None:
                         raise ApiError(401, "invalid_token", REVOKED)  # it was live when the stream began
                 except BackendError:

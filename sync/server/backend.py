@@ -103,6 +103,10 @@ class Wakeups:
     heads: dict[str, int] = field(default_factory=dict)
     _events: dict[str, asyncio.Event] = field(default_factory=dict)
     closing: bool = False
+    #: Workspaces whose served file was published: every waiter there reads its page, the 410 that sends its replica
+    #: where the team went.  Read once per commit by the backend, not once per waiter: a commit that adds no operation
+    #: had each open stream and long poll read a page, 7 times the server's work with 20 of each open.
+    left: set[str] = field(default_factory=set)
 
     def changed(self, workspace: str, head: int) -> None:
         if head > self.heads.get(workspace, 0):
@@ -111,8 +115,11 @@ class Wakeups:
             if event is not None:
                 event.set()
 
-    def touched(self, workspace: str) -> None:
-        """Something other than an operation was committed (a token revoked, say): wake the waiters that look at every commit."""
+    def touched(self, workspace: str, *, left: bool = False) -> None:
+        """Something other than an operation was committed (a token revoked, say): wake the waiters that look at every
+        commit; ``left``, the commit published the file: wake every waiter, to read where the team went."""
+        if left:
+            self.left.add(workspace)
         event = self._events.pop(workspace, None)
         if event is not None:
             event.set()
@@ -125,11 +132,11 @@ class Wakeups:
         self._events.clear()
 
     async def wait(self, workspace: str, after: int, timeout: float, *, or_touched: bool = False) -> bool:
-        """Until the head passes ``after`` (``True``) or ``timeout`` seconds pass (``False``);
-        with ``or_touched``, also until any other commit is ``touched`` (``False``)."""
+        """Until the head passes ``after`` (``True``) or ``timeout`` seconds pass (``False``), or the workspace has
+        ``left`` (``False``); with ``or_touched``, also until any other commit is ``touched`` (``False``)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while self.heads.get(workspace, 0) <= after:
+        while self.heads.get(workspace, 0) <= after and workspace not in self.left:
             remaining = deadline - loop.time()
             if remaining <= 0 or self.closing:
                 return False

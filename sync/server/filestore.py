@@ -77,6 +77,8 @@ class FileBackend:
         for _ in range(READERS):
             self._readers.put(Store(path, busy_timeout=busy_timeout))
         self._commits: Subscription | None = None
+        #: Reads of whether a commit published the file, held until done (the event loop keeps only weak references).
+        self._touches: set[asyncio.Future[None]] = set()
 
     @property
     def node(self) -> str:
@@ -93,15 +95,30 @@ class FileBackend:
         self.wakeups.changed(self.name, await self.head(self.name))
 
     def _committed(self, head: int) -> None:
+        if self.wakeups.closing:
+            return  # stopping: a read begun now could wait for ever on readers ``stop`` closes
         if head > self.wakeups.heads.get(self.name, 0):
             self.wakeups.changed(self.name, head)
-        else:  # no new operation: a token revoked, perhaps; open streams check theirs now
+        elif self.name in self.wakeups.left:
             self.wakeups.touched(self.name)
+        else:  # no new operation: a token revoked, perhaps (open streams check theirs now), or the file published
+            touch = asyncio.ensure_future(self._touched())
+            self._touches.add(touch)
+            touch.add_done_callback(self._touches.discard)
+
+    async def _touched(self) -> None:
+        """Wake the waiters on a commit that added no operation, reading once whether it published the file."""
+        try:
+            mark = await self._read(lambda s: published(s.get_meta))
+        except BackendError:  # the store is away: each waiter hears so at its next read
+            mark = None
+        self.wakeups.touched(self.name, left=mark is not None)
 
     async def stop(self) -> None:
         self.wakeups.close()
         if self._commits is not None:
             self._commits.close()
+        await asyncio.gather(*self._touches)  # their reads given back before the readers close
         # A push the stop cut goes on in its worker thread (the await is cancelled, not the thread): waiting on a busy
         # file, up to the busy timeout. Closing the writer under it failed it as a closed database mid-transaction; the
         # process waits for that thread before it exits anyway, so the writer closes once the push lets go of it.

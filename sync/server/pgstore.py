@@ -315,6 +315,7 @@ def _redacted(message: str, dsn: str) -> str:
 def ensure_schema(conn: Connection) -> None:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+        _refuse_others_tables(conn)
         for name, statement in SCHEMA:
             if _missing(conn, name):
                 conn.execute(statement)
@@ -322,6 +323,24 @@ def ensure_schema(conn: Connection) -> None:
             "SELECT name, rules_version FROM crewdeck_workspace WHERE rules_version < %s", (RULES_VERSION,)
         ).fetchall():
             _start_rules(conn, workspace, granted=version > 0)
+
+
+def _refuse_others_tables(conn: Connection) -> None:
+    """``PgError`` for a table of one of crewdeck's names that lacks a column crewdeck makes it with: another program's,
+    which crewdeck's indexes and references failed on with the driver's words alone (column "workspace" does not exist)."""
+    for name, statement in SCHEMA:
+        if not statement.startswith("CREATE TABLE"):
+            continue
+        has = {
+            str(row[0])
+            for row in conn.execute("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND NOT attisdropped", (name,))
+        }
+        lacks = [column for column in re.findall(r"^\s+([a-z_]+) [A-Z]", statement, re.MULTILINE) if column not in has]
+        if has and lacks:
+            raise PgError(
+                f"the database has a table {name} that is not crewdeck's (it has no column {lacks[0]}): give crewdeck a "
+                "database of its own; nothing was changed in this one"
+            )
 
 
 def _missing(conn: Connection, name: str) -> bool:
@@ -1042,7 +1061,7 @@ class PgStore:
             ).fetchone()
             if holder is not None:
                 raise PgError(
-                    f"this file was already published, as workspace {holder[0]!r} (the database holds its tokens): "
+                    f"it was published already, as workspace {holder[0]!r} (the database holds its tokens): "
                     "serve that one with: crewdeck serve --database URL"
                 )
             for token_id, digest, member, label, created_at, revoked_at in file_tokens:

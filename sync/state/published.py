@@ -43,14 +43,25 @@ class Published:
 
     def refusal(self, path: object) -> str:
         """The one line that refuses a write to the file at ``path``."""
-        join = (
-            f"crewdeck join {self.url} --token-file TOKEN-FILE NEW-FILE"
-            if self.url
-            else f"crewdeck join SERVER-URL --token-file TOKEN-FILE NEW-FILE, once crewdeck serve --database serves {self.workspace}"
+        return self.left(
+            path,
+            f"this file is an old copy that reads but takes no writes; join the team with: {self.join()} (a manager makes the token: crewdeck token create)",
         )
+
+    def join(self) -> str:
+        """The command that joins the team where it works now."""
+        if self.url:
+            return f"crewdeck join {self.url} --token-file TOKEN-FILE NEW-FILE"
+        return f"crewdeck join SERVER-URL --token-file TOKEN-FILE NEW-FILE, once crewdeck serve --database serves {self.workspace}"
+
+    def left(self, path: object, meaning: str) -> str:
+        """A line that says the team left the file at ``path``, then ``meaning``: what that means for what was asked."""
+        return f"{typed_name(str(path))} was published on {self.when}, and the team works at {self.where} now: {meaning}"
+
+    def web_copy(self) -> str:
+        """How the workspace is served to browsers now: crewdeck web through a copy of the database, where links are made."""
         return (
-            f"{typed_name(str(path))} was published on {self.when}, and the team works at {self.where} now: this file is an old copy that reads "
-            f"but takes no writes; join the team with: {join} (a manager makes the token: crewdeck token create)"
+            f"crewdeck web COPY-FILE --database URL --name {self.workspace}, then links there: crewdeck --workspace COPY-FILE web link @H"
         )
 
     def moved(self) -> str:

@@ -48,6 +48,7 @@ from crewdeck.sync.state.sharedfile import (
 from crewdeck.sync.state.writes import PendingWrites, Writer
 
 if TYPE_CHECKING:
+    from crewdeck.sync.state.published import Published
     from crewdeck.sync.state.push import NodeHead, PushPlan, RefusedOp
 
 #: How long a writer waits for another process's write lock, in seconds.
@@ -898,17 +899,18 @@ class Store:
             recorded.extend(Op(*row) for row in rows)
         return rows
 
-    def refuse_if_published(self) -> None:
+    def refuse_if_published(self, meaning: Callable[[Published], str] | None = None) -> None:
         """``Refused`` (rule ``published``) when this file was published to PostgreSQL: what is written here after
         reaches no one of the team (a token made here is a door to an old copy).  Read inside the write's transaction,
-        so a write that waited for ``publish`` sees it."""
+        so a write that waited for ``publish`` sees it.  ``meaning``: what the move means for what was asked, where a
+        write's refusal (join the team) is not what to do instead (a sign-in link, an SSH key line)."""
         from crewdeck.sync.state.published import published
 
         mark = published(self.get_meta)
         if mark is not None:
             from crewdeck.sync.state.rules import Refusal, Refused
 
-            raise Refused(Refusal("published", mark.refusal(self.path)))
+            raise Refused(Refusal("published", mark.refusal(self.path) if meaning is None else mark.left(self.path, meaning(mark))))
 
     def refuse_if_session_ended(self) -> None:
         """``Refused`` (rule ``session_ended``) once the session writing here has ended: read inside the write's

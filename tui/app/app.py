@@ -548,6 +548,18 @@ class CrewdeckApp(App[int]):
         if self.guest and self._watch_changes:
             self._watch()
         self.write_wait.start()
+        self._say_if_published()
+
+    def _say_if_published(self) -> None:
+        """Said as the app starts, where the first write typed was the first to say the team had left this file."""
+        mark = self.session.published
+        if mark is None:
+            return
+        if self.guest:  # a guest holds no replica: the team's way in for them is a sign-in link where it works now
+            line = mark.left(self.session.path, "this app reads an old copy that takes no writes; ask a manager for a sign-in link there")
+        else:
+            line = mark.refusal(self.session.path)
+        self.notify(visible(line), title="an old copy", severity="warning", timeout=30, markup=False)
 
     def _hung_up(self) -> None:
         """SIGHUP: the terminal is gone.  What Textual still writes as it closes goes nowhere (``/dev/null``): written

@@ -84,7 +84,19 @@ def cmd_ssh_account(ctx: Context) -> int:
     return 0
 
 
+def _refuse_if_published(ctx: Context) -> None:
+    """Key lines for a file the team left would open its old copy at each login: said instead, with where members went.
+    ``keys-command`` is not refused: sshd takes a failure for no keys, and the session's app then says it is an old copy."""
+    ctx.ws.store.refuse_if_published(
+        lambda mark: (
+            "its key lines would open this old copy, which takes no writes, at every login; over SSH each member now "
+            f"works in a replica of their own: {mark.join()} (a manager makes the token: crewdeck token create)"
+        )
+    )
+
+
 def cmd_ssh_authorized_keys(ctx: Context) -> int:
+    _refuse_if_published(ctx)
     lines = _lines(ctx, all_keys(ctx.ws.conn))
     sys.stdout.write("".join(f"{line}\n" for line in lines))
     return 0
@@ -107,6 +119,7 @@ def cmd_ssh_keys_command(ctx: Context) -> int:
 def cmd_ssh_install(ctx: Context) -> int:
     path = home_path(ctx.args.file)  # ~team/.ssh/authorized_keys, as its help and README give it
     workspace = _workspace_as_typed(ctx)  # refused first: a refused install makes nothing, ~/.ssh neither
+    _refuse_if_published(ctx)
     lines = _lines(ctx, all_keys(ctx.ws.conn))
     if not path.parent.is_dir() and not authorized.make_ssh_directory(path.parent):
         raise UserError(f"{typed_name(path)}: directory {typed_name(path.parent)} does not exist")

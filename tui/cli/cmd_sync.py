@@ -16,7 +16,7 @@ import shlex
 import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,7 +106,9 @@ def _database(a: argparse.Namespace) -> str:
 
 
 @contextmanager
-def _postgres(url: str) -> Iterator[PgStore]:
+def _postgres(url: str, said: str = "") -> Iterator[PgStore]:
+    """The database's store for the block; its refusals one line each, after ``said`` (what they refuse, where the
+    command's other refusals say it: ``publish: FILE: ``)."""
     _require_postgres_driver()
     import psycopg
 
@@ -115,15 +117,15 @@ def _postgres(url: str) -> Iterator[PgStore]:
     try:
         store = PgStore.open(url)
     except PgError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(f"{said}{exc}") from None
     try:
         yield store
     except PgError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(f"{said}{exc}") from None
     except psycopg.Error as exc:
         # A database that takes no writes (a standby, one read-only), a statement timeout, a connection lost midway:
         # each command's write is one transaction, so nothing of it stays.
-        raise UserError(f"PostgreSQL refused it: {first_line(exc)} (nothing was changed)") from None
+        raise UserError(f"{said}PostgreSQL refused it: {first_line(exc)} (nothing was changed)") from None
     finally:
         store.close()
 
@@ -270,62 +272,95 @@ def cmd_serve(ctx: Context) -> int:
         max_connections = connection_cap(a.max_connections)
     except LimitError as exc:
         raise UserError(f"serve: {exc}") from None
-    check_port_free(a.host, a.port)
     scheme = "https" if certfile else "http"
     if scheme == "http" and not is_loopback(a.host):
         _warn(f"serving plain HTTP on {a.host!r}: tokens cross the network readable; use --tls-cert/--tls-key or a TLS reverse proxy")
-    if database is not None:
-        from crewdeck.sync.server.pgstore import PgError
+    with ExitStack() as held:  # the file's serve lock, while it serves
+        if database is not None:
+            from crewdeck.sync.server.pgstore import PgError
 
+            check_port_free(a.host, a.port)
+            try:
+                backend = postgres_backend(database)
+            except PgError as exc:
+                raise UserError(str(exc)) from None
+            what = "the workspaces in PostgreSQL"
+            with _postgres(database) as pg:
+                empty = not pg.workspaces()
+            if empty:
+                # Every member's join and sync would be refused for a token this server does not know, and nothing said why.
+                print(
+                    "note: the database holds no workspace yet: copy one in with crewdeck publish FILE --database URL; "
+                    "until then this server knows no member's token",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        else:
+            path = home_path(a.path) if a.path else ctx.workspace_path()
+            assert path is not None
+            name = _url_name(a.name, path)
+            with Store(path) as store:  # a clear error now rather than from the first request
+                remote = Remote.of(store)
+                copy_of = store.get_meta(META_COPY_OF)
+                mark = published(store.get_meta)
+            if remote is not None:
+                # A replica pushes its own node's operations only: others pushed into it would stay in it.
+                raise UserError(
+                    f"{typed_name(path)} is a replica of {remote.url}: what others pushed to it would never reach that server; "
+                    f"serve the server's own workspace, and members join {remote.url}"
+                )
+            if copy_of is not None:
+                # crewdeck web sends the database its own node's operations alone, as a replica does.
+                raise UserError(
+                    f"{_web_copy(path, copy_of)}: what members pushed to it would never reach the database; "
+                    "serve the database with: crewdeck serve --database URL"
+                )
+            if mark is not None:
+                # Served still, it tells replicas where the team went: said, where it started as if it served the team.
+                meaning = "this server refuses every push and pull, telling each replica where to sync now (crewdeck sync --url)"
+                print(visible(f"note: {mark.left(path, meaning)}"), file=sys.stderr, flush=True)
+            # Before the port is asked: the same command run twice is told that the file is served, and where.
+            held.callback(_take_serve_lock(path, f"{scheme}://{a.host}:{a.port}"))
+            check_port_free(a.host, a.port)
+            backend = file_backend(path, name)
+            what = f"workspace {name} ({typed_name(path)})"
+        print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
         try:
-            backend = postgres_backend(database)
-        except PgError as exc:
-            raise UserError(str(exc)) from None
-        what = "the workspaces in PostgreSQL"
-    else:
-        path = home_path(a.path) if a.path else ctx.workspace_path()
-        assert path is not None
-        name = _url_name(a.name, path)
-        with Store(path) as store:  # a clear error now rather than from the first request
-            remote = Remote.of(store)
-            copy_of = store.get_meta(META_COPY_OF)
-        if remote is not None:
-            # A replica pushes its own node's operations only: others pushed into it would stay in it.
-            raise UserError(
-                f"{typed_name(path)} is a replica of {remote.url}: what others pushed to it would never reach that server; "
-                f"serve the server's own workspace, and members join {remote.url}"
+            cut = run(
+                backend,
+                a.host,
+                a.port,
+                ssl_certfile=certfile,
+                ssl_keyfile=keyfile,
+                log_level=a.log_level,
+                header_timeout=header_timeout,
+                max_connections=max_connections,
             )
-        if copy_of is not None:
-            # crewdeck web sends the database its own node's operations alone, as a replica does.
-            raise UserError(
-                f"{_web_copy(path, copy_of)}: what members pushed to it would never reach the database; "
-                "serve the database with: crewdeck serve --database URL"
-            )
-        backend = file_backend(path, name)
-        what = f"workspace {name} ({typed_name(path)})"
-    print(f"serving {what} on {scheme}://{a.host}:{a.port} (Ctrl-C stops)", flush=True)
+        except StopForced as forced:
+            if not forced.cut:
+                raise
+            # After the "^C" the terminal echoed, as the exit by KeyboardInterrupt starts a line.
+            sys.stderr.write(f"\ncrewdeck: error: serve: stop forced, {_cut_requests(forced.cut)}\n")
+            return 130
+        if cut:
+            # Exit 1, not 0: the stop was no clean one (a service manager sees it); not 2, a refusal of what was asked.
+            sys.stderr.write(f"crewdeck: error: serve: stopped, {_cut_requests(cut, after=GRACEFUL_SECONDS)}\n")
+            return 1
+        return 0
+
+
+def _take_serve_lock(path: Path, url: str) -> Callable[[], None]:
+    """The file's serve lock (``served``), taken: what lets go of it.  Its refusal is one line; a lock file that cannot
+    be opened is a warning, and the server starts without it: the lock is a guard, not a requirement."""
+    from crewdeck.sync.server.served import NotALock, ServedAlready, take, unguarded
+
     try:
-        cut = run(
-            backend,
-            a.host,
-            a.port,
-            ssl_certfile=certfile,
-            ssl_keyfile=keyfile,
-            log_level=a.log_level,
-            header_timeout=header_timeout,
-            max_connections=max_connections,
-        )
-    except StopForced as forced:
-        if not forced.cut:
-            raise
-        # After the "^C" the terminal echoed, as the exit by KeyboardInterrupt starts a line.
-        sys.stderr.write(f"\ncrewdeck: error: serve: stop forced, {_cut_requests(forced.cut)}\n")
-        return 130
-    if cut:
-        # Exit 1, not 0: the stop was no clean one (a service manager sees it); not 2, a refusal of what was asked.
-        sys.stderr.write(f"crewdeck: error: serve: stopped, {_cut_requests(cut, after=GRACEFUL_SECONDS)}\n")
-        return 1
-    return 0
+        return take(path, url).close
+    except (ServedAlready, NotALock) as exc:
+        raise UserError(f"serve: {exc}") from None
+    except OSError as exc:
+        _warn(visible(unguarded(path, exc)))
+        return lambda: None
 
 
 def _cut_requests(cut: int, *, after: int | None = None) -> str:
@@ -745,9 +780,18 @@ def cmd_publish(ctx: Context) -> int:
             before = published(source.get_meta)
             if before is not None and not a.again:
                 _refuse_published_again(path, before)
+            if before is None and a.again:
+                # Perhaps the wrong file (a backup, the old copy's neighbour): published without a word, it became a
+                # workspace of the database that nobody asked for.
+                raise UserError(
+                    f"publish: {typed_name(path)} was never published, so there is no publish to do again: publish it "
+                    "without --again, or give --again the file published before"
+                )
             # Where the file was published last: the team moved there, and what they wrote there is there alone.
             moved_elsewhere = before is not None and (before.workspace, before.database) != (mark.workspace, mark.database)
-            with _postgres(database) as pg:
+            # The database's refusals (a connection failed, a name taken, the file published there already) said as
+            # publish's other refusals are.
+            with _postgres(database, f"publish: {typed_name(path)}: ") as pg:
                 # Published there already (publish --again with another --url, or back to where it went first).
                 copied = before is not None and _holds_the_file(pg, source, name)
                 count = 0 if copied else pg.publish(source, name, lambda d, t: progress(d, t, "publishing"))

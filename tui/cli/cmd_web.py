@@ -85,6 +85,8 @@ def _serve(ctx: Context) -> int:
     check_port_free(host, port)
     sign_ins, app_starts = member_limits(ctx.config)
     mirror = _copy_of_database(path, a) if a.database else None
+    # A file the team left makes no link (``_link``): none is offered.
+    left = mirror is None and _note_if_published(path)
     server = WebServer(
         path,
         attempts=address_limit(ctx.config),
@@ -106,7 +108,7 @@ def _serve(ctx: Context) -> int:
     served = f"workspace {a.name} in PostgreSQL, through its copy {typed_name(path)}" if mirror is not None else typed_name(path)
     # The file named, as the README's `crewdeck -w FILE web link` does: the account's own workspace is seldom the one served.
     links = f"crewdeck --workspace {shlex.quote(typed_name(path))} web link @H --url {scheme}://{reached}:{port}"
-    print(visible(f"crewdeck web: {served} on {scheme}://{host}:{port}/ (links: {links})"), flush=True)
+    print(visible(f"crewdeck web: {served} on {scheme}://{host}:{port}/{'' if left else f' (links: {links})'}"), flush=True)
     if mirror is not None:
         mirror.start()
     try:
@@ -141,6 +143,22 @@ def _serve(ctx: Context) -> int:
     return 0
 
 
+def _note_if_published(path: Path) -> bool:
+    """A note when the file to serve was published (then ``True``): browsers signed in to it read a copy the team left,
+    and write nothing."""
+    from crewdeck.sync.state.published import published
+    from crewdeck.sync.state.store import Store
+
+    with Store(path) as store:
+        mark = published(store.get_meta)
+    if mark is not None:
+        meaning = (
+            f"browsers signed in here read this old copy, which takes no writes; serve the workspace from PostgreSQL: {mark.web_copy()}"
+        )
+        print(visible(f"note: {mark.left(path, meaning)}"), file=sys.stderr, flush=True)
+    return mark is not None
+
+
 def _copy_of_database(path: Path, a: argparse.Namespace) -> Mirror:
     """``--database``: the copy at ``path`` (made on first use) brought up to date once, before anyone signs in."""
     from crewdeck.tui.cli.cmd_sync import _database, _postgres
@@ -169,6 +187,12 @@ def _link(ctx: Context) -> int:
     if a.handle is None:
         raise UserError("crewdeck web link needs the member: crewdeck web link @H --expires 7d")
     ctx.may_manage_ways_in("makes sign-in links")
+    # A link made on a file the team left signs its member in to a copy nobody reads again, and takes none of their writes.
+    ctx.ws.store.refuse_if_published(
+        lambda mark: (
+            f"a link made here would sign in to this old copy, which takes no writes; serve the workspace to browsers from PostgreSQL: {mark.web_copy()}"
+        )
+    )
     member = ctx.ws.member_by_handle(a.handle)
     replica_member = signin.replica_member_other_than(ctx.ws.conn, member.id)
     if replica_member is not None:

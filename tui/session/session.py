@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crewdeck.sync.client.metakeys import has_remote
+from crewdeck.sync.state.published import published
 from crewdeck.sync.state.sharedfile import OpenedFile
 from crewdeck.tui.session.access import WorkspaceAccess
 from crewdeck.tui.session.ranked import RankedList
@@ -101,6 +102,8 @@ class Session:
         self.me = me
         #: A replica of a sync server (else a shared or local file).
         self.replica = has_remote(ws.store.get_meta)
+        #: Where and when the file was published to PostgreSQL, if it was: an old copy the team left, taking no writes.
+        self.published = published(ws.store.get_meta)
         #: The last operation stored when the session opened: the app watches from here.
         self.opened_at_seq = ws.store.max_seq()
         #: The file the path named when opened: the app's watcher tells when it is moved.

@@ -82,6 +82,11 @@ FAILED_SIGN_INS_PER_MINUTE = config.FAILED_SIGN_INS_PER_MINUTE
 #: (``web_app_starts_per_minute``): a page's websocket opened and closed in a loop, on one sign-in, started one at each.
 SIGN_INS_PER_MINUTE = config.SIGN_INS_PER_MINUTE
 APP_STARTS_PER_MINUTE = config.APP_STARTS_PER_MINUTE
+#: What a request for the sync API (``/v1/...``) is told: crewdeck join or sync was given crewdeck web's address.
+NOT_A_SYNC_SERVER = (
+    "this is crewdeck web, the app in a browser, not a sync server: open it in a browser, or give crewdeck join and "
+    "sync the address crewdeck serve prints"
+)
 #: The server's log (uvicorn's, as the guard's lines are).
 _LOG = logging.getLogger("uvicorn.error")
 #: The websocket's close code when a session ends while its app is open (the reason says why, on the page).
@@ -492,6 +497,10 @@ class WebServer:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 405:
             response = self._refused(request, 405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}.")
+        elif exc.status_code == 404 and request.url.path.startswith("/v1/"):
+            # The sync API's paths, asked by crewdeck join or sync given this address: said, where "Not found" left the
+            # member to guess what the address is.
+            response = self._refused(request, 404, "not_a_sync_server", NOT_A_SYNC_SERVER)
         elif exc.status_code == 404:
             response = self._refused(request, 404, "not_found", "Not found.")
         else:
