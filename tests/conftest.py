@@ -340,6 +340,11 @@ def served_database(postgres: Any) -> Iterator[object]:
 
     url = postgres.database()
     database = ServedDatabase(url, Server(["--database", url]).start())
+    # Said before it listens, so said by now: the tests' own looks then read only what their requests made it say.
+    assert database.said() == (
+        "note: the database holds no workspace yet: copy one in with crewdeck publish FILE --database URL; "
+        "until then this server knows no member's token\n"
+    )
     yield database
     assert database.server.stop() == ""  # no request of the module's tests failed on the server's side
 
