@@ -24,7 +24,7 @@ from crewdeck.widgets.key_footer import footer_keys
 
 from .apphelp import help_text, make_app, settle
 from .conftest import NOW, Cli
-from .postsupport import add_posts, ids, team_workspace
+from .postsupport import add_posts, client_chain, ids, team_workspace
 
 SIZE = (160, 48)
 
@@ -32,12 +32,7 @@ SIZE = (160, 48)
 @pytest.fixture
 def chain(tmp_path: Path) -> tuple[Path, list[str]]:
     path = tmp_path / "offers.db"
-    store = team_workspace(path, NOW)
-    posts = add_posts(store, 3, NOW + dt.timedelta(days=2), submitted=NOW)
-    store.close()
-    cli = Cli(path)
-    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
-    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus")
+    posts = client_chain(path)
     with Store(path) as store:
         writing.approve(store, ids(store, "member", "handle")["mia"], posts[0], NOW)
     return path, posts
@@ -266,11 +261,11 @@ async def test_the_task_lists_post_keys_are_offered_on_a_post_whose_state_and_ru
                 ]
                 seen[handle][title] = offered
             if handle == "raj":
-                await pilot.press("Y")  # not offered: nothing is asked, and one line says why
+                await pilot.press("Y")  # not offered: nothing is asked, and one line says why, in the rules' words
                 await settle(pilot)
                 assert app.screen is app.main_screen
                 assert [n.message for n in app._notifications] == [
-                    "Y: Approve post — not yours to give on this post: s lists the moves that are"
+                    "Y: Approve post — step 'copy' is not @raj's to take for “Spring post 1” (rule not_a_reviewer)"
                 ]
     # In review, a post's moves are the verdicts, its copy and pulling it: mia takes its copy step, raj wrote it.
     assert seen == {

@@ -216,11 +216,12 @@ class KeysAhead:
         self._typed_since_back = self._enter_back and not self._until_focus_leaves
         return True
 
-    def reading(self) -> int:
+    def reading(self, kept: events.Key | None = None) -> int:
         """An action reads in a worker before it opens its dialog (a post's moves, its content, read as stored): the
         keys and pastes typed from now wait for it (``read_over``), where they went to the list under it, its bindings
         (``s`` and ``c`` typed fast: the ``c`` copied the post, not chose to write its copy), and a paste was lost.
-        The read's number, for its ``read_over``."""
+        ``kept``: a key that waits for the read itself, ahead of them (a verdict's, pressed before the rules said
+        whether it is mine: ``hidden_keys.KeepsEarlyKeys``).  The read's number, for its ``read_over``."""
         if self.after_keys is not None:  # what waited for the keys before it waits for this read's dialog
             self._reads.discard(self.after_keys)
             self.after_keys = None
@@ -229,6 +230,8 @@ class KeysAhead:
             # wait for the read, first.  Sent on after waiting for the enter, they went back into the field ("-#tiktokGk").
             self._read_held = [*self._held, *self._read_held]
             self._held, self._enter, self._field = [], None, None
+        if kept is not None:
+            self._read_held.append(kept)
         return self._wait_after_keys()
 
     def read_over(self, read: int) -> list[Typed]:

@@ -1,0 +1,173 @@
+"""A verdict's key pressed before the rules have said whether it is mine on the post under the cursor: it waits for
+their answer, with the keys typed after it, and acts then, on that post, once (``hidden_keys.KeepsEarlyKeys``).
+
+Pressed as the cursor landed on a post, ``Y`` (``a`` in the Approvals view) did nothing and said nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from crewdeck.sync.state.store import Store
+from crewdeck.tui.app import app as app_module
+from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.screens import approvals
+from crewdeck.tui.app.screens.approvals import ApprovalsScreen
+from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.posts import writing
+
+from .apphelp import make_app, settle
+from .conftest import NOW
+from .postsupport import client_chain, ids
+from .test_app_counting import seen
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def chain(tmp_path: Path) -> tuple[Path, list[str]]:
+    """Three posts by raj in review; the copy step is @mia's, the client's @gus's (a guest of Spring Launch)."""
+    path = tmp_path / "early.db"
+    return path, client_chain(path)
+
+
+def verdicts(path: Path, post_id: str) -> list[tuple[str, str, str]]:
+    with Store(path) as store:
+        handles = {v: k for k, v in ids(store, "member", "handle").items()}
+        rows = store.conn.execute("SELECT verdict, approved_by, note FROM post_approval WHERE post = ? ORDER BY approved_at", (post_id,))
+        return [(verdict, handles[by], note) for verdict, by, note in rows]
+
+
+def held(monkeypatch: pytest.MonkeyPatch, module: Any) -> threading.Event:
+    """The rules' answer of which verdicts are mine, as ``module`` asks it, waits for the event returned."""
+    go_on = threading.Event()
+    refusal = module.verdict_refusal
+
+    def waiting(*args: Any) -> str | None:
+        assert go_on.wait(timeout=20), "the verdicts' read was never let go on"
+        return refusal(*args)
+
+    monkeypatch.setattr(module, "verdict_refusal", waiting)
+    return go_on
+
+
+def said(app: CrewdeckApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+@asynccontextmanager
+async def on_first_post_held(
+    path: Path, handle: str, monkeypatch: pytest.MonkeyPatch, post_id: str
+) -> AsyncIterator[tuple[CrewdeckApp, Pilot[object], threading.Event]]:
+    """``handle``'s app, its task list filtered to the three posts, the cursor landed on the first (``post_id``), whose
+    verdicts' read is held up until the event yielded is set."""
+    monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)  # on a loaded machine 2 s may pass before it is set
+    app = make_app(path, handle)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        go_on = threading.Event()
+        pane = app.tasks_pane
+        ask = pane._verdict_reads.read
+
+        def read_held(read: Callable[[], Any], show: Callable[[Any], object]) -> None:
+            # Held before the workspace is read: the list's own reads go on meanwhile.
+            ask(lambda: go_on.wait(timeout=20) and read(), show)
+
+        monkeypatch.setattr(pane._verdict_reads, "read", read_held)
+        pane.query_text, pane.view = "Spring post", None
+        pane.reload(keep_cursor=False)
+        await seen(pilot, lambda: pane.table.cursor_key == post_id, "the post under the cursor")
+        assert pane.verdicts is None
+        yield app, pilot, go_on
+
+
+async def test_y_pressed_twice_before_the_rules_answer_approves_once_and_says_why_not_again(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, posts = chain
+    async with on_first_post_held(path, "mia", monkeypatch, posts[0]) as (app, pilot, go_on):
+        await pilot.press("Y", "Y", "j")
+        assert verdicts(path, posts[0]) == []
+        assert app.tasks_pane.table.cursor_key == posts[0]  # j waits behind the Ys
+        go_on.set()
+        await settle(pilot)
+        assert verdicts(path, posts[0]) == [("approve", "mia", "")]
+        assert said(app) == [
+            "approved “Spring post 0”",
+            "Y: Approve post — @mia approved a step of this round of “Spring post 0” already (rule one_step_per_round)",
+        ]
+        assert app.tasks_pane.table.cursor_key == posts[1]  # then j moved on
+
+
+async def test_a_verdict_key_the_rules_refuse_says_why_once_they_answer(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, posts = chain
+    async with on_first_post_held(path, "ana", monkeypatch, posts[0]) as (app, pilot, go_on):  # in neither step of the chain
+        await pilot.press("Y")
+        go_on.set()
+        await settle(pilot)
+        assert said(app) == ["Y: Approve post — step 'copy' is not @ana's to take for “Spring post 0” (rule not_a_reviewer)"]
+        assert verdicts(path, posts[0]) == []
+
+
+async def test_n_pressed_early_asks_for_the_note_and_the_keys_typed_after_it_go_into_it(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, posts = chain
+    async with on_first_post_held(path, "mia", monkeypatch, posts[0]) as (app, pilot, go_on):
+        await pilot.press("N", *"shorter", "enter")
+        assert app.screen is app.main_screen
+        go_on.set()
+        await settle(pilot)
+        assert verdicts(path, posts[0]) == [("reject", "mia", "shorter")]
+        assert not isinstance(app.screen, PromptScreen)
+
+
+async def test_a_verdict_key_whose_post_left_the_list_before_the_rules_answered_is_dropped_and_said(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, posts = chain
+    async with on_first_post_held(path, "mia", monkeypatch, posts[0]) as (app, pilot, go_on):
+        await pilot.press("Y")
+        # raj renames the post meanwhile: it leaves the filtered list, and the cursor lands on the next post.
+        with Store(path) as store, store.write(ids(store, "member", "handle")["raj"]) as w:
+            w.set("task", posts[0], {"title": "Autumn teaser"})
+        table = app.tasks_pane.table
+        await seen(pilot, lambda: table.cursor_key == posts[1], "the cursor on the next post")
+        go_on.set()
+        await settle(pilot)
+        assert [verdicts(path, post) for post in posts] == [[], [], []]
+        assert said(app) == [
+            "@raj renamed “Spring post 0” to “Autumn teaser”",
+            "1 key (Y) typed while the post's approvals were read was dropped: the cursor left “Spring post 0” first",
+        ]
+
+
+async def test_a_clients_approve_key_pressed_as_the_approvals_view_opens_approves_once_the_post_is_read(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, posts = chain
+    with Store(path) as store:
+        writing.approve(store, ids(store, "member", "handle")["mia"], posts[0], NOW)
+    go_on = held(monkeypatch, approvals)
+    monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)  # on a loaded machine 2 s may pass before go_on is set
+    app = make_app(path, "gus")  # a guest: the app is the Approvals view, open at once
+    async with app.run_test(size=SIZE) as pilot:
+        await seen(pilot, lambda: isinstance(app.screen, ApprovalsScreen) and app.screen.table.cursor_row is not None, "the posts")
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen) and screen.offered is None
+        await pilot.press("a", "a")
+        assert verdicts(path, posts[0]) == [("approve", "mia", "")]
+        go_on.set()
+        await settle(pilot)
+        assert verdicts(path, posts[0]) == [("approve", "mia", ""), ("approve", "gus", "")]
+        # The second a, once the post was read again after the approval: why it is not taken now.
+        assert said(app) == ["approved “Spring post 0”", "a: Approve — cannot approve “Spring post 0”: it is approved"]
