@@ -104,12 +104,19 @@ async def cursor_on(app: CrewdeckApp, pilot: Pilot[object], query: str) -> str:
     return key
 
 
-async def calendar_on_one_post(app: CrewdeckApp, pilot: Pilot[object], *keys: str) -> tuple[CalendarPanel, str]:
-    """The calendar shown (``C``, then ``keys``: ``]`` for the next period), its cursor on the one post it places; the
-    post's id."""
+async def calendar_shown(app: CrewdeckApp, pilot: Pilot[object], *keys: str) -> CalendarPanel:
+    """The calendar shown (``C``, then ``keys``: ``]`` for the next period), its posts laid out."""
     await pilot.press("C", *keys)
     await settle(pilot)
     panel = app.main_screen.query_one(CalendarPanel)
+    assert panel.laid is not None
+    return panel
+
+
+async def calendar_on_one_post(app: CrewdeckApp, pilot: Pilot[object], *keys: str) -> tuple[CalendarPanel, str]:
+    """The calendar shown (``C``, then ``keys``: ``]`` for the next period), its cursor on the one post it places; the
+    post's id."""
+    panel = await calendar_shown(app, pilot, *keys)
     assert panel.laid is not None
     [((row, day), [placed])] = panel.laid.cells.items()
     panel.calendar.move_to(row, day)

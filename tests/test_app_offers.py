@@ -15,14 +15,13 @@ from textual.pilot import Pilot
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
-from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.post_keys import POST_BINDINGS
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.posts import writing
 from crewdeck.widgets.key_footer import footer_keys
 
-from .apphelp import help_text, make_app, settle
+from .apphelp import calendar_shown, help_text, make_app, settle
 from .conftest import NOW, Cli
 from .postsupport import add_posts, client_chain, ids, team_workspace
 
@@ -213,9 +212,7 @@ async def test_the_calendar_offers_approve_only_on_a_post_the_judge_takes_it_for
         app = make_app(path, handle)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("C")
-            await settle(pilot)
-            panel = app.main_screen.query_one(CalendarPanel)
+            panel = await calendar_shown(app, pilot)
             assert panel.laid is not None
             calendar = panel.calendar
             (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
@@ -405,9 +402,7 @@ async def test_the_calendar_offers_no_slot_move_on_a_published_post(published: t
     app = make_app(path, "raj")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("C")
-        await settle(pilot)
-        panel = app.main_screen.query_one(CalendarPanel)
+        panel = await calendar_shown(app, pilot)
         assert panel.laid is not None
         seen: dict[str, dict[str, bool]] = {}
         for post_id in posts[:2]:

@@ -1827,8 +1827,8 @@ async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before
         # The question asked before the approval is answered once the calendar, read after it, has withheld `a`.
         withheld, withhold = threading.Event(), calendar.withhold
 
-        def withhold_and_tell(names: Mapping[str, str]) -> None:
-            withhold(names)
+        def withhold_and_tell(names: Mapping[str, str], asking: Mapping[str, str] | None = None) -> None:
+            withhold(names, asking)
             withheld.set()
 
         calendar.withhold = withhold_and_tell  # type: ignore[method-assign]
@@ -1867,10 +1867,13 @@ async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before
         asked.set()
         await answers.first_back(pilot)
         assert "approve" in calendar.withheld
-        await pilot.press("a")
+        await pilot.press("a")  # waits for the calendar to be read again, after the approval: then says why not again
         written.set()
         await settle(pilot)
-        assert [n.severity for n in app._notifications] == ["information"]
+        assert [(n.severity, n.message) for n in app._notifications] == [
+            ("information", "approved “Spring post 0”"),
+            ("warning", "a: Approve — @mia approved a step of this round of “Spring post 0” already (rule one_step_per_round)"),
+        ]
     assert approvals_of(team, post_id) == 1
 
 

@@ -17,13 +17,14 @@ from textual.pilot import Pilot
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app import app as app_module
+from crewdeck.tui.app import calendar_panel
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens import approvals
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
 
-from .apphelp import make_app, settle
+from .apphelp import calendar_shown, make_app, settle
 from .conftest import NOW
 from .postsupport import client_chain, ids
 from .test_app_counting import seen
@@ -171,3 +172,27 @@ async def test_a_clients_approve_key_pressed_as_the_approvals_view_opens_approve
         assert verdicts(path, posts[0]) == [("approve", "mia", ""), ("approve", "gus", "")]
         # The second a, once the post was read again after the approval: why it is not taken now.
         assert said(app) == ["approved “Spring post 0”", "a: Approve — cannot approve “Spring post 0”: it is approved"]
+
+
+async def test_the_calendars_approve_key_pressed_twice_as_the_cursor_lands_on_a_post_approves_it_once(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, posts = chain
+    monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)  # on a loaded machine 2 s may pass before go_on is set
+    app = make_app(path, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = await calendar_shown(app, pilot)
+        assert panel.laid is not None
+        (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
+        go_on = held(monkeypatch, calendar_panel)
+        panel.calendar.move_to(row, day, [p.post.id for p in placed].index(posts[1]))
+        await pilot.press("a", "a")
+        assert verdicts(path, posts[1]) == []
+        go_on.set()
+        await settle(pilot)
+        assert verdicts(path, posts[1]) == [("approve", "mia", "")]
+        assert said(app) == [
+            "approved “Spring post 1”",
+            "a: Approve — @mia approved a step of this round of “Spring post 1” already (rule one_step_per_round)",
+        ]

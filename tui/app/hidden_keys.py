@@ -24,6 +24,8 @@ from crewdeck.tui.app.screens.help import shown_key
 
 #: How long the line stays up, in seconds: a glance's worth, as a key's own notice (3).
 NOTICE_LIFE = 4.0
+#: What a verdict's key pressed before the rules said whether it is mine waits for (``KeepsEarlyKeys.read_before``).
+VERDICTS_READ = "the post's approvals were read"
 
 
 @runtime_checkable

@@ -22,6 +22,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.hidden_keys import VERDICTS_READ
 from crewdeck.tui.app.keys_ahead import HeldRead, HoldsKeys
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.post_keys import POST_BINDINGS, state_refusal, where_move
@@ -562,7 +563,7 @@ class TasksPane(Pane):
         move = str(parameters[0]) if parameters else ""
         if action != "post" or move not in VERDICTS or row is None or row.post_state is None or move not in MOVES[row.post_state]:
             return None
-        return None if self.verdicts is not None and self.verdicts[0] == row.id else "the post's approvals were read"
+        return None if self.verdicts is not None and self.verdicts[0] == row.id else VERDICTS_READ
 
     def keep_until_read(self, action: str, parameters: tuple[object, ...], held: HeldRead) -> None:
         row: TaskRow | None = self.table.cursor_record

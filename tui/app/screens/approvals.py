@@ -29,6 +29,7 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.hidden_keys import VERDICTS_READ
 from crewdeck.tui.app.keys_ahead import HeldRead
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_actions import POST_COLUMNS, Move, post_line, run_move, watching_reviewers, write_move
@@ -320,7 +321,7 @@ class ApprovalsScreen(Screen[None]):
         row = self.table.cursor_row
         if action not in VERDICT_OF or row is None or (self.offered is not None and self.offered[0] == row.id):
             return None
-        return "the post's approvals were read"
+        return VERDICTS_READ
 
     def keep_until_read(self, action: str, parameters: tuple[object, ...], held: HeldRead) -> None:
         row = self.table.cursor_row
