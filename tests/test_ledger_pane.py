@@ -38,7 +38,16 @@ from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.windowed_table import BLOCK
 
-from .apphelp import FirstAnswerLast, demo_workspace, help_text, keymapped_app, make_app, prompt_preview, settle
+from .apphelp import (
+    FirstAnswerLast,
+    demo_workspace,
+    help_text,
+    keymapped_app,
+    make_app,
+    prompt_preview,
+    read_holds_run_out_when_told,
+    settle,
+)
 from .conftest import NOW, Cli, in_person
 
 SIZE = (160, 48)
@@ -944,11 +953,14 @@ async def test_a_filter_typed_into_again_while_the_one_applied_is_read_stays_ope
 ) -> None:
     # The keys typed after enter waited as long as they may, dropped ("type again"); typed again, into the box still
     # open, they were lost too: the box closed once the page of the filter applied came.
-    monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 0.05)
     app = make_app(workspace)
+    run_outs = read_holds_run_out_when_told(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         ledger, go_on = await applied_and_held(pilot, monkeypatch)
         await pilot.press("space")
+        assert ledger.filter_box.text == "#influencers"  # held for the page
+        [run_out] = run_outs
+        run_out()  # the page read as long as keys may wait for it
         dropped = "1 key (space) typed while the filter was applied was dropped: it took longer than usual; type again"
         await while_held(pilot, lambda: dropped in [str(n.message) for n in app._notifications], "the key dropped")
         await pilot.press(*" payee:@cafe_mila")
