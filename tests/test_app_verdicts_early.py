@@ -196,3 +196,22 @@ async def test_the_calendars_approve_key_pressed_twice_as_the_cursor_lands_on_a_
             "approved “Spring post 1”",
             "a: Approve — @mia approved a step of this round of “Spring post 1” already (rule one_step_per_round)",
         ]
+
+
+async def test_the_keys_typed_after_verdict_keys_held_again_and_again_stay_behind_them(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Held a second time once the first Y was written, the keys behind N had been sent on a last time before: they came
+    # back past it to the list's bindings, and its a opened Quick add, which saved "te"; N's note was left empty.
+    path, posts = chain
+    async with on_first_post_held(path, "mia", monkeypatch, posts[0]) as (app, pilot, go_on):
+        await pilot.press("Y", "Y", "N", *"late", "enter")
+        go_on.set()
+        await settle(pilot)
+        assert verdicts(path, posts[0]) == [("approve", "mia", ""), ("reject", "mia", "late")]
+        assert said(app) == [
+            "approved “Spring post 0”",
+            "Y: Approve post — @mia approved a step of this round of “Spring post 0” already (rule one_step_per_round)",
+            "requested changes on “Spring post 0”",
+        ]
+        assert app.screen is app.main_screen and app.focused is app.tasks_pane.table

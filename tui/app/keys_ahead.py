@@ -208,6 +208,10 @@ class KeysAhead:
         field's text it went to is in the box, typed or pasted alike.
         """
         if self._reads and self._released.pop(id(key), None) is not key:
+            # Sent on afresh once the read is over, as if typed then: a key sent again a last time before it was held
+            # kept that round, and came back after the read's action to the list's bindings, past a verdict's key held
+            # again before it (``Y``, ``N`` and a note: the note's ``a`` opened Quick add).
+            self._again.pop(id(key), None)
             self._read_held.append(key)
             return True
         if self._enter is None or isinstance(key, events.Paste):
