@@ -900,14 +900,14 @@ async def test_a_teammates_entry_leaves_the_filter_being_typed_open(workspace: P
         assert app.screen is app.main_screen and ledger.filter_box.text == "payee:@cafe_mila"
 
 
-def filter_page_held(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[threading.Event, threading.Event]:
-    """The entries of the filter ``text`` are read once the first event returned is set; the second is set once they
-    are asked for."""
+def filter_page_held(monkeypatch: pytest.MonkeyPatch, *texts: str) -> tuple[threading.Event, threading.Event]:
+    """The entries of each filter of ``texts`` are read once the first event returned is set; the second is set once
+    one's are asked for."""
     go_on, asked = threading.Event(), threading.Event()
     real = pane_data.read_page
 
     def read_page(*args: Any, **kwargs: Any) -> Any:
-        if args[2] == text:
+        if args[2] in texts:
             asked.set()
             assert go_on.wait(timeout=20), "the page was never let go on"
         return real(*args, **kwargs)
@@ -924,11 +924,11 @@ async def while_held(pilot: Any, condition: Callable[[], bool], what: str) -> No
         await pilot.pause()
 
 
-async def applied_and_held(pilot: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[LedgerPane, threading.Event]:
-    """The Budget pane, ``/``, ``#influencers`` and ``enter``, until its page is asked for, held until the event returned
-    is set."""
+async def applied_and_held(pilot: Any, monkeypatch: pytest.MonkeyPatch, *later: str) -> tuple[LedgerPane, threading.Event]:
+    """The Budget pane, ``/``, ``#influencers`` and ``enter``, until its page is asked for, held (and those of the filters
+    ``later``) until the event returned is set."""
     ledger = await open_ledger(pilot)
-    go_on, asked = filter_page_held(monkeypatch, "#influencers")
+    go_on, asked = filter_page_held(monkeypatch, "#influencers", *later)
     await pilot.press("slash", *"#influencers", "enter")
     await while_held(pilot, asked.is_set, "the filter's page asked for")
     return ledger, go_on
@@ -973,6 +973,25 @@ async def test_a_filter_typed_into_again_while_the_one_applied_is_read_stays_ope
         await pilot.press("enter")
         await settle(pilot)
         assert ledger.filter_text == "#influencers payee:@cafe_mila" and not ledger.has_class("-filtering")
+
+
+async def test_a_filter_applied_again_after_the_keys_held_for_the_first_were_dropped_holds_the_keys_after_it(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first enter's hold, dropped, was still taken for one under way: the second enter held nothing, and the j typed
+    # after it went into the box ("#influencers payee:@cafe_milaj"), left open.
+    app = make_app(workspace)
+    run_outs = read_holds_run_out_when_told(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger, go_on = await applied_and_held(pilot, monkeypatch, "#influencers payee:@cafe_mila")
+        [run_out] = run_outs
+        run_out()
+        await pilot.press(*" payee:@cafe_mila", "enter", "j")
+        assert ledger.filter_box.text == "#influencers payee:@cafe_mila"  # the j waits for the entries
+        go_on.set()
+        await settle(pilot)
+        assert ledger.filter_text == "#influencers payee:@cafe_mila" and not ledger.has_class("-filtering")
+        assert app.focused is ledger.entries and ledger.entries.cursor == 1
 
 
 async def test_the_clocks_tick_on_the_same_day_reads_nothing(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:

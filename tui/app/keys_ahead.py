@@ -29,10 +29,13 @@ class HoldsKeys(Protocol):
         none opened."""
         ...
 
-    def keys_wait_for(self, reading: str, too_long: Callable[[], StillWaiting | None]) -> HeldRead:
+    def keys_wait_for(
+        self, reading: str, too_long: Callable[[], StillWaiting | None] | None = None, kept: events.Key | None = None
+    ) -> HeldRead:
         """Hold the keys typed from now while ``reading`` ("the tasks were counted"), for what the keys before them do
         once it is over (``G``'s move to the last row); ``too_long`` is called if they were dropped for waiting as long
-        as they may (none typed, or dropped and said), and answers which keys before them still wait, for it to say."""
+        as they may (none typed, or dropped and said), and answers which keys before them still wait, for it to say.
+        ``kept``: a key pressed before the read was in, which waits ahead of them (``KeysAhead.reading``)."""
         ...
 
 

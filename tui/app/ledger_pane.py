@@ -448,8 +448,13 @@ class LedgerPane(Pane):
         if self._keys_applied is None and isinstance(app, HoldsKeys):
             # The keys typed after enter wait for its page, to act on the entries it lists: typed as the box waited, a
             # j went into it ("#influencersj"), and the box closed on it once the page came.
-            self._keys_applied = app.keys_wait_for_dialog("the filter was applied")
+            self._keys_applied = app.keys_wait_for("the filter was applied", self._keys_dropped).send_on
         self.show_query(message.text)
+
+    def _keys_dropped(self) -> None:
+        """The keys typed after the box's ``enter`` waited as long as they may for its page, and were dropped: the next
+        ``enter`` holds those typed after it (they went into the box, the hold taken for one still under way)."""
+        self._keys_applied = None
 
     def _not_shown(self, text: str) -> None:
         """The entries of ``text`` could not be read (refused: the notice says why): the keys typed after the box's
