@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.message import Message
 from textual.pilot import Pilot
 
 from crewdeck.sync.state.store import Store
@@ -23,6 +24,7 @@ from crewdeck.tui.app.screens import approvals
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.posts import writing
+from crewdeck.widgets.content_calendar import ContentCalendar
 
 from .apphelp import calendar_shown, make_app, settle
 from .conftest import NOW
@@ -215,3 +217,38 @@ async def test_the_keys_typed_after_verdict_keys_held_again_and_again_stay_behin
             "requested changes on “Spring post 0”",
         ]
         assert app.screen is app.main_screen and app.focused is app.tasks_pane.table
+
+
+async def test_the_calendars_approve_key_kept_once_the_rules_have_answered_acts_at_once(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The calendar tells its panel of the key kept by a message, which may come behind the rules' answer: it waited for
+    # an answer already in, until its keys were dropped as taking too long.
+    path, posts = chain
+    monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)
+    app = make_app(path, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = await calendar_shown(app, pilot)
+        assert panel.laid is not None
+        (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
+        go_on = held(monkeypatch, calendar_panel)
+        kept: list[ContentCalendar.KeyKept] = []
+        post_message = panel.calendar.post_message
+
+        def behind_the_answer(message: Message) -> bool:
+            if isinstance(message, ContentCalendar.KeyKept):
+                kept.append(message)
+                return True
+            return post_message(message)
+
+        monkeypatch.setattr(panel.calendar, "post_message", behind_the_answer)
+        panel.calendar.move_to(row, day, [p.post.id for p in placed].index(posts[1]))
+        await pilot.press("a")
+        go_on.set()
+        await settle(pilot)
+        assert verdicts(path, posts[1]) == [] and "approve" not in panel.calendar.asking  # the answer in first
+        [message] = kept
+        post_message(message)
+        await settle(pilot)
+        assert verdicts(path, posts[1]) == [("approve", "mia", "")]

@@ -346,8 +346,10 @@ class CalendarPanel(Vertical):
     @on(ContentCalendar.KeyKept)
     def _key_kept(self, message: ContentCalendar.KeyKept) -> None:
         item = self.placed()
-        if item is None:
-            message.held.send_on()  # no post under the cursor any more: the key goes on, to say so
+        if item is None or "approve" not in self.calendar.asking:
+            # No post under the cursor any more (the key goes on, to say so), or the rules' answer came in before this
+            # message: it waited for an answer already in, until its keys were dropped for taking too long.
+            message.held.send_on()
             return
         self._approve_kept = (item.post.id, named_post(item.post.facts.title, item.post.id), message.held)
 
