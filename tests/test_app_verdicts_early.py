@@ -154,6 +154,49 @@ async def test_a_verdict_key_whose_post_left_the_list_before_the_rules_answered_
         ]
 
 
+async def test_a_verdict_key_whose_post_was_deleted_as_the_last_listed_before_the_rules_answered_is_dropped_and_said(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With no post left to move the cursor to, the Y waited for the rules' answer, which came as an error in the CLI's
+    # words ("00000000 is not a post (a task becomes one with: crewdeck post add …)"), and was dropped 2 s later as
+    # taking too long.
+    path, posts = chain
+    async with on_first_post_held(path, "mia", monkeypatch, posts[0]) as (app, pilot, go_on):
+        pane = app.tasks_pane
+        pane.query_text = "Spring post 0"
+        pane.reload(keep_cursor=False)
+        await seen(pilot, lambda: pane.count == 1, "the post listed alone")
+        await pilot.press("Y")
+        with Store(path) as store, store.write(ids(store, "member", "handle")["raj"]) as w:
+            w.delete("task", posts[0])
+        await seen(pilot, lambda: pane.count == 0, "the list emptied")
+        assert said(app) == [
+            "@raj deleted “Spring post 0”",
+            "1 key (Y) typed while the post's approvals were read was dropped: the cursor left “Spring post 0” first",
+        ]
+        go_on.set()
+        await settle(pilot)
+        assert len(said(app)) == 2 and verdicts(path, posts[0]) == []
+
+
+async def test_a_verdict_key_whose_post_was_made_a_plain_task_before_the_rules_answered_says_why_at_once(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, posts = chain
+    async with on_first_post_held(path, "mia", monkeypatch, posts[0]) as (app, pilot, go_on):
+        await pilot.press("Y")
+        with Store(path) as store, store.write(ids(store, "member", "handle")["raj"]) as w:
+            w.set("task", posts[0], {"post_state": None})
+        table = app.tasks_pane.table
+        await seen(pilot, lambda: table.cursor_record is not None and table.cursor_record.post_state is None, "a plain task")
+        # The rules' answer still held: it waited for one no longer asked for, and was dropped as taking too long.
+        await seen(pilot, lambda: len(said(app)) == 2, "the Y's notice")
+        assert said(app) == ["@raj made “Spring post 0” a plain task", "Y: Approve post — only on a post in review"]
+        go_on.set()
+        await settle(pilot)
+        assert table.cursor_key == posts[0] and verdicts(path, posts[0]) == [] and len(said(app)) == 2
+
+
 async def test_a_clients_approve_key_pressed_as_the_approvals_view_opens_approves_once_the_post_is_read(
     chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

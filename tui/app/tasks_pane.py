@@ -314,6 +314,10 @@ class TasksPane(Pane):
         self.count, self.uncounted = page.count, None
         table = self.table
         table.reset(page.count, page.cursor, (page.offset, page.rows), again=again)
+        if not table.total:
+            # No cursor to move: a verdict's key kept for the last post listed waited for the rules' answer until it was
+            # dropped as taking too long.
+            self._drop_verdict_kept_elsewhere()
         table.set_marked(frozenset(self.marked))
         self.query_one(PaneBar).title = self.list_title
         self._update_info()
@@ -576,35 +580,43 @@ class TasksPane(Pane):
     @on(TaskTable.CursorMoved)
     def _cursor_moved(self, message: TaskTable.CursorMoved) -> None:
         self.refresh_bindings()  # s and d depend on the row: a task's, or a post's in its state
+        self._drop_verdict_kept_elsewhere()
+        self._offer_verdicts()
+
+    def _drop_verdict_kept_elsewhere(self) -> None:
+        """A verdict's key kept for the rules' answer on a post no longer under the cursor (clicked away, or the post
+        left the list) is dropped, said: a verdict on the post now under the cursor was never asked for."""
         kept = self._verdict_kept
         if kept is not None and kept[0] != self.table.cursor_key:
-            # Clicked away, or the post left the list: a verdict on the post now under the cursor was never asked for.
             self._verdict_kept = None
             kept[2].drop(f"the cursor left {kept[1]} first", ())
-        self._offer_verdicts()
 
     def _offer_verdicts(self) -> None:
         """Ask which verdicts the rules take from me on the post in review under the cursor, unless that is known."""
         row: TaskRow | None = self.table.cursor_record
-        if (
-            row is not None
-            and row.post_state is not None
-            and any(move in VERDICTS for move in MOVES.get(row.post_state, ()))
-            and (self.verdicts is None or self.verdicts[0] != row.id)
-        ):
-            self._ask_verdicts(row.id)
+        if row is not None and row.post_state is not None and any(move in VERDICTS for move in MOVES.get(row.post_state, ())):
+            if self.verdicts is None or self.verdicts[0] != row.id:
+                self._ask_verdicts(row.id)
+            return
+        kept, self._verdict_kept = self._verdict_kept, None
+        if kept is not None:
+            # Its post awaits no verdict now (made a plain task, pulled): the key goes on, to say so, where it waited for
+            # an answer no longer asked for until it was dropped as taking too long.
+            kept[2].send_on()
 
     def _ask_verdicts(self, post_id: str) -> None:
         me, now = self.services.session.me.facts(), self.services.now()
 
-        def read() -> dict[str, str | None]:
-            from crewdeck.tui.posts.offers import verdict_refusal  # the posts' rules: asked on a post, not for the first paint
+        def read() -> dict[str, str | None] | None:
+            from crewdeck.tui.posts.offers import verdict_refusals  # the posts' rules: asked on a post, not for the first paint
 
-            return self.services.session.access.read(lambda ws: {v: verdict_refusal(ws.store, me, post_id, now, v) for v in VERDICTS})
+            return self.services.session.access.read(lambda ws: verdict_refusals(ws.store, me, post_id, now, VERDICTS))
 
         self._verdict_reads.read(read, lambda refusals: self._verdicts_read(post_id, refusals))
 
-    def _verdicts_read(self, post_id: str, refusals: Mapping[str, str | None]) -> None:
+    def _verdicts_read(self, post_id: str, refusals: Mapping[str, str | None] | None) -> None:
+        if refusals is None:
+            return  # no longer a post: the list read again says so (and moves on a key kept for it: ``_cursor_moved``)
         self.verdicts = (post_id, refusals)
         self.refresh_bindings()
         kept = self._verdict_kept
