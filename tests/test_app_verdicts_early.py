@@ -219,6 +219,30 @@ async def test_a_clients_approve_key_pressed_as_the_approvals_view_opens_approve
         assert said(app) == ["approved “Spring post 0”", "a: Approve — cannot approve “Spring post 0”: it is approved"]
 
 
+async def test_an_approve_key_kept_as_the_approvals_view_is_closed_by_the_mouse_is_dropped_and_said_at_once(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It waited 2 s for a read no view would show, then said to type again; that read, come back, said "NoMatches: No
+    # nodes match 'PostTable'".
+    path, posts = chain
+    go_on = held(monkeypatch, approvals)
+    monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)
+    app = make_app(path, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await seen(pilot, lambda: isinstance(app.screen, ApprovalsScreen) and app.screen.table.cursor_row is not None, "the posts")
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        await pilot.press("a")
+        screen.action_close()  # as a click on the footer's esc does
+        await seen(pilot, lambda: app.screen is app.main_screen and len(said(app)) == 1, "the a dropped")
+        assert said(app) == ["1 key (a) typed while the post's approvals were read was dropped: the Approvals view closed first"]
+        go_on.set()
+        await settle(pilot)
+        assert len(said(app)) == 1 and verdicts(path, posts[0]) == []
+
+
 async def test_the_calendars_approve_key_pressed_twice_as_the_cursor_lands_on_a_post_approves_it_once(
     chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -83,7 +83,9 @@ def verdict_refusal(store: Store, me: MemberFacts, post_id: str, now: dt.datetim
     return None if refusal is None else str(refusal)
 
 
-def verdict_refusals(store: Store, me: MemberFacts, post_id: str, now: dt.datetime, verdicts: Iterable[str]) -> dict[str, str | None] | None:
+def verdict_refusals(
+    store: Store, me: MemberFacts, post_id: str, now: dt.datetime, verdicts: Iterable[str]
+) -> dict[str, str | None] | None:
     """Why ``me`` may not give each of ``verdicts`` on the post now (``verdict_refusal``); None when it is no longer a post
     (deleted, or made a plain task, since it was listed).  Asked as the cursor lands on it, the read of one deleted
     meanwhile was an error in the CLI's words ("00000000 is not a post (a task becomes one with: crewdeck post add …)"),

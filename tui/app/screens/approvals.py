@@ -243,7 +243,16 @@ class ApprovalsScreen(Screen[None]):
 
         self._reviews.read(lambda: self.services.session.access.read(read), lambda found: self._reviewed(post_id, *found))
 
+    def on_unmount(self) -> None:
+        kept, self._verdict_kept = self._verdict_kept, None
+        if kept is not None:
+            # Closed by the mouse (a key typed would have waited behind it): it waited for a read no view would show,
+            # until it was dropped as taking too long.
+            kept[2].drop("the Approvals view closed first", ())
+
     def _reviewed(self, post_id: str, review: CopyReview, verdicts: dict[str, str | None]) -> None:
+        if not self.is_attached:
+            return  # closed while the post was read: its list is gone ("NoMatches: No nodes match 'PostTable'")
         row = self.table.cursor_row
         if row is None or row.id != post_id:
             return
