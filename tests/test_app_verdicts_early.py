@@ -18,12 +18,11 @@ from textual.pilot import Pilot
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app import app as app_module
-from crewdeck.tui.app import calendar_panel
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.screens import approvals
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
-from crewdeck.tui.posts import writing
+from crewdeck.tui.posts import offers, writing
 from crewdeck.widgets.content_calendar import ContentCalendar
 
 from .apphelp import calendar_shown, make_app, settle
@@ -265,7 +264,7 @@ async def test_the_calendars_approve_key_pressed_twice_as_the_cursor_lands_on_a_
         panel = await calendar_shown(app, pilot)
         assert panel.laid is not None
         (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
-        go_on = held(monkeypatch, calendar_panel)
+        go_on = held(monkeypatch, offers)
         panel.calendar.move_to(row, day, [p.post.id for p in placed].index(posts[1]))
         await pilot.press("a", "a")
         assert verdicts(path, posts[1]) == []
@@ -310,7 +309,7 @@ async def test_the_calendars_approve_key_kept_once_the_rules_have_answered_acts_
         panel = await calendar_shown(app, pilot)
         assert panel.laid is not None
         (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
-        go_on = held(monkeypatch, calendar_panel)
+        go_on = held(monkeypatch, offers)
         kept: list[ContentCalendar.KeyKept] = []
         post_message = panel.calendar.post_message
 
@@ -330,3 +329,35 @@ async def test_the_calendars_approve_key_kept_once_the_rules_have_answered_acts_
         post_message(message)
         await settle(pilot)
         assert verdicts(path, posts[1]) == [("approve", "mia", "")]
+
+
+async def test_the_calendars_approve_key_on_a_post_deleted_before_the_rules_answered_is_dropped_and_said(
+    chain: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rules' read of the post deleted meanwhile said "00000000 is not a post (a task becomes one with: …)".
+    path, posts = chain
+    monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)
+    app = make_app(path, "mia")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = await calendar_shown(app, pilot)
+        assert panel.laid is not None
+        (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
+        go_on = threading.Event()
+        ask = panel._approvals.read
+
+        def read_held(read: Callable[[], Any], show: Callable[[Any], object]) -> None:
+            # Held before the workspace is read: the calendar's own read of the deletion goes on meanwhile.
+            ask(lambda: go_on.wait(timeout=20) and read(), show)
+
+        monkeypatch.setattr(panel._approvals, "read", read_held)
+        panel.calendar.move_to(row, day, [p.post.id for p in placed].index(posts[1]))
+        await pilot.press("a")
+        with raj_writes(path) as w:
+            w.delete("task", posts[1])
+        await seen(pilot, lambda: any("dropped" in line for line in said(app)), "the a dropped")
+        assert said(app) == [
+            "@raj deleted “Spring post 1”",
+            "1 key (a) typed while the post's approvals were read was dropped: the cursor left “Spring post 1” first",
+        ]
+        await answered_after_the_drop(app, pilot, go_on, path, posts[1])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual import on
@@ -49,7 +50,7 @@ from crewdeck.tui.posts.calendar_layout import (
     post_flags,
 )
 from crewdeck.tui.posts.named import named_post
-from crewdeck.tui.posts.offers import verdict_refusal
+from crewdeck.tui.posts.offers import verdict_refusals
 from crewdeck.tui.posts.reading import PostView, read_post, settings
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.session.writing import Written
@@ -322,14 +323,15 @@ class CalendarPanel(Vertical):
     def _ask_approve(self, post_id: str) -> None:
         me, now = self.services.session.me.facts(), self.services.now()
         self._approvals.read(
-            lambda: self.services.session.access.read(lambda ws: verdict_refusal(ws.store, me, post_id, now, "approve")),
-            lambda refusal: self._approve_answered(post_id, refusal),
+            lambda: self.services.session.access.read(lambda ws: verdict_refusals(ws.store, me, post_id, now, ("approve",))),
+            lambda refusals: self._approve_answered(post_id, refusals),
         )
 
-    def _approve_answered(self, post_id: str, refusal: str | None) -> None:
+    def _approve_answered(self, post_id: str, refusals: Mapping[str, str | None] | None) -> None:
         item = self.placed()
-        if item is None or item.post.id != post_id:
-            return
+        if refusals is None or item is None or item.post.id != post_id:
+            return  # no longer a post (the calendar read again takes it away), or not the one under the cursor now
+        refusal = refusals["approve"]
         withheld = dict(self.calendar.withheld)
         if refusal is None:
             withheld.pop("approve", None)
