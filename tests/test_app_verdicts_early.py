@@ -19,9 +19,11 @@ from textual.pilot import Pilot
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app import app as app_module
 from crewdeck.tui.app.app import CrewdeckApp
+from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.screens import approvals
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.prompt import PromptScreen
+from crewdeck.tui.app.workers import Latest
 from crewdeck.tui.posts import offers, writing
 from crewdeck.widgets.content_calendar import ContentCalendar
 
@@ -67,6 +69,28 @@ def raj_writes(path: Path) -> Iterator[Any]:
         yield write
 
 
+def read_held(monkeypatch: pytest.MonkeyPatch, reads: Latest) -> threading.Event:
+    """The reads of ``reads`` wait for the event returned before the workspace is read: the app's other reads go on
+    meanwhile (a teammate's change read again)."""
+    go_on = threading.Event()
+    ask = reads.read
+
+    def waiting(read: Callable[[], Any], show: Callable[[Any], object]) -> None:
+        ask(lambda: go_on.wait(timeout=20) and read(), show)
+
+    monkeypatch.setattr(reads, "read", waiting)
+    return go_on
+
+
+async def calendar_landing_on(app: CrewdeckApp, pilot: Pilot[object], post_id: str) -> tuple[CalendarPanel, Callable[[], None]]:
+    """The calendar shown, and what puts its cursor on ``post_id`` when called."""
+    await settle(pilot)
+    panel = await calendar_shown(app, pilot)
+    assert panel.laid is not None
+    (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == post_id for p in cell))
+    return panel, lambda: panel.calendar.move_to(row, day, [p.post.id for p in placed].index(post_id))
+
+
 def said(app: CrewdeckApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -90,15 +114,8 @@ async def on_first_post_held(
     app = make_app(path, handle)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        go_on = threading.Event()
         pane = app.tasks_pane
-        ask = pane._verdict_reads.read
-
-        def read_held(read: Callable[[], Any], show: Callable[[Any], object]) -> None:
-            # Held before the workspace is read: the list's own reads go on meanwhile.
-            ask(lambda: go_on.wait(timeout=20) and read(), show)
-
-        monkeypatch.setattr(pane._verdict_reads, "read", read_held)
+        go_on = read_held(monkeypatch, pane._verdict_reads)  # the list's own reads go on meanwhile
         pane.query_text, pane.view = "Spring post", None
         pane.reload(keep_cursor=False)
         await seen(pilot, lambda: pane.table.cursor_key == post_id, "the post under the cursor")
@@ -260,12 +277,9 @@ async def test_the_calendars_approve_key_pressed_twice_as_the_cursor_lands_on_a_
     monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)  # on a loaded machine 2 s may pass before go_on is set
     app = make_app(path, "mia")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        panel = await calendar_shown(app, pilot)
-        assert panel.laid is not None
-        (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
+        _, land = await calendar_landing_on(app, pilot, posts[1])
         go_on = held(monkeypatch, offers)
-        panel.calendar.move_to(row, day, [p.post.id for p in placed].index(posts[1]))
+        land()
         await pilot.press("a", "a")
         assert verdicts(path, posts[1]) == []
         go_on.set()
@@ -305,10 +319,7 @@ async def test_the_calendars_approve_key_kept_once_the_rules_have_answered_acts_
     monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)
     app = make_app(path, "mia")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        panel = await calendar_shown(app, pilot)
-        assert panel.laid is not None
-        (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
+        panel, land = await calendar_landing_on(app, pilot, posts[1])
         go_on = held(monkeypatch, offers)
         kept: list[ContentCalendar.KeyKept] = []
         post_message = panel.calendar.post_message
@@ -320,7 +331,7 @@ async def test_the_calendars_approve_key_kept_once_the_rules_have_answered_acts_
             return post_message(message)
 
         monkeypatch.setattr(panel.calendar, "post_message", behind_the_answer)
-        panel.calendar.move_to(row, day, [p.post.id for p in placed].index(posts[1]))
+        land()
         await pilot.press("a")
         go_on.set()
         await settle(pilot)
@@ -339,19 +350,9 @@ async def test_the_calendars_approve_key_on_a_post_deleted_before_the_rules_answ
     monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)
     app = make_app(path, "mia")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        panel = await calendar_shown(app, pilot)
-        assert panel.laid is not None
-        (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
-        go_on = threading.Event()
-        ask = panel._approvals.read
-
-        def read_held(read: Callable[[], Any], show: Callable[[Any], object]) -> None:
-            # Held before the workspace is read: the calendar's own read of the deletion goes on meanwhile.
-            ask(lambda: go_on.wait(timeout=20) and read(), show)
-
-        monkeypatch.setattr(panel._approvals, "read", read_held)
-        panel.calendar.move_to(row, day, [p.post.id for p in placed].index(posts[1]))
+        panel, land = await calendar_landing_on(app, pilot, posts[1])
+        go_on = read_held(monkeypatch, panel._approvals)  # the calendar's own read of the deletion goes on meanwhile
+        land()
         await pilot.press("a")
         with raj_writes(path) as w:
             w.delete("task", posts[1])
