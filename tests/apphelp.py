@@ -93,6 +93,23 @@ async def until(pilot: Pilot[object], condition: Callable[[], bool], what: str, 
         await pilot.pause(0.02)
 
 
+def read_holds_run_out_when_told(app: CrewdeckApp, monkeypatch: Any) -> list[Callable[[], None]]:
+    """The app's timers that end a hold of the keys typed while a read is under way (``READ_HOLD_AT_MOST``: dropped and
+    said) do not fire: each callback is kept, in order, in the list returned, for the test to call when it chooses
+    (after the keys it means to have dropped, not before, however loaded the machine)."""
+    run_outs: list[Callable[[], None]] = []
+    set_timer = app.set_timer
+
+    def held_until_told(delay: float, callback: Any = None, **kwargs: Any) -> Any:
+        if getattr(callback, "func", None) == app._read_waited:
+            run_outs.append(callback)
+            callback = None
+        return set_timer(delay, callback, **kwargs)
+
+    monkeypatch.setattr(app, "set_timer", held_until_told)
+    return run_outs
+
+
 async def cursor_on(app: CrewdeckApp, pilot: Pilot[object], query: str) -> str:
     """Filter the Tasks pane by ``query`` and return the id of the task the cursor lands on (the first it lists)."""
     pane = app.tasks_pane
@@ -104,12 +121,19 @@ async def cursor_on(app: CrewdeckApp, pilot: Pilot[object], query: str) -> str:
     return key
 
 
-async def calendar_on_one_post(app: CrewdeckApp, pilot: Pilot[object], *keys: str) -> tuple[CalendarPanel, str]:
-    """The calendar shown (``C``, then ``keys``: ``]`` for the next period), its cursor on the one post it places; the
-    post's id."""
+async def calendar_shown(app: CrewdeckApp, pilot: Pilot[object], *keys: str) -> CalendarPanel:
+    """The calendar shown (``C``, then ``keys``: ``]`` for the next period), its posts laid out."""
     await pilot.press("C", *keys)
     await settle(pilot)
     panel = app.main_screen.query_one(CalendarPanel)
+    assert panel.laid is not None
+    return panel
+
+
+async def calendar_on_one_post(app: CrewdeckApp, pilot: Pilot[object], *keys: str) -> tuple[CalendarPanel, str]:
+    """The calendar shown (``C``, then ``keys``: ``]`` for the next period), its cursor on the one post it places; the
+    post's id."""
+    panel = await calendar_shown(app, pilot, *keys)
     assert panel.laid is not None
     [((row, day), [placed])] = panel.laid.cells.items()
     panel.calendar.move_to(row, day)

@@ -32,6 +32,20 @@ def team_workspace(path: Path, now: dt.datetime, tasks: int = 0) -> Store:
     return store
 
 
+def client_chain(path: Path) -> list[str]:
+    """The team at ``path`` with three posts by raj waiting for review on Spring Launch, whose chain is copy:@mia, then
+    client:@gus (a guest of that campaign); the posts' ids."""
+    from .conftest import NOW, Cli  # the tests' own: the benchmarks import this module without them
+
+    store = team_workspace(path, NOW)
+    posts = add_posts(store, 3, NOW + dt.timedelta(days=2), submitted=NOW)
+    store.close()
+    cli = Cli(path)
+    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
+    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus")
+    return posts
+
+
 def add_posts(
     store: Store,
     count: int,

@@ -15,16 +15,15 @@ from textual.pilot import Pilot
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.app import CrewdeckApp
-from crewdeck.tui.app.calendar_panel import CalendarPanel
 from crewdeck.tui.app.post_keys import POST_BINDINGS
 from crewdeck.tui.app.screens.approvals import ApprovalsScreen
 from crewdeck.tui.app.screens.detail import DetailScreen
 from crewdeck.tui.posts import writing
 from crewdeck.widgets.key_footer import footer_keys
 
-from .apphelp import help_text, make_app, settle
+from .apphelp import calendar_shown, help_text, make_app, settle
 from .conftest import NOW, Cli
-from .postsupport import add_posts, ids, team_workspace
+from .postsupport import add_posts, client_chain, ids, team_workspace
 
 SIZE = (160, 48)
 
@@ -32,12 +31,7 @@ SIZE = (160, 48)
 @pytest.fixture
 def chain(tmp_path: Path) -> tuple[Path, list[str]]:
     path = tmp_path / "offers.db"
-    store = team_workspace(path, NOW)
-    posts = add_posts(store, 3, NOW + dt.timedelta(days=2), submitted=NOW)
-    store.close()
-    cli = Cli(path)
-    cli.ok("member", "add", "gus", "--name", "Gus Client", "--tz", "UTC", "--access", "guest", "--campaigns", "spring-launch")
-    cli.ok("campaign", "set", "spring-launch", "--approvals", "copy:@mia; client:@gus")
+    posts = client_chain(path)
     with Store(path) as store:
         writing.approve(store, ids(store, "member", "handle")["mia"], posts[0], NOW)
     return path, posts
@@ -218,9 +212,7 @@ async def test_the_calendar_offers_approve_only_on_a_post_the_judge_takes_it_for
         app = make_app(path, handle)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("C")
-            await settle(pilot)
-            panel = app.main_screen.query_one(CalendarPanel)
+            panel = await calendar_shown(app, pilot)
             assert panel.laid is not None
             calendar = panel.calendar
             (row, day), placed = next((key, cell) for key, cell in panel.laid.cells.items() if any(p.post.id == posts[1] for p in cell))
@@ -266,11 +258,11 @@ async def test_the_task_lists_post_keys_are_offered_on_a_post_whose_state_and_ru
                 ]
                 seen[handle][title] = offered
             if handle == "raj":
-                await pilot.press("Y")  # not offered: nothing is asked, and one line says why
+                await pilot.press("Y")  # not offered: nothing is asked, and one line says why, in the rules' words
                 await settle(pilot)
                 assert app.screen is app.main_screen
                 assert [n.message for n in app._notifications] == [
-                    "Y: Approve post — not yours to give on this post: s lists the moves that are"
+                    "Y: Approve post — step 'copy' is not @raj's to take for “Spring post 1” (rule not_a_reviewer)"
                 ]
     # In review, a post's moves are the verdicts, its copy and pulling it: mia takes its copy step, raj wrote it.
     assert seen == {
@@ -410,9 +402,7 @@ async def test_the_calendar_offers_no_slot_move_on_a_published_post(published: t
     app = make_app(path, "raj")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("C")
-        await settle(pilot)
-        panel = app.main_screen.query_one(CalendarPanel)
+        panel = await calendar_shown(app, pilot)
         assert panel.laid is not None
         seen: dict[str, dict[str, bool]] = {}
         for post_id in posts[:2]:

@@ -862,10 +862,13 @@ async def test_a_is_not_offered_again_in_approvals_when_a_review_read_before_the
         reviewed.set()
         await reviews.first_back(pilot)
         assert screen.check_action("approve", ()) is False
-        await pilot.press("a")
+        await pilot.press("a")  # waits for the post to be read again, after the approval: then says why not again
         written.set()
         await settle(pilot)
-        assert [n.severity for n in app._notifications] == ["information"]
+        assert [(n.severity, n.message) for n in app._notifications] == [
+            ("information", "approved “Spring post 0”"),
+            ("warning", "a: Approve — @mia approved a step of this round of “Spring post 0” already (rule one_step_per_round)"),
+        ]
     assert approvals_of(team, row.id) == 1
 
 
@@ -1117,10 +1120,13 @@ async def test_y_is_not_offered_again_in_the_task_list_when_a_question_asked_bef
         asked.set()
         await answers.first_back(pilot)
         assert pane.check_action("post", ("approve",)) is False
-        await pilot.press("Y")
+        await pilot.press("Y")  # waits for the verdicts to be asked again, after the approval: then says why not again
         written.set()
         await settle(pilot)
-        assert [n.severity for n in app._notifications] == ["information"]
+        assert [(n.severity, n.message) for n in app._notifications] == [
+            ("information", "approved “Spring post 2”"),
+            ("warning", "Y: Approve post — @mia approved a step of this round of “Spring post 2” already (rule one_step_per_round)"),
+        ]
     assert approvals_of(team, post_id) == 1
 
 
@@ -1821,8 +1827,8 @@ async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before
         # The question asked before the approval is answered once the calendar, read after it, has withheld `a`.
         withheld, withhold = threading.Event(), calendar.withhold
 
-        def withhold_and_tell(names: Mapping[str, str]) -> None:
-            withhold(names)
+        def withhold_and_tell(names: Mapping[str, str], asking: Mapping[str, str] | None = None) -> None:
+            withhold(names, asking)
             withheld.set()
 
         calendar.withhold = withhold_and_tell  # type: ignore[method-assign]
@@ -1861,10 +1867,13 @@ async def test_the_calendar_offers_no_approve_again_when_a_question_asked_before
         asked.set()
         await answers.first_back(pilot)
         assert "approve" in calendar.withheld
-        await pilot.press("a")
+        await pilot.press("a")  # waits for the calendar to be read again, after the approval: then says why not again
         written.set()
         await settle(pilot)
-        assert [n.severity for n in app._notifications] == ["information"]
+        assert [(n.severity, n.message) for n in app._notifications] == [
+            ("information", "approved “Spring post 0”"),
+            ("warning", "a: Approve — @mia approved a step of this round of “Spring post 0” already (rule one_step_per_round)"),
+        ]
     assert approvals_of(team, post_id) == 1
 
 

@@ -63,9 +63,9 @@ async def test_a_post_key_on_a_post_whose_state_has_no_such_move_says_its_state(
         await pilot.press("L")
         await settle(pilot)
         assert said(app) == ["L: Schedule post — only on a post whose state is approved, and this one is in review"]
-        await pilot.press("Y")  # ana is in neither step of its chain
+        await pilot.press("Y")  # ana is in neither step of its chain: said in the rules' words, as the Approvals view says it
         await settle(pilot)
-        assert said(app) == ["Y: Approve post — not yours to give on this post: s lists the moves that are"]
+        assert said(app) == ["Y: Approve post — step 'copy' is not @ana's to take for “Spring post 0” (rule not_a_reviewer)"]
 
 
 async def test_a_key_the_list_hides_when_empty_says_so_and_escape_says_nothing(team: Path) -> None:

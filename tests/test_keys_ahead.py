@@ -224,6 +224,30 @@ def test_a_reads_keys_go_once_to_its_dialog_and_its_timer_after_that_does_nothin
     assert keys.read_over(waits) == [paste, j]
 
 
+def test_a_key_held_for_a_read_in_its_last_round_goes_round_afresh_once_sent_on() -> None:
+    """`Y`, `N` and a note: the `l` was sent a last time as `N` was held for the rules' answer; sent on after it, it came
+    back after `N`'s action and went to the list's bindings, where it goes on to wait for the dialog that action opens."""
+    keys = KeysAhead()
+    table = DOMNode()
+    letter = key("l")
+    keys.sent(letter, table)
+    keys.actions += 1
+    again = keys.typed_ahead(letter, table)
+    assert again is not None
+    keys.sent(again, table)
+    keys.actions += 1
+    assert keys.typed_ahead(again, table) is again
+    last = keys.typed_ahead(again, table)
+    assert last is not None
+    read = keys.reading()  # N held until the rules answer
+    assert keys.hold(last)
+    assert keys.read_over(read) == [last]
+    keys.sent(last, table)
+    keys.actions += 1  # N's action: its note's dialog, up once the post is read
+    sent_on = keys.typed_ahead(last, table)
+    assert sent_on is not None and sent_on is not last
+
+
 def test_a_reads_keys_dropped_by_its_timer_are_not_sent_by_its_release_later() -> None:
     keys = KeysAhead()
     q, paste = key("q"), events.Paste("Pasted in")

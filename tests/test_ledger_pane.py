@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.store import Store, WorkspaceError
+from crewdeck.tui.app import app as app_module
 from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.ledger_pane import LedgerPane
 from crewdeck.tui.app.screens.detail import DetailScreen
@@ -37,7 +38,16 @@ from crewdeck.widgets.key_footer import footer_keys
 from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.windowed_table import BLOCK
 
-from .apphelp import FirstAnswerLast, demo_workspace, help_text, keymapped_app, make_app, prompt_preview, settle
+from .apphelp import (
+    FirstAnswerLast,
+    demo_workspace,
+    help_text,
+    keymapped_app,
+    make_app,
+    prompt_preview,
+    read_holds_run_out_when_told,
+    settle,
+)
 from .conftest import NOW, Cli, in_person
 
 SIZE = (160, 48)
@@ -888,6 +898,100 @@ async def test_a_teammates_entry_leaves_the_filter_being_typed_open(workspace: P
         await pilot.press(*"_mila")
         await settle(pilot)
         assert app.screen is app.main_screen and ledger.filter_box.text == "payee:@cafe_mila"
+
+
+def filter_page_held(monkeypatch: pytest.MonkeyPatch, *texts: str) -> tuple[threading.Event, threading.Event]:
+    """The entries of each filter of ``texts`` are read once the first event returned is set; the second is set once
+    one's are asked for."""
+    go_on, asked = threading.Event(), threading.Event()
+    real = pane_data.read_page
+
+    def read_page(*args: Any, **kwargs: Any) -> Any:
+        if args[2] in texts:
+            asked.set()
+            assert go_on.wait(timeout=20), "the page was never let go on"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pane_data, "read_page", read_page)
+    return go_on, asked
+
+
+async def while_held(pilot: Any, condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until ``condition`` holds, a worker held up meanwhile (``settle`` would wait for it)."""
+    deadline = time.monotonic() + 20
+    while not condition():
+        assert time.monotonic() < deadline, f"never saw {what}"
+        await pilot.pause()
+
+
+async def applied_and_held(pilot: Any, monkeypatch: pytest.MonkeyPatch, *later: str) -> tuple[LedgerPane, threading.Event]:
+    """The Budget pane, ``/``, ``#influencers`` and ``enter``, until its page is asked for, held (and those of the filters
+    ``later``) until the event returned is set."""
+    ledger = await open_ledger(pilot)
+    go_on, asked = filter_page_held(monkeypatch, "#influencers", *later)
+    await pilot.press("slash", *"#influencers", "enter")
+    await while_held(pilot, asked.is_set, "the filter's page asked for")
+    return ledger, go_on
+
+
+async def test_keys_typed_while_the_filter_applied_is_read_act_on_its_entries(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A j typed while the page was read went into the box (enter had run), and was lost as the box closed on the page.
+    monkeypatch.setattr(app_module, "READ_HOLD_AT_MOST", 60)  # on a loaded machine 2 s may pass before go_on is set
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger, go_on = await applied_and_held(pilot, monkeypatch)
+        await pilot.press("j")
+        assert ledger.filter_box.text == "#influencers"
+        go_on.set()
+        await settle(pilot)
+        assert ledger.filter_text == "#influencers" and not ledger.has_class("-filtering") and app.focused is ledger.entries
+        assert ledger.entries.cursor == 1
+
+
+async def test_a_filter_typed_into_again_while_the_one_applied_is_read_stays_open_with_the_edit(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The keys typed after enter waited as long as they may, dropped ("type again"); typed again, into the box still
+    # open, they were lost too: the box closed once the page of the filter applied came.
+    app = make_app(workspace)
+    run_outs = read_holds_run_out_when_told(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger, go_on = await applied_and_held(pilot, monkeypatch)
+        await pilot.press("space")
+        assert ledger.filter_box.text == "#influencers"  # held for the page
+        [run_out] = run_outs
+        run_out()  # the page read as long as keys may wait for it
+        dropped = "1 key (space) typed while the filter was applied was dropped: it took longer than usual; type again"
+        await while_held(pilot, lambda: dropped in [str(n.message) for n in app._notifications], "the key dropped")
+        await pilot.press(*" payee:@cafe_mila")
+        assert ledger.filter_box.text == "#influencers payee:@cafe_mila"
+        go_on.set()
+        await settle(pilot)
+        assert ledger.page is not None and ledger.page.text == "#influencers"  # the list shows what was applied
+        assert ledger.has_class("-filtering") and app.focused is ledger.filter_box.input
+        assert ledger.filter_box.text == "#influencers payee:@cafe_mila"  # and the box what was typed since, to apply
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ledger.filter_text == "#influencers payee:@cafe_mila" and not ledger.has_class("-filtering")
+
+
+async def test_a_filter_applied_again_after_the_keys_held_for_the_first_were_dropped_holds_the_keys_after_it(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first enter's hold, dropped, was still taken for one under way: the second enter held nothing, and the j typed
+    # after it went into the box ("#influencers payee:@cafe_milaj"), left open.
+    app = make_app(workspace)
+    run_outs = read_holds_run_out_when_told(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        ledger, go_on = await applied_and_held(pilot, monkeypatch, "#influencers payee:@cafe_mila")
+        [run_out] = run_outs
+        run_out()
+        await pilot.press(*" payee:@cafe_mila", "enter", "j")
+        assert ledger.filter_box.text == "#influencers payee:@cafe_mila"  # the j waits for the entries
+        go_on.set()
+        await settle(pilot)
+        assert ledger.filter_text == "#influencers payee:@cafe_mila" and not ledger.has_class("-filtering")
+        assert app.focused is ledger.entries and ledger.entries.cursor == 1
 
 
 async def test_the_clocks_tick_on_the_same_day_reads_nothing(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from crewdeck.widgets.pane_bar import whole_parts
+from crewdeck.widgets.windowed_table import HeldKeys
 
 #: States with a colour of their own.
 CALENDAR_STATES = (
@@ -154,6 +155,16 @@ class ContentCalendar(Widget, can_focus=True):
         calendar: ContentCalendar
         name: str
 
+    @dataclass
+    class KeyKept(Message):
+        """A key withheld until the owner's read says whether it is offered (``withhold``'s ``asking``), pressed
+        meanwhile: it waits in ``held``, with the keys typed after it, for the owner to send them on once the read is
+        in, or to drop them."""
+
+        calendar: ContentCalendar
+        name: str
+        held: HeldKeys
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: CalendarData | None = None
@@ -165,6 +176,8 @@ class ContentCalendar(Widget, can_focus=True):
         self.first_day = 0
         #: The owner's keys it does not offer now (their names), each with why ("": nothing to say).
         self.withheld: Mapping[str, str] = {}
+        #: Those withheld only until the owner's read says whether they are offered, with what that read is.
+        self.asking: Mapping[str, str] = {}
         #: The styles of one paint.
         self._styles: dict[str, Style] = {}
 
@@ -209,10 +222,13 @@ class ContentCalendar(Widget, can_focus=True):
         self.refresh()
         self._announce()
 
-    def withhold(self, names: Mapping[str, str]) -> None:
-        """Offer all the owner's keys but these, each with why it is not offered now ("": nothing to say)."""
+    def withhold(self, names: Mapping[str, str], asking: Mapping[str, str] | None = None) -> None:
+        """Offer all the owner's keys but these, each with why it is not offered now ("": nothing to say).  ``asking``:
+        those withheld only until a read of the owner's says whether they are offered, each with what the read is ("the
+        post's approvals were read"): pressed meanwhile, one waits for it (``KeyKept``), where it did nothing."""
         changed = names.keys() != self.withheld.keys()
         self.withheld = dict(names)
+        self.asking = dict(asking or {})
         if changed:
             self.refresh_bindings()
 
@@ -224,6 +240,13 @@ class ContentCalendar(Widget, can_focus=True):
         if action == "request" and parameters:
             return self.withheld.get(str(parameters[0])) or None
         return None
+
+    def read_before(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """What a key withheld waits for to be offered or refused (``asking``), for the app to hold it meanwhile."""
+        return self.asking.get(str(parameters[0])) if action == "request" and parameters else None
+
+    def keep_until_read(self, action: str, parameters: tuple[object, ...], held: HeldKeys) -> None:
+        self.post_message(self.KeyKept(self, str(parameters[0]), held))
 
     def action_request(self, name: str) -> None:
         self.post_message(self.KeyRequested(self, name))

@@ -726,11 +726,13 @@ class CrewdeckApp(App[int]):
         self.set_timer(READ_HOLD_AT_MOST, partial(self._read_waited, read, self.screen, reading))
         return partial(self._read_released, read)
 
-    def keys_wait_for(self, reading: str, too_long: Callable[[], StillWaiting | None]) -> HeldRead:
+    def keys_wait_for(
+        self, reading: str, too_long: Callable[[], StillWaiting | None] | None = None, kept: events.Key | None = None
+    ) -> HeldRead:
         """The keys typed from now wait until the ``HeldRead`` returned sends them on (``G`` has moved to the last row
         once the list was counted, and ``d`` is for that row) or drops them; no longer than ``READ_HOLD_AT_MOST``, then
-        dropped and said, ``too_long`` told."""
-        read = self.keys_ahead.reading()
+        dropped and said, ``too_long`` told.  ``kept``: a key pressed before the read was in, which waits ahead of them."""
+        read = self.keys_ahead.reading(kept)
         self.set_timer(READ_HOLD_AT_MOST, partial(self._read_waited, read, self.screen, reading, too_long))
         return HeldRead(partial(self._read_released, read), partial(self._read_dropped, read, reading))
 
@@ -847,7 +849,8 @@ class CrewdeckApp(App[int]):
             self.call_next(self._release_held, event)  # once its binding (submit) has run
         again = self.keys_ahead.typed_ahead(event, self.focused or self.screen)
         if again is None:
-            self._say_if_hidden(event.key)
+            if not self._kept_until_read(event):
+                self._say_if_hidden(event.key)
             self._send_on_typed_after()  # back, and not sent again: the keys typed after it wait for it no longer
             return
         event.prevent_default()  # not the bindings of where the focus is now
@@ -855,6 +858,21 @@ class CrewdeckApp(App[int]):
             self.call_next(self._look_again, event)
         else:
             self.post_message(again)  # sent to where the focus is, as typed now
+
+    def _kept_until_read(self, key: events.Key) -> bool:
+        """Whether ``key``, hidden only until a read under way says whether it is offered (``hidden_keys.early_key``),
+        waits for that read, the keys typed after it behind it."""
+        early = hidden_keys.early_key(self.screen, key.key)
+        if early is None:
+            return False
+        namespace, action, parameters, reading = early
+        kept = events.Key(key.key, key.character)
+        kept.time = key.time  # as a key sent again: a question up since then takes no key typed before it
+        held = self.keys_wait_for(reading, kept=kept)
+        # As after a key whose action ran: the keys sent on behind it come back to be sent again, and wait behind it.
+        self.keys_ahead.actions += 1
+        namespace.keep_until_read(action, parameters, held)
+        return True
 
     def _say_if_hidden(self, key: str) -> None:
         """A key whose bindings are all hidden here says why, in one notice that the next such key replaces (held

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual import on
@@ -27,6 +28,7 @@ from crewdeck.sync.state.rules import task_change_refused
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import zone as zone_info
+from crewdeck.tui.app.hidden_keys import VERDICTS_READ
 from crewdeck.tui.app.post_actions import run_move, watching_due, watching_reviewers
 from crewdeck.tui.app.post_keys import state_refusal
 from crewdeck.tui.app.screens.detail import DetailScreen
@@ -48,7 +50,7 @@ from crewdeck.tui.posts.calendar_layout import (
     post_flags,
 )
 from crewdeck.tui.posts.named import named_post
-from crewdeck.tui.posts.offers import verdict_refusal
+from crewdeck.tui.posts.offers import verdict_refusals
 from crewdeck.tui.posts.reading import PostView, read_post, settings
 from crewdeck.tui.posts.states import label
 from crewdeck.tui.session.writing import Written
@@ -57,6 +59,7 @@ from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.words import counted
 from crewdeck.tui.workspace.workspace import Workspace
 from crewdeck.widgets.content_calendar import CalendarData, CalendarMark, ContentCalendar
+from crewdeck.widgets.windowed_table import HeldKeys
 
 #: Each state's glyph.
 GLYPHS = {
@@ -150,6 +153,9 @@ class CalendarPanel(Vertical):
         #: Whether the rules let me approve the post under the cursor, asked of it: an answer asked for before the posts
         #: were read again, or before my approval, is dropped (it may offer `a` on a step I have just approved).
         self._approvals = Latest(self, group="calendar-offer")
+        #: An `a` pressed before that answer (``ContentCalendar.KeyKept``): the post it was pressed on, as a notice names
+        #: it, and the keys held from it on, sent on once the answer is in.
+        self._approve_kept: tuple[str, str, HeldKeys] | None = None
 
     def compose(self) -> ComposeResult:
         yield ContentCalendar(id="content-calendar")
@@ -291,12 +297,18 @@ class CalendarPanel(Vertical):
     def _moved(self, message: ContentCalendar.CursorMoved) -> None:
         self.query_one("#calendar-status", Static).update(visible(self.status(), multiline=True))
         item = self.placed()
+        kept = self._approve_kept
+        if kept is not None and (item is None or item.post.id != kept[0]):
+            # The post left the cell (moved by a teammate, or pulled): an approval of the one here now was never asked.
+            self._approve_kept = None
+            kept[2].drop(f"the cursor left {kept[1]} first", ())
         if item is None:
             self.calendar.withhold(dict.fromkeys(POST_KEYS, "no post under the cursor"))
             return
-        # Approving waits for the rules' answer on this post (``_ask_approve``): until then `a` has nothing to say.
+        # Approving waits for the rules' answer on this post (``_ask_approve``): an `a` pressed until then waits for it.
         why = self._slot_kept(item.post)
-        self.calendar.withhold({"approve": ""} | ({} if why is None else dict.fromkeys(POST_KEYS - {"open", "approve"}, why)))
+        withheld = {"approve": ""} | ({} if why is None else dict.fromkeys(POST_KEYS - {"open", "approve"}, why))
+        self.calendar.withhold(withheld, asking={"approve": VERDICTS_READ})
         self._ask_approve(item.post.id)
 
     def _slot_kept(self, post: PostView) -> str | None:
@@ -311,14 +323,15 @@ class CalendarPanel(Vertical):
     def _ask_approve(self, post_id: str) -> None:
         me, now = self.services.session.me.facts(), self.services.now()
         self._approvals.read(
-            lambda: self.services.session.access.read(lambda ws: verdict_refusal(ws.store, me, post_id, now, "approve")),
-            lambda refusal: self._approve_answered(post_id, refusal),
+            lambda: self.services.session.access.read(lambda ws: verdict_refusals(ws.store, me, post_id, now, ("approve",))),
+            lambda refusals: self._approve_answered(post_id, refusals),
         )
 
-    def _approve_answered(self, post_id: str, refusal: str | None) -> None:
+    def _approve_answered(self, post_id: str, refusals: Mapping[str, str | None] | None) -> None:
         item = self.placed()
-        if item is None or item.post.id != post_id:
-            return
+        if refusals is None or item is None or item.post.id != post_id:
+            return  # no longer a post (the calendar read again takes it away), or not the one under the cursor now
+        refusal = refusals["approve"]
         withheld = dict(self.calendar.withheld)
         if refusal is None:
             withheld.pop("approve", None)
@@ -326,6 +339,21 @@ class CalendarPanel(Vertical):
             # Said when `a` is pressed, as the task list says it: a state with no approval first, else the rules' refusal.
             withheld["approve"] = state_refusal("approve", item.post.state) or refusal
         self.calendar.withhold(withheld)
+        kept = self._approve_kept
+        if kept is not None and kept[0] == post_id:
+            # Pressed before this answer: it acts now, as if pressed now (or says why the rules refuse it).
+            self._approve_kept = None
+            kept[2].send_on()
+
+    @on(ContentCalendar.KeyKept)
+    def _key_kept(self, message: ContentCalendar.KeyKept) -> None:
+        item = self.placed()
+        if item is None or "approve" not in self.calendar.asking:
+            # No post under the cursor any more (the key goes on, to say so), or the rules' answer came in before this
+            # message: it waited for an answer already in, until its keys were dropped for taking too long.
+            message.held.send_on()
+            return
+        self._approve_kept = (item.post.id, named_post(item.post.facts.title, item.post.id), message.held)
 
     def status(self) -> str:
         """The post under the cursor: its state, its slot's local time (the audience's and yours), its flags."""
@@ -451,7 +479,7 @@ class CalendarPanel(Vertical):
             return
         if name == "approve":
             # At once: `a` again before the calendar is read after the approval would write it again.
-            self.calendar.withhold({**self.calendar.withheld, "approve": ""})
+            self.calendar.withhold({**self.calendar.withheld, "approve": ""}, asking={"approve": VERDICTS_READ})
             self._approvals.outdate()  # a question already under way, answered before the write, would offer `a` again
             # A step the approval leaves to nobody: warned of, as `post approve` warns of it.
             approved, note = watching_reviewers(post_id, lambda s, me, now: writing.approve(s, me, post_id, now))

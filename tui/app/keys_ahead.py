@@ -29,10 +29,13 @@ class HoldsKeys(Protocol):
         none opened."""
         ...
 
-    def keys_wait_for(self, reading: str, too_long: Callable[[], StillWaiting | None]) -> HeldRead:
+    def keys_wait_for(
+        self, reading: str, too_long: Callable[[], StillWaiting | None] | None = None, kept: events.Key | None = None
+    ) -> HeldRead:
         """Hold the keys typed from now while ``reading`` ("the tasks were counted"), for what the keys before them do
         once it is over (``G``'s move to the last row); ``too_long`` is called if they were dropped for waiting as long
-        as they may (none typed, or dropped and said), and answers which keys before them still wait, for it to say."""
+        as they may (none typed, or dropped and said), and answers which keys before them still wait, for it to say.
+        ``kept``: a key pressed before the read was in, which waits ahead of them (``KeysAhead.reading``)."""
         ...
 
 
@@ -208,6 +211,10 @@ class KeysAhead:
         field's text it went to is in the box, typed or pasted alike.
         """
         if self._reads and self._released.pop(id(key), None) is not key:
+            # Sent on afresh once the read is over, as if typed then: a key sent again a last time before it was held
+            # kept that round, and came back after the read's action to the list's bindings, past a verdict's key held
+            # again before it (``Y``, ``N`` and a note: the note's ``a`` opened Quick add).
+            self._again.pop(id(key), None)
             self._read_held.append(key)
             return True
         if self._enter is None or isinstance(key, events.Paste):
@@ -216,11 +223,12 @@ class KeysAhead:
         self._typed_since_back = self._enter_back and not self._until_focus_leaves
         return True
 
-    def reading(self) -> int:
+    def reading(self, kept: events.Key | None = None) -> int:
         """An action reads in a worker before it opens its dialog (a post's moves, its content, read as stored): the
         keys and pastes typed from now wait for it (``read_over``), where they went to the list under it, its bindings
         (``s`` and ``c`` typed fast: the ``c`` copied the post, not chose to write its copy), and a paste was lost.
-        The read's number, for its ``read_over``."""
+        ``kept``: a key that waits for the read itself, ahead of them (a verdict's, pressed before the rules said
+        whether it is mine: ``hidden_keys.KeepsEarlyKeys``).  The read's number, for its ``read_over``."""
         if self.after_keys is not None:  # what waited for the keys before it waits for this read's dialog
             self._reads.discard(self.after_keys)
             self.after_keys = None
@@ -229,6 +237,8 @@ class KeysAhead:
             # wait for the read, first.  Sent on after waiting for the enter, they went back into the field ("-#tiktokGk").
             self._read_held = [*self._held, *self._read_held]
             self._held, self._enter, self._field = [], None, None
+        if kept is not None:
+            self._read_held.append(kept)
         return self._wait_after_keys()
 
     def read_over(self, read: int) -> list[Typed]:

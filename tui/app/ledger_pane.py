@@ -11,7 +11,7 @@ holds the rows on screen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -26,6 +26,7 @@ from crewdeck.sync.state.money import format_minor
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.keys_ahead import HoldsKeys
 from crewdeck.tui.app.lines import plain
 from crewdeck.tui.app.opening import first_period
 from crewdeck.tui.app.pane import Pane
@@ -159,6 +160,8 @@ class LedgerPane(Pane):
         #: The filter ``enter`` applied in the box, which closes the box once a page of it is shown (``None``: none
         #: waits): any other read (midnight, a teammate's change) leaves the box open to the typing.
         self._applying: str | None = None
+        #: Sends on the keys typed after that ``enter``, which wait for its page (``HoldsKeys.keys_wait_for_dialog``).
+        self._keys_applied: Callable[[], None] | None = None
         #: What is on screen: the last answer shown.
         self.page: LedgerPage | None = None
         #: Bumped by every new query; answers to older ones are dropped.
@@ -283,6 +286,7 @@ class LedgerPane(Pane):
         except Exception:
             if self.page is None:  # the app need not wait for a budget that failed
                 self.app.call_from_thread(self.drawn)
+            self.app.call_from_thread(self._not_shown, text)
             raise
         self.post_message(self.Loaded(page, generation, asked_at))
 
@@ -312,8 +316,12 @@ class LedgerPane(Pane):
         table.set_window(page.offset, page.rows, table.generation)
         if self._applying is not None and page.text == self._applying:
             self._applying = None
-            self.remove_class("-filtering")
-            table.focus()
+            # Typed into since enter (the box stays open while its page is read): left open with those words, to apply,
+            # where it closed on them, and they were gone.
+            if self.filter_box.text == page.text:
+                self.remove_class("-filtering")
+                table.focus()
+            self._send_keys_on()
         self._show_info()
         self._show_warnings(page.warnings, page.rates_missing)
         self.refresh_bindings()
@@ -436,7 +444,29 @@ class LedgerPane(Pane):
         # shows in the box (and as a notification) with the text there to fix.
         message.stop()
         self._applying = message.text
-        self.show_query(message.text)  # previewed again too: a refused filter's reason in the box
+        app = self.app
+        if self._keys_applied is None and isinstance(app, HoldsKeys):
+            # The keys typed after enter wait for its page, to act on the entries it lists: typed as the box waited, a
+            # j went into it ("#influencersj"), and the box closed on it once the page came.
+            self._keys_applied = app.keys_wait_for("the filter was applied", self._keys_dropped).send_on
+        self.show_query(message.text)
+
+    def _keys_dropped(self) -> None:
+        """The keys typed after the box's ``enter`` waited as long as they may for its page, and were dropped: the next
+        ``enter`` holds those typed after it (they went into the box, the hold taken for one still under way)."""
+        self._keys_applied = None
+
+    def _not_shown(self, text: str) -> None:
+        """The entries of ``text`` could not be read (refused: the notice says why): the keys typed after the box's
+        ``enter`` go on into the box, left open to fix it."""
+        if text == self._applying:
+            self._applying = None
+            self._send_keys_on()
+
+    def _send_keys_on(self) -> None:
+        keys_applied, self._keys_applied = self._keys_applied, None
+        if keys_applied is not None:
+            keys_applied()  # previewed again too: a refused filter's reason in the box
 
     def action_clear_filter(self) -> None:
         """``escape``: the filter box closed, or an applied filter (a budget line's entries too) left for all the
@@ -445,6 +475,7 @@ class LedgerPane(Pane):
             self._applying = None
             self.remove_class("-filtering")
             self.entries.focus()
+            self._send_keys_on()
             # Back to the filter on screen, so that a refused one is not tried again at every refresh.
             self.filter_text = self.page.text if self.page else ""
         elif self.filter_text:

@@ -8,7 +8,7 @@ pane only ever holds the rows on screen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import ClassVar
 
@@ -22,6 +22,7 @@ from textual.widgets import Static
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.hidden_keys import VERDICTS_READ
 from crewdeck.tui.app.keys_ahead import HeldRead, HoldsKeys
 from crewdeck.tui.app.pane import Pane
 from crewdeck.tui.app.post_keys import POST_BINDINGS, state_refusal, where_move
@@ -169,8 +170,12 @@ class TasksPane(Pane):
         self.loaded_once = False
         #: Names as of the last query (set on the UI thread, from its answer).
         self.names = TaskRowNames({}, {}, {})
-        #: A post in review under the cursor and the verdicts the rules take from me on it, once asked (``_ask_verdicts``).
-        self.verdicts: tuple[str, frozenset[str]] | None = None
+        #: A post in review under the cursor and why the rules refuse me each verdict on it (None: offered), once asked
+        #: (``_ask_verdicts``).
+        self.verdicts: tuple[str, Mapping[str, str | None]] | None = None
+        #: A verdict's key pressed before those were asked (``read_before``): the post it was pressed on, as a notice
+        #: names it, and the keys held from it on, sent on once they are in.
+        self._verdict_kept: tuple[str, str, HeldRead] | None = None
         #: The questions of which verdicts are mine: one asked for before a change to the workspace (my approval) is dropped.
         self._verdict_reads = Latest(self, group="post-verdicts")
 
@@ -309,6 +314,10 @@ class TasksPane(Pane):
         self.count, self.uncounted = page.count, None
         table = self.table
         table.reset(page.count, page.cursor, (page.offset, page.rows), again=again)
+        if not table.total:
+            # No cursor to move: a verdict's key kept for the last post listed waited for the rules' answer until it was
+            # dropped as taking too long.
+            self._drop_verdict_kept_elsewhere()
         table.set_marked(frozenset(self.marked))
         self.query_one(PaneBar).title = self.list_title
         self._update_info()
@@ -521,8 +530,8 @@ class TasksPane(Pane):
             if refusal is not None:
                 return refusal
             if self.verdicts is not None and self.verdicts[0] == row.id:
-                return where_move(move) if move == "withdraw" else "not yours to give on this post: s lists the moves that are"
-            return None  # which verdicts are mine is still being asked: offered in a moment, if it is
+                return self.verdicts[1].get(move)  # in the rules' words, as the Approvals view and the calendar say it
+            return None  # which verdicts are mine is still being asked: the key waits for it (``read_before``)
         if action == "triage" and parameters[0] in POST_STATUS_KEYS and row is not None and row.post_state is not None:
             if parameters[0] == "done":
                 return state_refusal("publish", row.post_state)
@@ -549,40 +558,73 @@ class TasksPane(Pane):
         if row is None or row.post_state is None or move not in MOVES[row.post_state]:
             return False
         if move in VERDICTS:
-            return self.verdicts is not None and self.verdicts[0] == row.id and move in self.verdicts[1]
+            return self.verdicts is not None and self.verdicts[0] == row.id and self.verdicts[1].get(move, "") is None
         return True
+
+    def read_before(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """A verdict's key on the one post in review under the cursor waits for the rules to say whether it is mine
+        (``hidden_keys.KeepsEarlyKeys``): pressed as the cursor landed on the post, it did nothing and said nothing."""
+        row: TaskRow | None = None if self.marked else self.table.cursor_record
+        move = str(parameters[0]) if parameters else ""
+        if action != "post" or move not in VERDICTS or row is None or row.post_state is None or move not in MOVES[row.post_state]:
+            return None
+        return None if self.verdicts is not None and self.verdicts[0] == row.id else VERDICTS_READ
+
+    def keep_until_read(self, action: str, parameters: tuple[object, ...], held: HeldRead) -> None:
+        row: TaskRow | None = self.table.cursor_record
+        if row is None:
+            held.send_on()  # nothing under the cursor any more: the key goes on, to say where it acts
+            return
+        # One at a time: the keys typed after this one wait behind it, a second verdict's key among them.
+        self._verdict_kept = (row.id, named_post(row.title, row.id), held)
 
     @on(TaskTable.CursorMoved)
     def _cursor_moved(self, message: TaskTable.CursorMoved) -> None:
         self.refresh_bindings()  # s and d depend on the row: a task's, or a post's in its state
+        self._drop_verdict_kept_elsewhere()
         self._offer_verdicts()
+
+    def _drop_verdict_kept_elsewhere(self) -> None:
+        """A verdict's key kept for the rules' answer on a post no longer under the cursor (clicked away, or the post
+        left the list) is dropped, said: a verdict on the post now under the cursor was never asked for."""
+        kept = self._verdict_kept
+        if kept is not None and kept[0] != self.table.cursor_key:
+            self._verdict_kept = None
+            kept[2].drop(f"the cursor left {kept[1]} first", ())
 
     def _offer_verdicts(self) -> None:
         """Ask which verdicts the rules take from me on the post in review under the cursor, unless that is known."""
         row: TaskRow | None = self.table.cursor_record
-        if (
-            row is not None
-            and row.post_state is not None
-            and any(move in VERDICTS for move in MOVES.get(row.post_state, ()))
-            and (self.verdicts is None or self.verdicts[0] != row.id)
-        ):
-            self._ask_verdicts(row.id)
+        if row is not None and row.post_state is not None and any(move in VERDICTS for move in MOVES.get(row.post_state, ())):
+            if self.verdicts is None or self.verdicts[0] != row.id:
+                self._ask_verdicts(row.id)
+            return
+        kept, self._verdict_kept = self._verdict_kept, None
+        if kept is not None:
+            # Its post awaits no verdict now (made a plain task, pulled): the key goes on, to say so, where it waited for
+            # an answer no longer asked for until it was dropped as taking too long.
+            kept[2].send_on()
 
     def _ask_verdicts(self, post_id: str) -> None:
         me, now = self.services.session.me.facts(), self.services.now()
 
-        def read() -> frozenset[str]:
-            from crewdeck.tui.posts.offers import verdict_refusal  # the posts' rules: asked on a post, not for the first paint
+        def read() -> dict[str, str | None] | None:
+            from crewdeck.tui.posts.offers import verdict_refusals  # the posts' rules: asked on a post, not for the first paint
 
-            return self.services.session.access.read(
-                lambda ws: frozenset(v for v in VERDICTS if verdict_refusal(ws.store, me, post_id, now, v) is None)
-            )
+            return self.services.session.access.read(lambda ws: verdict_refusals(ws.store, me, post_id, now, VERDICTS))
 
-        self._verdict_reads.read(read, lambda offered: self._verdicts_read(post_id, offered))
+        self._verdict_reads.read(read, lambda refusals: self._verdicts_read(post_id, refusals))
 
-    def _verdicts_read(self, post_id: str, offered: frozenset[str]) -> None:
-        self.verdicts = (post_id, offered)
+    def _verdicts_read(self, post_id: str, refusals: Mapping[str, str | None] | None) -> None:
+        if refusals is None:
+            return  # no longer a post: the list read again says so (and moves on a key kept for it: ``_cursor_moved``)
+        self.verdicts = (post_id, refusals)
         self.refresh_bindings()
+        kept = self._verdict_kept
+        if kept is not None and kept[0] == post_id:
+            # Pressed before this answer: it acts now, as if pressed now (or says why the rules refuse it).
+            self._verdict_kept = None
+            kept[2].send_on()
 
     def targets(self) -> list[str]:
         if self.marked:

@@ -10,7 +10,7 @@ judge would accept.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from crewdeck.sync.state.filerules import FileRuleState
@@ -25,7 +25,7 @@ from crewdeck.sync.state.rules import (
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.posts import writing
 from crewdeck.tui.posts.named import named_post
-from crewdeck.tui.posts.reading import PostView
+from crewdeck.tui.posts.reading import PostView, read_post
 from crewdeck.tui.posts.states import VERDICTS, being
 
 #: Every move of a post.
@@ -81,6 +81,18 @@ def verdict_refusal(store: Store, me: MemberFacts, post_id: str, now: dt.datetim
     if refusal is None and actor is not None and review is not None:
         refusal = acting_verdict_refused(actor, state.member(actor), me, record, review)
     return None if refusal is None else str(refusal)
+
+
+def verdict_refusals(
+    store: Store, me: MemberFacts, post_id: str, now: dt.datetime, verdicts: Iterable[str]
+) -> dict[str, str | None] | None:
+    """Why ``me`` may not give each of ``verdicts`` on the post now (``verdict_refusal``); None when it is no longer a post
+    (deleted, or made a plain task, since it was listed).  Asked as the cursor lands on it, the read of one deleted
+    meanwhile was an error in the CLI's words ("00000000 is not a post (a task becomes one with: crewdeck post add …)"),
+    where the list read again says what happened ("@raj deleted …")."""
+    if read_post(store.conn, post_id, now) is None:
+        return None
+    return {verdict: verdict_refusal(store, me, post_id, now, verdict) for verdict in verdicts}
 
 
 def resume_refusal(me: MemberFacts, post: PostView) -> Refusal | None:

@@ -29,6 +29,8 @@ from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app.crisis_banner import CrisisBanner
 from crewdeck.tui.app.drafts import DraftFor
+from crewdeck.tui.app.hidden_keys import VERDICTS_READ
+from crewdeck.tui.app.keys_ahead import HeldRead
 from crewdeck.tui.app.lines import Lines
 from crewdeck.tui.app.post_actions import POST_COLUMNS, Move, post_line, run_move, watching_reviewers, write_move
 from crewdeck.tui.app.post_content import content_besides_copy
@@ -123,6 +125,9 @@ class ApprovalsScreen(Screen[None]):
         self.offered: tuple[str, dict[str, str | None]] | None = None
         #: The reads of the post under the cursor: an answer from before a verdict, come back last, is not shown.
         self._reviews = Latest(self, group="approvals-review")
+        #: A verdict's key pressed before the post under the cursor was read (``read_before``): that post, as a notice
+        #: names it, and the keys held from it on, sent on once it is read.
+        self._verdict_kept: tuple[str, str, HeldRead] | None = None
         #: The post whose copy is shown under the list.
         self._shown: str | None = None
         #: The post under the cursor and its copy as last read, shown under the list (again after a resize).
@@ -219,6 +224,11 @@ class ApprovalsScreen(Screen[None]):
 
     @on(PostTable.PostSelected)
     def _selected(self, message: PostTable.PostSelected) -> None:
+        kept = self._verdict_kept
+        if kept is not None and kept[0] != message.post_id:
+            # Clicked away, or the post left the list: a verdict on the post now under the cursor was never asked for.
+            self._verdict_kept = None
+            kept[2].drop(f"the cursor left {kept[1]} first", ())
         if message.post_id is not None:
             self._review(message.post_id)
 
@@ -233,7 +243,16 @@ class ApprovalsScreen(Screen[None]):
 
         self._reviews.read(lambda: self.services.session.access.read(read), lambda found: self._reviewed(post_id, *found))
 
+    def on_unmount(self) -> None:
+        kept, self._verdict_kept = self._verdict_kept, None
+        if kept is not None:
+            # Closed by the mouse (a key typed would have waited behind it): it waited for a read no view would show,
+            # until it was dropped as taking too long.
+            kept[2].drop("the Approvals view closed first", ())
+
     def _reviewed(self, post_id: str, review: CopyReview, verdicts: dict[str, str | None]) -> None:
+        if not self.is_attached:
+            return  # closed while the post was read: its list is gone ("NoMatches: No nodes match 'PostTable'")
         row = self.table.cursor_row
         if row is None or row.id != post_id:
             return
@@ -241,6 +260,11 @@ class ApprovalsScreen(Screen[None]):
         self.refresh_bindings()
         self._review_read = (post_id, review)
         self._show_review()
+        kept = self._verdict_kept
+        if kept is not None and kept[0] == post_id:
+            # Pressed before this read: it acts now, on the copy just shown, as if pressed now (or says why not).
+            self._verdict_kept = None
+            kept[2].send_on()
 
     def on_resize(self) -> None:
         # Once the list is laid out at the new width: the slot's line under it comes and goes with its SLOT column.
@@ -299,6 +323,21 @@ class ApprovalsScreen(Screen[None]):
         if verdict is None or row is None or self.offered is None or self.offered[0] != row.id:
             return None
         return self.offered[1][verdict]
+
+    def read_before(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """A verdict's key on the post under the cursor waits for the post to be read (``hidden_keys.KeepsEarlyKeys``):
+        pressed as the view opened or the cursor landed, it did nothing and said nothing."""
+        row = self.table.cursor_row
+        if action not in VERDICT_OF or row is None or (self.offered is not None and self.offered[0] == row.id):
+            return None
+        return VERDICTS_READ
+
+    def keep_until_read(self, action: str, parameters: tuple[object, ...], held: HeldRead) -> None:
+        row = self.table.cursor_row
+        if row is None:
+            held.send_on()  # nothing under the cursor any more: the key goes on, to do nothing there
+            return
+        self._verdict_kept = (row.id, self._post_name(row.id), held)
 
     def _current(self) -> PostLine | None:
         row = self.table.cursor_row
