@@ -51,6 +51,21 @@ def _layout(widths: list[int], width: int | None) -> tuple[list[int], int]:
     return columns, fitted([measured[i] for i in columns], {len(columns) - 1}, width)[-1]
 
 
+class _Cells(dict[Any, str]):
+    """A column's cells by the value they show, padded to the column: made once a value, then found without a call
+    (statuses, people and campaigns recur; due times are kept up to ``most``)."""
+
+    def __init__(self, make: Callable[[Any], str], width: int, most: int | None = None) -> None:
+        super().__init__()
+        self.make, self.width, self.most = make, width, most
+
+    def __missing__(self, key: Any) -> str:
+        if self.most is not None and len(self) >= self.most:
+            self.clear()
+        text = self[key] = self.make(key).ljust(self.width)
+        return text
+
+
 @dataclass
 class Printed:
     """A task list's header and lines (read as they are iterated); ``untitled`` counts the placeholder titles shown."""
@@ -130,18 +145,6 @@ def task_lines(
     for due_utc in due_times:
         widths[4] = max(widths[4], len(due(due_utc)))
 
-    def padded(make: Callable[..., str], width: int) -> Callable[..., str]:
-        """``make``'s cell padded to its column, kept for the values that recur (statuses, people, campaigns)."""
-        cache: dict[tuple[Any, ...], str] = {}
-
-        def cell(*key: Any) -> str:
-            text = cache.get(key)
-            if text is None:
-                text = cache[key] = make(*key).ljust(width)
-            return text
-
-        return cell
-
     columns, title_width = _layout(widths, width)
     state_words: Callable[[str], str] = label
     if width is not None and title_width < READABLE and states:
@@ -151,21 +154,23 @@ def task_lines(
         if short < widths[1]:
             widths[1], state_words = short, short_state
             columns, title_width = _layout(widths, width)
-    status_cell = padded(lambda s: visible(s), widths[1])
-    state_cell = padded(lambda s: visible(state_words(s)), widths[1])
-    priority_cell = padded(lambda p: visible(p if p != "none" else ""), widths[2])
-    who_cell = padded(who, widths[3])
-    place_cell = padded(place, widths[CAMPAIGN])
+    status_cells = _Cells(visible, widths[1])
+    state_cells = _Cells(lambda s: visible(state_words(s)), widths[1])
+    priority_cells = _Cells(lambda p: visible(p if p != "none" else ""), widths[2])
+    who_cells = _Cells(who, widths[3])
+    place_cells = _Cells(lambda key: place(*key), widths[CAMPAIGN])
+    # A list has a few distinct due times, or each its own: kept up to a bound either way.
+    due_cells = (_Cells(due, widths[4], DUE_CACHE), _Cells(lambda d: due(d, True), widths[4], DUE_CACHE))
     rowids = [row[0] for row in few] if few is not None else None
     # Cut by the columns a terminal gives them, as ledger list's cells are: a title in Japanese, cut by its characters,
     # took twice the room left and wrapped its row.
-    shown: Callable[[str], str] = (lambda text: text) if width is None else (lambda text: cut_cells(text, title_width))
-    header = "  ".join(headers[i].ljust(widths[i]) for i in columns[:-1]) + "  " + shown(headers[-1])
+    title_header = headers[-1] if width is None else cut_cells(headers[-1], title_width)
+    header = "  ".join(headers[i].ljust(widths[i]) for i in columns[:-1]) + "  " + title_header
     printed = Printed(header, iter(()))
     with_priority, with_campaign = PRIORITY in columns, CAMPAIGN in columns
 
     def lines() -> Iterator[str]:
-        id_width, due_width = widths[0], widths[4]
+        id_width = widths[0]
         # Whether a row is finished (never late): a post's state, any other task's status, answered once a status.
         finished = frozenset(status for status in TASK_STATUSES if not listing.is_open(status, None))
         for task_id, title, status, priority, assignee, campaign, platform, due_utc, _score in listing.stream(
@@ -174,13 +179,21 @@ def task_lines(
             if title.__class__ is not str or not title.strip():
                 printed.untitled[0] += 1
                 title = untitled_task(task_id)
-            closed = not listing.is_open(status, states[task_id]) if task_id in states else status in finished
+            state = states.get(task_id)
+            if state is None:
+                status_text, closed = status_cells[status], status in finished
+            else:
+                status_text, closed = state_cells[state], not listing.is_open(status, state)
+            # Printable text is what ``visible`` and ``named`` leave as it is (a tab is not printable): nearly every
+            # id and title, written without a call a row.
+            short = task_id[:SHORT_LEN]
+            shown_title = title if title.isprintable() else named(title)
             yield (
-                f"{visible(task_id[:SHORT_LEN]).ljust(id_width)}  "
-                f"{state_cell(states[task_id]) if task_id in states else status_cell(status)}  "
-                f"{priority_cell(priority) + '  ' if with_priority else ''}"
-                f"{who_cell(assignee)}  {due(due_utc, closed).ljust(due_width)}  "
-                f"{place_cell(campaign, platform) + '  ' if with_campaign else ''}{shown(named(title))}"
+                f"{(short if short.isprintable() else visible(short)).ljust(id_width)}  {status_text}  "
+                f"{priority_cells[priority] + '  ' if with_priority else ''}"
+                f"{who_cells[assignee]}  {due_cells[closed][due_utc]}  "
+                f"{place_cells[campaign, platform] + '  ' if with_campaign else ''}"
+                f"{shown_title if width is None else cut_cells(shown_title, title_width)}"
             ).rstrip()
 
     printed.lines = lines()
