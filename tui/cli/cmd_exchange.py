@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from crewdeck.sync.state.pathnames import system_name
 from crewdeck.sync.state.records import load_json
-from crewdeck.sync.state.rules import Refused, task_change_refused
 from crewdeck.sync.state.visible import visible
 from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, Meter, bad_rows_listed, open_input, progress, read_input, stream_output, write_output
@@ -69,6 +68,7 @@ def cmd_import(ctx: Context) -> int:
 
 def _import(ctx: Context) -> int:
     # Imported here: ``export`` of a large workspace is often timed, and starts without the import's modules.
+    from crewdeck.sync.state.rules import Refused, task_change_refused
     from crewdeck.tui.workspace import merging
 
     source = ctx.args.file

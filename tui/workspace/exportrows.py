@@ -11,9 +11,12 @@ items and nothing else, and splitting a batch's text at it gives each
 column's JSON text, as ``exchange`` spells records from them.
 
 SQLite writes a real number its own way (``1.0e+20``, ``0.3`` for
-``0.30000000000000004``): a real, which only a column without text affinity
-can hold, is written as ``{"real":0}``, which no item of a row spells
-otherwise, and that batch is read again as Python objects.
+``0.30000000000000004``): a row holding a real, which only a column without
+text affinity can hold, is written as a NUL and its id instead, which no
+JSON text holds raw (it spells a NUL ``\\u0000``), and that batch is read
+again as Python objects.  One search for a character tells the batches
+apart, where looking for a longer mark in every batch's text cost 3% of
+the export.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ from crewdeck.sync.state.schema import columns
 BATCH = 1024
 #: Between two items of a row's JSON text, and between two rows of a batch.
 _PART = ',"",'
-#: What a real number is written as.
-_REAL = '{"real":0}'
+#: What opens the text of a row holding a real, before its id.
+_REAL = "\0"
 
 
 def slot_columns(spec: Entity) -> list[str]:
@@ -61,13 +64,14 @@ def _text_affinity(declared: str) -> bool:
 
 def _query(conn: sqlite3.Connection, spec: Entity) -> str:
     declared = {row[1]: row[2] or "" for row in conn.execute(f"PRAGMA table_info([{spec.name}])")}
-    items = [
-        f"[{name}]" if _text_affinity(declared[name]) else f"CASE WHEN typeof([{name}]) = 'real' THEN json('{_REAL}') ELSE [{name}] END"
-        for name in slot_columns(spec)
-    ]
-    parted = ", '', ".join(items)
+    slots = slot_columns(spec)
+    parted = ", '', ".join(f"[{name}]" for name in slots)
     # Without the array's brackets: the first item (the id) opens with no "[", and no item closes with "]".
-    return f"SELECT rtrim(ltrim(json_array({parted}), '['), ']') FROM [{spec.name}] NOT INDEXED WHERE {_live(spec)} ORDER BY id"
+    text = f"rtrim(ltrim(json_array({parted}), '['), ']')"
+    reals = " OR ".join(f"typeof([{name}]) = 'real'" for name in slots if not _text_affinity(declared[name]))
+    if reals:
+        text = f"CASE WHEN {reals} THEN char(0) || id ELSE {text} END"
+    return f"SELECT {text} FROM [{spec.name}] NOT INDEXED WHERE {_live(spec)} ORDER BY id"
 
 
 @dataclass(frozen=True)
@@ -84,13 +88,18 @@ _ROW = itemgetter(0)
 _first_item = JSONDecoder().raw_decode
 
 
+def _row_id(text: str) -> str:
+    """The id of a row from its text: after the NUL of a row holding a real, else its first item."""
+    return text[len(_REAL) :] if text.startswith(_REAL) else str(_first_item(text)[0])
+
+
 def batches(conn: sqlite3.Connection, spec: Entity) -> Iterator[Batch]:
     """The live records of ``spec`` by id, ``BATCH`` rows at a time."""
     cursor = conn.execute(_query(conn, spec))
     while rows := cursor.fetchmany(BATCH):
         data = _PART.join(map(_ROW, rows))
         if _REAL in data:
-            yield Batch(len(rows), None, _first_item(rows[0][0])[0], _first_item(rows[-1][0])[0])
+            yield Batch(len(rows), None, _row_id(rows[0][0]), _row_id(rows[-1][0]))
         else:
             yield Batch(len(rows), data.split(_PART), "", "")
 
