@@ -29,6 +29,7 @@ from crewdeck.tui.posts.states import label
 from crewdeck.tui.tasks import listing
 from crewdeck.tui.tasks.rows import SHORT_STATES
 from crewdeck.tui.workspace.columns import READABLE, cut_cells, fitted, kept
+from crewdeck.tui.workspace.kept import Kept
 from crewdeck.tui.workspace.placeholders import untitled_task
 
 #: Due dates' words kept for the rows to come (a list has a few distinct due times, or each its own: bounded either way).
@@ -49,21 +50,6 @@ def _layout(widths: list[int], width: int | None) -> tuple[list[int], int]:
     measured = [*widths[:-1], width or 0]
     columns = kept(measured, {TITLE}, (CAMPAIGN, PRIORITY), width)
     return columns, fitted([measured[i] for i in columns], {len(columns) - 1}, width)[-1]
-
-
-class _Cells(dict[Any, str]):
-    """A column's cells by the value they show, padded to the column: made once a value, then found without a call
-    (statuses, people and campaigns recur; due times are kept up to ``most``)."""
-
-    def __init__(self, make: Callable[[Any], str], width: int, most: int | None = None) -> None:
-        super().__init__()
-        self.make, self.width, self.most = make, width, most
-
-    def __missing__(self, key: Any) -> str:
-        if self.most is not None and len(self) >= self.most:
-            self.clear()
-        text = self[key] = self.make(key).ljust(self.width)
-        return text
 
 
 @dataclass
@@ -154,13 +140,17 @@ def task_lines(
         if short < widths[1]:
             widths[1], state_words = short, short_state
             columns, title_width = _layout(widths, width)
-    status_cells = _Cells(visible, widths[1])
-    state_cells = _Cells(lambda s: visible(state_words(s)), widths[1])
-    priority_cells = _Cells(lambda p: visible(p if p != "none" else ""), widths[2])
-    who_cells = _Cells(who, widths[3])
-    place_cells = _Cells(lambda key: place(*key), widths[CAMPAIGN])
-    # A list has a few distinct due times, or each its own: kept up to a bound either way.
-    due_cells = (_Cells(due, widths[4], DUE_CACHE), _Cells(lambda d: due(d, True), widths[4], DUE_CACHE))
+    # A column's cells by the value they show, padded to the column: made once a value (statuses, people and campaigns
+    # recur; a list has a few distinct due times, or each its own: those are kept up to a bound).
+    status_cells: Kept[str, str] = Kept(lambda s: visible(s).ljust(widths[1]))
+    state_cells: Kept[str, str] = Kept(lambda s: visible(state_words(s)).ljust(widths[1]))
+    priority_cells: Kept[str, str] = Kept(lambda p: visible(p if p != "none" else "").ljust(widths[2]))
+    who_cells: Kept[str | None, str] = Kept(lambda member: who(member).ljust(widths[3]))
+    place_cells: Kept[tuple[str | None, str | None], str] = Kept(lambda key: place(*key).ljust(widths[CAMPAIGN]))
+    due_cells: tuple[Kept[str | None, str], Kept[str | None, str]] = (
+        Kept(lambda d: due(d).ljust(widths[4]), DUE_CACHE),
+        Kept(lambda d: due(d, True).ljust(widths[4]), DUE_CACHE),
+    )
     rowids = [row[0] for row in few] if few is not None else None
     # Cut by the columns a terminal gives them, as ledger list's cells are: a title in Japanese, cut by its characters,
     # took twice the room left and wrapped its row.

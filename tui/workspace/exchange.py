@@ -29,6 +29,7 @@ from crewdeck.tui.time.when import out_of_range
 from crewdeck.tui.workspace import exportrows
 from crewdeck.tui.workspace.errors import given_again, record_named, summary, undecodable
 from crewdeck.tui.workspace.jsonstream import Readable, object_items
+from crewdeck.tui.workspace.kept import Kept
 
 FORMAT = "crewdeck-export"
 VERSION = 1
@@ -174,14 +175,14 @@ def _records_spelling(spec: Entity) -> RecordsSpelling:
     """
     keys = ['"id"']
     seconds = 0
-    known: list[tuple[int, dict[str, str], Callable[[str], str]]] = []
+    known: list[tuple[int, Kept[str, str]]] = []
     pairs: list[tuple[int, int, Callable[[list[str], list[str]], list[str]]]] = []
     for f in spec.fields:
         if f.name != "deleted":
             slot = len(keys)
             keys.append(_json(f.name, ""))
             if f.kind in ("json", "bool"):
-                known.append((slot, {}, _json_text if f.kind == "json" else _bool_text))
+                known.append((slot, Kept(_json_text if f.kind == "json" else _bool_text, _KNOWN_TEXTS)))
             elif f.kind in _OBJECT_KEYS:
                 pairs.append((slot, seconds, _pair_texts(f.kind)))
                 seconds += 1
@@ -195,14 +196,8 @@ def _records_spelling(spec: Entity) -> RecordsSpelling:
     layouts: dict[int, list[str]] = {}
 
     def spelled(flat: list[str], rows: int) -> str:
-        for slot, texts, spell in known:
-            column = flat[slot::width]
-            missing = set(column).difference(texts)
-            if len(texts) + len(missing) > _KNOWN_TEXTS:
-                texts.clear()
-                missing = set(column)
-            texts.update((scalar, spell(scalar)) for scalar in missing)
-            flat[slot::width] = map(texts.__getitem__, column)
+        for slot, texts in known:
+            flat[slot::width] = map(texts.__getitem__, flat[slot::width])
         for slot, second, pair in pairs:
             flat[slot::width] = pair(flat[slot::width], flat[second::width])
         for extra in reversed(range(len(keys), width)):
