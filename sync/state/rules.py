@@ -3106,10 +3106,12 @@ def _incomplete(key: tuple[str, str], given: Collection[str]) -> Refusal | None:
         if not given_by_id:  # an id that gives nothing is what is wrong, not the fields it would have given
             return _not_a_result_id(row_id)
         missing = [name for name in missing if name not in given_by_id]
+    if not missing:  # nearly every record a batch creates
+        return None
     # A random id is named by its first characters, as everywhere; an id made of what its record holds (a budget's,
     # a result's) only whole: its first eight say "result:p".
     named = row_id[:8] if _RANDOM_ID.match(row_id) else row_id
-    return Refusal("incomplete_record", f"{entity} {named} is created without {', '.join(missing)}") if missing else None
+    return Refusal("incomplete_record", f"{entity} {named} is created without {', '.join(missing)}")
 
 
 def entry_facts(record: Mapping[str, Any]) -> EntryFacts:
