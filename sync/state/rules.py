@@ -3059,7 +3059,7 @@ def _result_id_refused(row_id: str, key: Mapping[str, Any]) -> Refusal | None:
 
 def _only_results_and_entries(ops: Sequence[Proposal]) -> bool:
     """Whether every operation sets a result's field or adds a ledger entry (``Judge._judge_results``)."""
-    return bool(ops) and {(op[1], op[2]) for op in ops} <= _RESULTS_AND_ENTRIES
+    return bool(ops) and set(map(_SHAPE, ops)) <= _RESULTS_AND_ENTRIES
 
 
 def _only_task_sets(shapes: Collection[tuple[str, str]]) -> bool:
