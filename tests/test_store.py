@@ -161,6 +161,24 @@ def _bulk_of_batches(store: Store, batches: int, *, midway: bool = False) -> lis
     return statements
 
 
+def test_a_bulk_answers_which_records_are_here_from_its_last_read_until_a_row_changes(store: Store) -> None:
+    # An import's merge asks of a batch's records, then its commit asks of the same ones: one read, nothing written between.
+    task, other = new_id(), new_id()
+    statements: list[str] = []
+    with store.bulk():
+        assert store.stored_entities([task, other]) == {}
+        store.conn.set_trace_callback(statements.append)
+        assert store.stored_entities([other, task]) == {}
+        assert statements == []
+        store.conn.set_trace_callback(None)
+        with store.write(ANA) as w:
+            w.create("task", {"title": "Draft carousel"}, row_id=task)
+        assert store.stored_entities([task, other]) == {task: "task"}
+        assert store.stored_entities([task]) == {task: "task"}
+        assert store.stored_entities([new_id()]) == {}  # an id it was not asked of is read
+    assert store.stored_entities([task]) == {task: "task"}
+
+
 def test_a_store_bulk_builds_the_logs_index_once_after_its_batches(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     # Keeping the index up to date entry by entry costs more than one sorted build at the end
     # (100,000 Taskwarrior tasks: 11.2 s -> 9.6 s); dropping it per batch meant building it from

@@ -274,14 +274,17 @@ def record_named(source: str, kind: str, number: int, name: object = "", key: st
     for it where the source has one (``task 2 (“Cut the reel”, uuid 1a2b3c4d)``): Trello named a card by an id no one
     sees in Trello and its name unquoted, Taskwarrior and a crewdeck export by ``task #2``, which in Taskwarrior is
     another task's id."""
-    from crewdeck.sync.state.visible import named  # here: importing this module stays free
-
     text = name.strip() if isinstance(name, str) else ""
     if len(text) > 40:
         text = f"{text[:40]}…"
     # Every record of an import is named before it is checked (100,000 of a Taskwarrior file): a printable name, nearly
-    # all of them, is shown as it is without going through ``named``.
-    said = [f"“{text if text.isprintable() else named(text)}”"] if text else []
+    # all of them, is shown as it is, without going through ``named`` or running the import of it (a third of the call).
+    shown = text
+    if not text.isprintable():
+        from crewdeck.sync.state.visible import named  # here: importing this module stays free
+
+        shown = named(text)
+    said = [f"“{shown}”"] if text else []
     said += [key] if key else []
     return f"{source}: {kind} {number}" + (f" ({', '.join(said)})" if said else "")
 
