@@ -624,6 +624,8 @@ class Judge:
         self._stored_crises: Sequence[tuple[str, Mapping[str, Any], str | None]] | None = None
         #: Task id -> its campaign, as stored or as this batch moved it (for the ledger entries after).
         self._task_campaigns: dict[str, str | None] = {}
+        #: (An entry's campaign, its task) -> the refusal of a record they name, or ``None`` (``_entry_unknown``).
+        self._entries_named: dict[tuple[Any, Any], Refusal | None] = {}
         #: Entry id -> the entry this batch reversed it by.
         self._reversals: dict[str, str] = {}
         #: Entry id -> the manager who approved it in this batch.
@@ -1922,8 +1924,8 @@ class Judge:
             reverses = record.get("reverses")
             if reverses:
                 # A reversal mirrors its entry (whose campaign it names), whose task may have moved since.
-                return self._decide_reversal(author, reverses, record) or self._unknown(_entry_references(record))
-            return self._unknown(_entry_references(record)) or self._decide_entry_task(record)
+                return self._decide_reversal(author, reverses, record) or self._entry_unknown(record)
+            return self._entry_unknown(record) or self._decide_entry_task(record)
         if entity == "approval":
             entry_id = record["entry"]
             entry = self._entry(entry_id)
@@ -2014,6 +2016,14 @@ class Judge:
             return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
         refusal = reversal_refused(author, reverses, original, lambda: self._reversals.get(reverses) or self.state.reversed_by(reverses))
         return refusal or mirror_refused(reverses, original, record)
+
+    def _entry_unknown(self, record: dict[str, Any]) -> Refusal | None:
+        """``_unknown`` of the records a ledger entry names, found once per campaign and task the batch's entries name
+        (an import's entries name a few hundred between them)."""
+        named = (record["campaign"], record.get("task"))
+        if named not in self._entries_named:
+            self._entries_named[named] = self._unknown(_entry_references(record))
+        return self._entries_named[named]
 
     def _decide_entry_task(self, record: dict[str, Any]) -> Refusal | None:
         """Spend for a task counts for the task's campaign: an entry for another campaign's task is refused."""
