@@ -1503,6 +1503,12 @@ def test_a_ledger_entry_names_a_campaign_and_a_task_that_exist(team: Team, raj: 
         answer = raj.push(("append", "ledger_entry", entry, "*", record))
         assert _refused(answer) == [rule] and answer["refused"][0]["message"] == message
         assert _pulled(raj, entry) == []
+    # Entries of one campaign in one push: each is judged by its own task (the first names none, the second no task).
+    answer = raj.push(
+        ("append", "ledger_entry", new_id(), "*", _entry(me, team.campaign)),
+        ("append", "ledger_entry", new_id(), "*", _entry(me, team.campaign, task=nowhere)),
+    )
+    assert [r["rule"] for r in answer["refused"]] == ["unknown_task"]
     # A task made in the same push, after the entry: taken.
     task, entry = new_id(), new_id()
     answer = raj.push(

@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
@@ -574,6 +575,9 @@ class Judge:
         self.local = local
         self._members: dict[str, MemberFacts | None] = {}
         self._entries: dict[str, EntryFacts | None] = {}
+        #: The entries this batch adds, by id: their records' JSON, read into ``_entries`` when a rule asks (an import
+        #: adds 100,000 that nothing in its batch names).
+        self._added: dict[str, str] = {}
         self._managers: set[str] | None = None
         #: (field, value) -> member id, for handles, Unix users and SSH keys this batch gave out.
         self._claimed: dict[tuple[str, str], str] = {}
@@ -621,6 +625,8 @@ class Judge:
         self._stored_crises: Sequence[tuple[str, Mapping[str, Any], str | None]] | None = None
         #: Task id -> its campaign, as stored or as this batch moved it (for the ledger entries after).
         self._task_campaigns: dict[str, str | None] = {}
+        #: (An entry's campaign, its task) -> the refusal of a record they name, or ``None`` (``_entry_unknown``).
+        self._entries_named: dict[tuple[Any, Any], Refusal | None] = {}
         #: Entry id -> the entry this batch reversed it by.
         self._reversals: dict[str, str] = {}
         #: Entry id -> the manager who approved it in this batch.
@@ -672,7 +678,8 @@ class Judge:
 
     def _entry(self, entry_id: str) -> EntryFacts | None:
         if entry_id not in self._entries:
-            self._entries[entry_id] = self.state.ledger_entry(entry_id)
+            added = self._added.get(entry_id)
+            self._entries[entry_id] = self.state.ledger_entry(entry_id) if added is None else entry_facts(self._record(added))
         return self._entries[entry_id]
 
     def _manager_ids(self) -> set[str]:
@@ -1272,7 +1279,8 @@ class Judge:
         self._taken = set(self.state.stored_rows(appended)) if appended else set()
         for row_id, index in added.items():
             if row_id not in self._taken:  # a stored entry stays what it is: the first append wins
-                self._entries[row_id] = entry_facts(self._record(ops[index][5]))
+                self._added[row_id] = ops[index][5]
+                self._entries.pop(row_id, None)  # what the workspace held under its id, if a rule read it before
         return added
 
     def _judge_results(self, ops: Sequence[Proposal], creating: Mapping[tuple[str, str], Collection[str]]) -> list[Refusal | None]:
@@ -1298,6 +1306,8 @@ class Judge:
         records: dict[str, tuple[dict[str, Any], Refusal | None, dict[str, str]]] = {}
         #: A key's value -> its canonical JSON (an import's results share a few campaigns, platforms and days).
         encoded: dict[str | None, str] = {}
+        #: (A key's post, its campaign) -> the refusal of a record they name, or ``None``.
+        unknown: dict[tuple[str | None, str | None], Refusal | None] = {}
         #: (The result's kind, a field) -> the refusal of that field in a result of that kind.
         kinds: dict[tuple[str, str], Refusal | None] = {}
         laid: list[int] = []
@@ -1309,10 +1319,16 @@ class Judge:
             if refusal is None and creating:
                 refusal = incomplete.get((entity, row_id))
             if entity != "result":
-                # A ledger entry, as the general loop decides it.
+                # A ledger entry, as the general loop decides it (``_decide``: its days were searched with the batch's).
                 if refusal is None:
+                    author = self._members[member_id]
+                    assert author is not None  # standing: a member
                     refusal = (
-                        self._decide(op, creating) or self._dated_ahead.get(index) or self._backwards.get(index) or self._not_own.get(index)
+                        self._decide_access(author, op, creating)
+                        or (_days_outside(kind, entity, field, value) if index in far else None)
+                        or self._dated_ahead.get(index)
+                        or self._backwards.get(index)
+                        or self._not_own.get(index)
                     )
                     if refusal is None and index not in self._outlived:
                         self._accept(op)
@@ -1328,7 +1344,7 @@ class Judge:
                 continue
             record = records.get(row_id)
             if record is None:
-                record = records[row_id] = self._result_record(row_id, encoded)
+                record = records[row_id] = self._result_record(row_id, encoded, unknown)
             key, refusal, texts = record
             if refusal is None and field in key and value != texts[field]:
                 refusal = _result_key_refused(row_id, key, field, json.loads(value))
@@ -1868,9 +1884,12 @@ class Judge:
             return self._one_currency(row_id, json.loads(value_json))
         return None
 
-    def _result_record(self, row_id: str, encoded: dict[str | None, str]) -> tuple[dict[str, Any], Refusal | None, dict[str, str]]:
+    def _result_record(
+        self, row_id: str, encoded: dict[str | None, str], unknown: dict[tuple[str | None, str | None], Refusal | None]
+    ) -> tuple[dict[str, Any], Refusal | None, dict[str, str]]:
         """A result id's key (empty: it is none), the refusal of the id or of the record it names, and each key field's
-        value as canonical JSON (the text a writer gives it; ``encoded``: the texts of values met before)."""
+        value as canonical JSON (the text a writer gives it; ``encoded``: the texts of values met before; ``unknown``:
+        per post and campaign an id names, the refusal of a record it names, found before)."""
         key = result_key(row_id) or {}
         if not key:
             return key, _not_a_result_id(row_id), {}
@@ -1883,7 +1902,11 @@ class Judge:
             if text is None:
                 text = encoded[value] = canonical_json(value)
             texts[name] = text
-        return key, self._unknown(_result_references(key)), texts
+        # Keyed by the records an id can name: an import's ids name a few hundred campaigns or posts between them.
+        named = (key["post"], key["campaign"])
+        if named not in unknown:
+            unknown[named] = self._unknown(_result_references(key))
+        return key, unknown[named], texts
 
     def _one_currency(self, row_id: str, value: Mapping[str, Any]) -> Refusal | None:
         """A result's conversion value in another currency than the one it holds (``one_currency``), or ``None``."""
@@ -1927,8 +1950,8 @@ class Judge:
             reverses = record.get("reverses")
             if reverses:
                 # A reversal mirrors its entry (whose campaign it names), whose task may have moved since.
-                return self._decide_reversal(author, reverses, record) or self._unknown(_entry_references(record))
-            return self._unknown(_entry_references(record)) or self._decide_entry_task(record)
+                return self._decide_reversal(author, reverses, record) or self._entry_unknown(record)
+            return self._entry_unknown(record) or self._decide_entry_task(record)
         if entity == "approval":
             entry_id = record["entry"]
             entry = self._entry(entry_id)
@@ -2019,6 +2042,14 @@ class Judge:
             return Refusal("unknown_entry", f"the entry it reverses, {reverses[:8]}, does not exist")
         refusal = reversal_refused(author, reverses, original, lambda: self._reversals.get(reverses) or self.state.reversed_by(reverses))
         return refusal or mirror_refused(reverses, original, record)
+
+    def _entry_unknown(self, record: dict[str, Any]) -> Refusal | None:
+        """``_unknown`` of the records a ledger entry names, found once per campaign and task the batch's entries name
+        (an import's entries name a few hundred between them)."""
+        named = (record["campaign"], record.get("task"))
+        if named not in self._entries_named:
+            self._entries_named[named] = self._unknown(_entry_references(record))
+        return self._entries_named[named]
 
     def _decide_entry_task(self, record: dict[str, Any]) -> Refusal | None:
         """Spend for a task counts for the task's campaign: an entry for another campaign's task is refused."""
@@ -2307,8 +2338,8 @@ class Judge:
         elif entity == "member" and row_id not in self._members:
             self._members[row_id] = self.state.member(row_id) or MemberFacts(row_id, None, MEMBER, None, False)
         elif kind == APPEND and entity == "ledger_entry":
-            if row_id not in self._entries:
-                self._entries[row_id] = entry_facts(self._record(value))
+            if row_id not in self._entries and row_id not in self._added:
+                self._added[row_id] = value
             reverses = self._record(value).get("reverses")
             if reverses:
                 self._reversals.setdefault(reverses, row_id)
@@ -3047,14 +3078,30 @@ def _result_id_refused(row_id: str, key: Mapping[str, Any]) -> Refusal | None:
     for name, value in key.items():
         if value is None:
             continue
-        try:
-            RESULT.check(name, value)
-        except ValidationError as exc:
-            return Refusal("invalid_value", f"{row_id!r} is not a result id: {exc}")
-    outside = day_out_of_range(key["day"])
+        problem = _key_value_problem(name, value)
+        if problem is not None:
+            return Refusal("invalid_value", f"{row_id!r} is not a result id: {problem}")
+    outside = _day_outside(key["day"])
     if outside is not None:
         return Refusal("out_of_range", f"result.day: {outside} is out of range: dates run from {FIRST_DAY} to {LAST_DAY}")
     return None
+
+
+@lru_cache(maxsize=4096)
+def _key_value_problem(name: str, value: str) -> str | None:
+    """Why a result id's key field ``name`` cannot be ``value`` (``RESULT.check``'s words), or ``None``.  The check
+    depends on the two alone: an import's 100,000 ids share a few hundred campaigns and days, each checked once."""
+    try:
+        RESULT.check(name, value)
+    except ValidationError as exc:
+        return str(exc)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _day_outside(day: str) -> str | None:
+    """``day_out_of_range`` of a result id's day, asked once per day an import's ids name."""
+    return day_out_of_range(day)
 
 
 def _only_results_and_entries(ops: Sequence[Proposal]) -> bool:

@@ -432,14 +432,18 @@ def _batches(
         key, day, values, spent = read
         row_id = key.row_id(day)
         first_line = seen.setdefault(row_id, line)
-        here = cells[account].strip() if account is not None and account < len(cells) else ""
-        first_account = first_accounts.setdefault(row_id, here)
-        # The first line of this key and day in this row's own account (its name in any case, as ``same_account``
-        # compares): a repeat of it is a finer level, not a clash.
-        fold = folded.get(here)
-        if fold is None:
-            fold = folded[here] = here.casefold()
-        account_line = account_lines.setdefault((row_id, fold), line)
+        if account is None:
+            # Every row of one account, unnamed: its first line of a key and day is the file's (nothing kept twice).
+            here, first_account, account_line = "", "", first_line
+        else:
+            here = cells[account].strip() if account < len(cells) else ""
+            first_account = first_accounts.setdefault(row_id, here)
+            # The first line of this key and day in this row's own account (its name in any case, as ``same_account``
+            # compares): a repeat of it is a finer level, not a clash.
+            fold = folded.get(here)
+            if fold is None:
+                fold = folded[here] = here.casefold()
+            account_line = account_lines.setdefault((row_id, fold), line)
         if first_line != line:
             if account_line == line:
                 # Not a finer level of the same account (the hint below) but a campaign of that name in another account:
@@ -909,7 +913,10 @@ def _money(cell: _Cells, name: str, currency: str | None, fmt: str, reading: csv
             words = raw.split()
         # The amount's currency: named beside it in the cell ("1,234.50 EUR"), or the row's.
         named = next((word.upper() for word in words if word.isalpha()), None) if len(words) == 2 else currency
-        raw = " ".join(_grouping_dropped(word, named, fmt) for word in words)
+        # Most cells are one word, the amount alone (a column of 100,000 in an ad export).
+        raw = (
+            _grouping_dropped(words[0], named, fmt) if len(words) == 1 else " ".join(_grouping_dropped(word, named, fmt) for word in words)
+        )
     try:
         if len(raw.split()) == 2:  # the amount with its currency, as kpi add takes it: 42.00 EUR
             amount, given = parse_amount(raw)
