@@ -80,6 +80,28 @@ def test_the_streamed_export_spells_odd_stored_values_as_the_whole_document_does
     assert all(s in whole for s in ("\\u007f", "\\u009b", "\\u202e", "\\u0001", '"needs_approval": true', '"estimate": 2.5', '"tz": null'))
 
 
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        ("UPDATE task SET id = NULL WHERE id = (SELECT min(id) FROM task)", "a record's id is null, not text"),
+        ("UPDATE task SET notes = X'6869' WHERE id = (SELECT max(id) FROM task)", "JSON cannot hold BLOB values"),
+    ],
+)
+def test_a_damaged_row_in_a_batch_holding_a_real_is_said_not_left_out(cli: Cli, damage: str, said: str) -> None:
+    """A batch holding a real is read again by its first and last ids: a row without one left the rows between out of
+    the export, said nowhere, and a BLOB beside a real ended in a traceback (reviewer rya)."""
+    for n in range(8):
+        cli.ok("add", f"Task {n}")
+    conn = sqlite3.connect(cli.workspace)
+    with conn:
+        conn.execute("UPDATE task SET estimate = 0.5 WHERE id = (SELECT max(id) FROM task)")
+        conn.execute(damage)
+    conn.close()
+    result = cli("export")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [f"crewdeck: error: the workspace file cannot be used: {said}"]
+
+
 @pytest.mark.parametrize("name", sorted(ENTITIES))
 def test_a_stored_row_is_spelled_as_its_decoded_record(name: str) -> None:
     """Every entity and kind of field, sections to come too: the text of rows made of odd column values."""

@@ -11,16 +11,16 @@ items and nothing else, and splitting a batch's text at it gives each
 column's JSON text, as ``exchange`` spells records from them.
 
 SQLite writes a real number its own way (``1.0e+20``, ``0.3`` for
-``0.30000000000000004``): a row holding a real, which only a column without
-text affinity can hold, is written as a NUL and its id instead, which no
-JSON text holds raw (it spells a NUL ``\\u0000``), and that batch is read
-again as Python objects.  One search for a character tells the batches
-apart, where looking for a longer mark in every batch's text cost 3% of
-the export.
+``0.30000000000000004``): the text of a row holding a real, which only a
+column without text affinity can hold, opens with a NUL, which no JSON text
+holds raw (it spells a NUL ``\\u0000``), and that batch is read again as
+Python objects.  One search for a character tells the batches apart, where
+looking for a longer mark in every batch's text cost 3% of the export.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,7 +34,7 @@ from crewdeck.sync.state.schema import columns
 BATCH = 1024
 #: Between two items of a row's JSON text, and between two rows of a batch.
 _PART = ',"",'
-#: What opens the text of a row holding a real, before its id.
+#: What opens the text of a row holding a real.
 _REAL = "\0"
 
 
@@ -70,7 +70,8 @@ def _query(conn: sqlite3.Connection, spec: Entity) -> str:
     text = f"rtrim(ltrim(json_array({parted}), '['), ']')"
     reals = " OR ".join(f"typeof([{name}]) = 'real'" for name in slots if not _text_affinity(declared[name]))
     if reals:
-        text = f"CASE WHEN {reals} THEN char(0) || id ELSE {text} END"
+        # Its text still made: SQLite refuses a BLOB in it as for every other row, in one line, not a traceback later.
+        text = f"CASE WHEN {reals} THEN char(0) || {text} ELSE {text} END"
     return f"SELECT {text} FROM [{spec.name}] NOT INDEXED WHERE {_live(spec)} ORDER BY id"
 
 
@@ -89,8 +90,12 @@ _first_item = JSONDecoder().raw_decode
 
 
 def _row_id(text: str) -> str:
-    """The id of a row from its text: after the NUL of a row holding a real, else its first item."""
-    return text[len(_REAL) :] if text.startswith(_REAL) else str(_first_item(text)[0])
+    """The id of a row from its text (its first item, after the NUL of a row holding a real), for its batch's
+    ``python_rows``: a damaged file's row without one is said, where the rows around it went missing from the export."""
+    row_id = _first_item(text, len(_REAL) if text.startswith(_REAL) else 0)[0]
+    if not isinstance(row_id, str):
+        raise sqlite3.DatabaseError(f"a record's id is {json.dumps(row_id)}, not text")
+    return row_id
 
 
 def batches(conn: sqlite3.Connection, spec: Entity) -> Iterator[Batch]:
