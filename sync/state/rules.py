@@ -657,10 +657,9 @@ class Judge:
         self._refused_after: list[int] = []
         #: A push's operations, for the fields a refused move's write set with it (``_taken_with_their_move``).
         self._pushed: Sequence[Op] | None = None
-        #: The fields the batch's operations set, and their (kind, entity): a rule that reads none of them skips its
-        #: pass over the batch (an import's batches hold few of the fields the rules read).
+        #: The fields the batch's operations set: a rule that reads none of them skips its pass over the batch (an
+        #: import's batches hold few of the fields the rules read).
         self._fields: frozenset[str] = frozenset()
-        self._shapes: frozenset[tuple[str, str]] = frozenset()
 
     # ------------------------------------------------------------ state with this batch on top
 
@@ -820,7 +819,7 @@ class Judge:
             # those below would find nothing in it.
             return self._judge_results(ops, creating)
         fields = self._fields = frozenset(map(_FIELD, ops))
-        shapes = self._shapes = frozenset(map(_SHAPE, ops))
+        shapes = frozenset(map(_SHAPE, ops))
         if stamps is not None:
             self._stamps = stamps
             self._outlived = self._changing_nothing(ops, stamps, creating, preset)

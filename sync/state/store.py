@@ -1415,7 +1415,9 @@ class Store:
         log, whose index may be gone for a ``bulk`` meanwhile.  Inside a
         ``bulk``, ids the last read asked of are answered by it while no row
         has changed since: the bulk holds the write lock, so only this
-        connection writes.
+        connection writes, and it opens no savepoint (a row a ``ROLLBACK TO``
+        takes back leaves ``total_changes`` where it was).  Each caller gets
+        its own dict: a merge adds what it matched to the one it was given.
         """
         if not self._bulk:
             return schema.stored_entities(self.conn, row_ids)
@@ -1426,7 +1428,7 @@ class Store:
                 return {row_id: answer[row_id] for row_id in row_ids if row_id in answer}
         answer = schema.stored_entities(self.conn, row_ids)
         self._bulk_stored = (frozenset(row_ids), answer, changes)
-        return answer
+        return dict(answer)
 
     def _check_clock(self, batch: dict[OpKey, Op]) -> None:
         if batch:
