@@ -1546,6 +1546,13 @@ def test_a_result_names_a_task_and_a_campaign_that_exist(team: Team, raj: Hostil
     of_post = result_id("post", day, post=post)
     answer = raj.push(*(("set", "result", of_post, k, v) for k, v in (("kind", "post"), ("post", post), ("day", day), ("clicks", 3))))
     assert answer["stored"] == 4
+    # A real post's result and a made-up post's in one push: each judged by the post it names (reviewer ryc).
+    later = "2026-11-26"
+    pairs = [(result_id("post", later, post=named), named) for named in (post, nowhere)]
+    fields = [(row_id, (("kind", "post"), ("post", named), ("day", later), ("clicks", 5))) for row_id, named in pairs]
+    answer = raj.push(*(("set", "result", row_id, k, v) for row_id, given in fields for k, v in given))
+    assert answer["stored"] == 4 and [r["rule"] for r in answer["refused"]] == ["unknown_post"] * 4
+    assert answer["refused"][0]["message"] == f"result.post: no task {nowhere[:8]} in this workspace"
 
 
 def test_a_task_and_a_budget_name_a_campaign_that_exists(team: Team, raj: Hostile) -> None:
