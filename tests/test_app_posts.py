@@ -2733,7 +2733,8 @@ async def test_u_after_a_submission_of_a_post_published_since_is_refused_and_cha
             writing.approve(store, member(team, "mia"), post_id, NOW)
             writing.approve(store, member(team, "kemi"), post_id, NOW)
             writing.publish(store, member(team, "ana"), post_id, NOW)
-        await settle(pilot)
+        # The team's writes read by the watcher first: its notice of them, come after the clear, was said with u's.
+        await until(pilot, lambda: "@ana, @kemi, @mia added 2 post approvals and changed 1 post" in _told(app), "the team's writes")
         before = _ops(team)
         [said] = await _told_after(app, pilot, "u")
         assert said == (
