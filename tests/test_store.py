@@ -173,9 +173,14 @@ def test_a_bulk_answers_which_records_are_here_from_its_last_read_until_a_row_ch
         store.conn.set_trace_callback(None)
         with store.write(ANA) as w:
             w.create("task", {"title": "Draft carousel"}, row_id=task)
+        answer = store.stored_entities([task, other])
+        assert answer == {task: "task"}
+        answer[other] = "campaign"  # a merge adds what it matched to its own answer, not to the one kept
         assert store.stored_entities([task, other]) == {task: "task"}
-        assert store.stored_entities([task]) == {task: "task"}
-        assert store.stored_entities([new_id()]) == {}  # an id it was not asked of is read
+        store.conn.set_trace_callback(statements.append)
+        assert store.stored_entities([new_id()]) == {}
+        assert statements  # an id it was not asked of is read
+        store.conn.set_trace_callback(None)
     assert store.stored_entities([task]) == {task: "task"}
 
 
