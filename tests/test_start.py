@@ -97,3 +97,23 @@ def test_the_app_refused_at_its_first_start_makes_no_workspace(tmp_path: Path, c
     result = run("--config", str(named))
     assert result.code == 2 and refusal in result.err and result.err.count("\n") == 1, result.err
     assert not config_module.default_workspace_path().exists()
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_handle_named_at_the_first_start_that_its_member_will_not_have_makes_no_workspace(
+    how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `crewdeck --as ana` with nothing configured made the local workspace, then said "no member with that handle in
+    # …/workspace.db (members: @root)": the file stayed, and the next `crewdeck` opened it as someone else.
+    monkeypatch.setattr("crewdeck.tui.app.launch.os_user", lambda: "root")
+    monkeypatch.setattr("crewdeck.tui.app.launch._check_terminal", lambda on: None)  # as on a terminal, which a test is not
+    named = ["--as", "ana"] if how == "option" else []
+    if how == "environment":
+        monkeypatch.setenv("CREWDECK_MEMBER", "ana")
+    local = config_module.default_workspace_path()
+    result = run(*named)
+    by = "--as" if how == "option" else "CREWDECK_MEMBER"
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert result.err.startswith(f"crewdeck: error: {by} @ana: no member with that handle: the local workspace"), result.err
+    assert f"({local}) has one member, @root, you" in result.err, result.err
+    assert not local.exists()

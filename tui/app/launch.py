@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from crewdeck.sync.state.pathnames import typed_name
 from crewdeck.sync.state.records import FILTER_WORDS
 from crewdeck.sync.state.store import Store, WorkspaceError
 from crewdeck.sync.state.visible import visible
@@ -120,7 +121,8 @@ def launch(
         path = config_module.default_workspace_path()
         if not path.exists():
             # Refused before the first run's workspace is made: a theme mistyped, or `crewdeck < /dev/null`, left a
-            # workspace behind with the error.
+            # workspace behind with the error; and so did a handle its one member will not have (`crewdeck --as ana`).
+            _check_first_member(ctx, path)
             _check_start(ctx, on)
             try:
                 _first_run_workspace(path)
@@ -165,6 +167,20 @@ def launch(
         print(f"crewdeck: {reason}", file=sys.stderr)
         return 2
     return app.return_code or 0
+
+
+def _check_first_member(ctx: Context, path: Path) -> None:
+    """Refuse (``UserError``) a handle named by ``--as`` or ``CREWDECK_MEMBER`` that the first run's one member, made
+    from the Unix user, will not have: the workspace is not made for it."""
+    handle, named_by = ctx.named_member
+    first = handle_for(os_user())
+    if handle is None or handle.strip().lstrip("@").lower() == first:
+        return
+    raise UserError(
+        f"{named_by} @{handle.strip().lstrip('@').lower()}: no member with that handle: the local workspace the app makes on "
+        f"its first start ({typed_name(path)}) has one member, @{first}, you (run crewdeck without {named_by}, or name "
+        f"a team's workspace with --workspace)"
+    )
 
 
 def _check_start(ctx: Context, on: tuple[TextIO, TextIO] | None) -> None:
