@@ -794,11 +794,19 @@ def clock_now(now: dt.datetime, tz_name: str, clock24: bool = True) -> str:
 
 
 def format_local(
-    instant: dt.datetime, tz_name: str, now: dt.datetime, *, clock24: bool = True, city: bool = True, reader_tz: str | None = None
+    instant: dt.datetime,
+    tz_name: str,
+    now: dt.datetime,
+    *,
+    clock24: bool = True,
+    city: bool = True,
+    whose: bool = True,
+    reader_tz: str | None = None,
 ) -> str:
     """``Fri 12-04 17:00 CET``: the day, the time and whose time it is.
 
     ``city`` off: ``IST`` rather than ``IST Kolkata``, where a title says whose time it is already ("DUE (YOUR TIME)").
+    ``whose`` off: no zone at all, where the line says it beside it already (the header's own clock, ``10:45 CET``).
     ``reader_tz``: the zone of whoever reads another's clock; where that clock's today is not the reader's, the day
     is its date, never ``today`` or ``tmrw`` (Saturday in Auckland is "today" to no one in Berlin on Friday).
     """
@@ -815,6 +823,8 @@ def format_local(
         label = local.strftime("%a %m-%d")
     else:
         label = local.strftime("%Y-%m-%d")
+    if not whose:
+        return f"{label} {clock}"
     return f"{label} {clock} {zone_label(instant, tz_name) if city else zone_abbrev(instant, tz_name)}"
 
 

@@ -20,8 +20,11 @@ def header_state(status: SyncStatus | None, now: dt.datetime, tz: str, clock24: 
         return "busy", "connecting…"
     # The unsent count before the time of the last sync: a narrow header cuts the line's end.
     unsent = f" · {status.unsent:,} unsent" if status.unsent else ""
+    # The header's own clock beside it says whose time this is: `synced 10:31 CET` said the zone twice on one line.
     last = (
-        f"synced {format_local(status.last_sync, tz, now, clock24=clock24).removeprefix('today ')}" if status.last_sync else "never synced"
+        f"synced {format_local(status.last_sync, tz, now, clock24=clock24, whose=False).removeprefix('today ')}"
+        if status.last_sync
+        else "never synced"
     )
     if status.state == "live":
         return "live", f"live{unsent} · {last}"
