@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -117,3 +118,14 @@ def test_a_handle_named_at_the_first_start_that_its_member_will_not_have_makes_n
     assert result.err.startswith(f"crewdeck: error: {by} @ana: no member with that handle: the local workspace"), result.err
     assert f"({local}) has one member, @root, you" in result.err, result.err
     assert not local.exists()
+
+
+def test_config_show_names_the_workspace_crewdeck_opens_when_none_is_set(tmp_path: Path) -> None:
+    # It printed "workspace": null, where the README's table gives the default: which file `crewdeck` opens was
+    # nowhere in the command that prints every setting.
+    named = tmp_path / "config.toml"
+    named.write_text('theme = "nord"\n')
+    shown = run("--config", str(named), "config", "show")
+    assert shown.code == 0 and json.loads(shown.out)["workspace"] == str(config_module.default_workspace_path()), shown.out
+    named.write_text('workspace = "team.db"\n')  # one set keeps its own, read from the config file's directory
+    assert json.loads(run("--config", str(named), "config", "show").out)["workspace"] == str(tmp_path / "team.db")

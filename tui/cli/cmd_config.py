@@ -11,6 +11,7 @@ from typing import Any
 from crewdeck.sync.state.pathnames import system_name, typed_name
 from crewdeck.sync.state.visible import visible
 from crewdeck.tui.cli.common import Context, print_json
+from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.config import MOVED, Config, as_data, config_path, known_keys, read_toml, save, settings, unset, updated
 from crewdeck.tui.workspace.errors import UserError
 
@@ -25,6 +26,8 @@ def cmd_config_show(ctx: Context) -> int:
     app refuses to open with (a theme it lacks, a misspelt binding id), and exit 1: ``config set`` refuses them too."""
     config = ctx.config
     values = as_data(config)
+    # The file `crewdeck` opens when nothing names one, where "workspace": null left the reader to guess which it is.
+    values["workspace"] = config.workspace or typed_name(config_module.default_workspace_path())
     values["path"] = str(config.path)
     print_json(values)
     from crewdeck.tui.app.app import config_problems
