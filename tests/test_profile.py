@@ -15,7 +15,7 @@ from crewdeck.tui.session.session import Session
 from crewdeck.tui.workspace.config import Config
 from crewdeck.tui.workspace.workspace import Workspace
 
-from .apphelp import settle
+from .apphelp import settle, until
 from .syncsupport import crewdeck_fails
 from .websupport import make_posts_team
 
@@ -98,6 +98,14 @@ async def test_m_in_a_guests_app_asks_name_then_zone_refuses_an_unknown_zone_as_
         assert cli.strip().endswith(said), cli  # the CLI's line, after its flag
         assert _member(team, "acme") == ("Acme Client", "UTC")
         for _ in "America/New_Yrok":
+            await pilot.press("backspace")
+        # A zone with no daylight saving, taken quietly where New York's was meant: its preview says so, as
+        # member set --tz's note does.
+        await pilot.press(*"EST")
+        note = "EST is UTC-05:00 all year, with no daylight saving: for New York's clocks use America/New_York"
+        preview = zone_prompt.query_one("#prompt-preview", Static)
+        await until(pilot, lambda: note in str(preview.render()), "the note in the preview")
+        for _ in "EST":
             await pilot.press("backspace")
         await pilot.press(*"America/New_York", "enter")
         await settle(pilot)

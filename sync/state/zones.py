@@ -151,6 +151,44 @@ def _current_zones() -> list[str]:
     return [line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#") and line.count("\t") >= 2]
 
 
+#: Zones named by a North American clock's winter abbreviation that the zone database keeps at that offset all year,
+#: and the zone of the clocks whoever types one most likely means, which change in summer.
+_FIXED_ABBREVIATIONS = {
+    "EST": "New York's clocks use America/New_York",
+    "MST": "Denver's clocks use America/Denver, for Phoenix's America/Phoenix",
+    "HST": "Hawaii's clocks use Pacific/Honolulu",
+}
+#: ``Etc/GMT+5``: a fixed offset whose sign, POSIX's, is the inverse of the one it is.
+_ETC_GMT = re.compile(r"Etc/GMT([+-])([0-9]{1,2})\Z")
+
+
+def surprise(name: str, now: dt.datetime) -> str | None:
+    """What a valid zone ``name`` does that whoever typed it likely did not mean, with the zone they meant where one is
+    clear, else ``None``: ``EST`` keeps UTC-05:00 through New York's summer, ``Etc/GMT+5`` is UTC-05:00.  Never a
+    refusal: each is a zone someone somewhere means."""
+    if name in _FIXED_ABBREVIATIONS:
+        return f"{name} is {_utc_offset(name, now)} all year, with no daylight saving: for {_FIXED_ABBREVIATIONS[name]}"
+    m = _ETC_GMT.match(name)
+    if m is None or not int(m[2]):
+        return None
+    inverse = f"Etc/GMT{'-' if m[1] == '+' else '+'}{int(m[2])}"
+    meant = f": for {_utc_offset(inverse, now)} use {inverse}" if inverse in _all_zones() else ""
+    return f"{name} is {_utc_offset(name, now)} (an Etc/GMT zone's sign is the inverse of the offset){meant}"
+
+
+def _utc_offset(name: str, now: dt.datetime) -> str:
+    """``UTC-05:00``: the offset of the zone ``name`` at ``now``."""
+    return f"UTC{offset_text(now.astimezone(zone(name)).utcoffset())}"
+
+
+def offset_text(offset: dt.timedelta | None) -> str:
+    """``-05:00``, ``+05:45``: an offset from UTC as clocks write it."""
+    minutes = int((offset or dt.timedelta(0)).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
+
+
 @lru_cache(maxsize=1024)
 def zone(name: str) -> ZoneInfo:
     """The ``ZoneInfo`` for an IANA name; ``UnknownZoneError`` otherwise."""

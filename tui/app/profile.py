@@ -11,7 +11,7 @@ from typing import Any
 from textual.app import App
 
 from crewdeck.sync.state.rules import one_line_problem
-from crewdeck.sync.state.zones import check_zone
+from crewdeck.sync.state.zones import check_zone, surprise
 from crewdeck.tui.app.screens.help import said_key
 from crewdeck.tui.app.screens.prompt import PromptScreen
 from crewdeck.tui.app.services import Services
@@ -28,9 +28,13 @@ def checked_name(text: str) -> str:
 
 
 def zone_preview(services: Services, text: str) -> str:
-    """What the zone typed means: the time there now, or the same one line ``member set --tz`` gives for no zone."""
+    """What the zone typed means: the time there now, or the same one line ``member set --tz`` gives for no zone; and
+    the note ``member set --tz`` gives for a zone likely not the one meant (``EST``: no daylight saving)."""
     zone = check_zone(text.strip())
-    return f"your time there now: {format_local(services.now(), zone, services.now(), clock24=services.config.clock24)}"
+    now = services.now()
+    shown = f"your time there now: {format_local(now, zone, now, clock24=services.config.clock24)}"
+    said = surprise(zone, now)
+    return f"{shown}; note: {said}" if said else shown
 
 
 class ProfileKey:

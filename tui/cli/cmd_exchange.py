@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from crewdeck.sync.state.pathnames import system_name
 from crewdeck.sync.state.records import load_json
 from crewdeck.sync.state.visible import visible
-from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import Context, Meter, bad_rows_listed, open_input, progress, read_input, stream_output, write_output
 from crewdeck.tui.cli.unwinding import unwound_on_stop
+from crewdeck.tui.cli.zone_given import given_zone
 from crewdeck.tui.workspace import exchange
 from crewdeck.tui.workspace.errors import UserError, bad_counted, empty_file, located, not_utf8, source_name, stopped_by
 from crewdeck.tui.workspace.jsonstream import EmptyFile, NotJson, NotUtf8
@@ -84,7 +84,7 @@ def _import(ctx: Context) -> int:
         if refusal is not None:
             raise Refused(refusal)
     runs_of = _pulled_first(ctx)
-    default_tz = _zone(ctx.args.default_tz) if ctx.args.default_tz else None
+    default_tz = given_zone(ctx.args.default_tz, "--default-tz", ctx.now) if ctx.args.default_tz else None
     # A file refused whole says "nothing imported: FILE: ..." from every import, as Trello's, Asana's and Linear's said it.
     with bad_rows_listed(source_name(source)):
         other = _another_format(source, ctx.args.source)
@@ -362,13 +362,6 @@ def _nothing_imported(exc: exchange.ImportProblems, file: str, noun: str = "reco
     if unused:
         said.append(f"{counted(unused, '--map-status name')} the file never uses")
     return UserError(f"nothing imported: {' and '.join(said)} (listed above)")
-
-
-def _zone(name: str) -> str:
-    try:
-        return check_zone(name)
-    except UnknownZoneError as exc:
-        raise UserError(f"--default-tz: {exc}") from None
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:

@@ -9,8 +9,9 @@ import textwrap
 
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.visible import visible
-from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
+from crewdeck.sync.state.zones import zone
 from crewdeck.tui.cli.common import NOTHING_LISTED, Context, column_widths, note_incomplete, print_json, table
+from crewdeck.tui.cli.zone_given import given_zone
 from crewdeck.tui.tasks.estimates import format_estimate
 from crewdeck.tui.time import overlap
 from crewdeck.tui.time.roster import Availability, availability
@@ -21,20 +22,13 @@ from crewdeck.tui.workspace.errors import UserError
 from crewdeck.tui.workspace.workspace import Member
 
 
-def _zone(name: str) -> str:
-    try:
-        return check_zone(name)
-    except UnknownZoneError as exc:
-        raise UserError(f"--zone: {exc}") from None
-
-
 def _members(ctx: Context, handles: list[str]) -> list[Member]:
     return [ctx.ws.member_by_handle(h) for h in handles]
 
 
 def cmd_overlap(ctx: Context) -> int:
     a = ctx.args
-    tz = _zone(a.zone) if a.zone else ctx.viewer_tz
+    tz = given_zone(a.zone, "--zone", ctx.now) if a.zone else ctx.viewer_tz
     if a.limit < 1:
         raise UserError(f"--limit: {a.limit} must be at least 1")
     if a.pick is not None and a.book is None:

@@ -28,7 +28,6 @@ from crewdeck.sync.state.sharedfile import directory_problem, setgid_problem
 from crewdeck.sync.state.sshkeys import PublicKey
 from crewdeck.sync.state.store import Store
 from crewdeck.sync.state.visible import visible
-from crewdeck.sync.state.zones import UnknownZoneError, check_zone
 from crewdeck.tui.cli.common import (
     Context,
     fitting_table,
@@ -40,6 +39,7 @@ from crewdeck.tui.cli.common import (
     quiet_option,
     with_lines_under,
 )
+from crewdeck.tui.cli.zone_given import given_zone
 from crewdeck.tui.ssh.keys import all_keys, keys_after, member_keys
 from crewdeck.tui.time.hours import format_hours, parse_hours
 from crewdeck.tui.time.when import DateError, clock_now, parse_day
@@ -50,14 +50,6 @@ from crewdeck.tui.workspace.workspace import Member, Workspace, campaign_slug, n
 
 if TYPE_CHECKING:
     from crewdeck.sync.state.postround import Reviewer, Step
-
-
-def _zone(name: str, flag: str) -> str:
-    """``name`` checked as a zone; refused naming the flag it came with, as ``overlap --zone`` and ``import --default-tz`` are."""
-    try:
-        return check_zone(name)
-    except UnknownZoneError as exc:
-        raise UserError(f"{flag}: {exc}") from None
 
 
 def _date(text: str, now: dt.datetime) -> str:
@@ -77,7 +69,7 @@ def cmd_init(ctx: Context) -> int:
     given = [a.member, a.name, a.tz]
     if any(given) and not all(given):
         raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
-    tz = _zone(a.tz, "--tz") if a.tz else None
+    tz = given_zone(a.tz, "--tz", ctx.now) if a.tz else None
     hours = parse_hours(a.hours)
     _printable_at_init(a.title or path.stem, "--title" if a.title else None, a.name)
     # Refused before the file exists: once another member has opened it, it
@@ -161,12 +153,13 @@ def cmd_demo(ctx: Context) -> int:
 # ---------------------------------------------------------------- members
 
 
-def _member_values(a: argparse.Namespace, creating: bool) -> dict[str, Any]:
+def _member_values(ctx: Context, creating: bool, *, noted: bool = True) -> dict[str, Any]:
+    a = ctx.args
     values: dict[str, Any] = {}
     if a.name is not None:
         values["name"] = a.name
     if a.tz is not None:
-        values["tz"] = _zone(a.tz, "--tz")
+        values["tz"] = given_zone(a.tz, "--tz", ctx.now, noted=noted)
     if a.hours is not None:
         values["hours"] = parse_hours(a.hours)
     if a.role is not None:
@@ -250,7 +243,7 @@ def cmd_member_add(ctx: Context) -> int:
         _may_change_member(ctx, handle, ["handle"], new=True)
     if any(m.handle == handle for m in ws.members()):
         raise UserError(f"member @{handle} already exists (change it with: crewdeck member set {handle} ...)")
-    values = {"handle": handle, **_member_values(ctx.args, creating=True), **_guest_campaigns(ctx)}
+    values = {"handle": handle, **_member_values(ctx, creating=True), **_guest_campaigns(ctx)}
     if ctx.args.ssh_key:
         values["ssh_keys"] = keys_after(handle, [], ctx.args.ssh_key, [])
     values.setdefault("hours", parse_hours("mon-fri 09:00-17:00"))
@@ -343,7 +336,7 @@ def _own_fields_to_change(ctx: Context, handle: str, fields: Sequence[str]) -> l
     if handle.lstrip("@").lower() != me.handle:
         return list(fields)
     try:
-        values = _member_values(ctx.args, creating=False)
+        values = _member_values(ctx, creating=False, noted=False)  # the command's own read says a zone's note
     except UserError:
         return list(fields)  # a value that does not read: the rules judge every field first, as for another's row
     if ctx.args.new_handle:
@@ -362,7 +355,7 @@ def cmd_member_set(ctx: Context) -> int:
     handle = _handle_meant(ctx, ctx.args.handle)
     _may_change_member(ctx, handle, _own_fields_to_change(ctx, handle, fields))
     member = ctx.ws.member_by_handle(handle)
-    values = {**_member_values(ctx.args, creating=False), **_guest_campaigns(ctx)}
+    values = {**_member_values(ctx, creating=False), **_guest_campaigns(ctx)}
     if ctx.args.new_handle:
         values["handle"] = ctx.args.new_handle.lstrip("@").lower()
     if ctx.args.ssh_key or ctx.args.ssh_key_rm:
@@ -579,7 +572,7 @@ def _campaign_values(ctx: Context, creating: bool) -> dict[str, Any]:
     if a.platforms is not None:
         values["platforms"] = [p.strip().lower() for p in a.platforms.split(",") if p.strip()]
     if a.audience_tz is not None:
-        values["audience_tz"] = _zone(a.audience_tz, "--audience-tz")
+        values["audience_tz"] = given_zone(a.audience_tz, "--audience-tz", ctx.now)
     if a.start is not None:
         values["start"] = _date(a.start, ctx.now)
     if a.end is not None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import offset_text
 from crewdeck.sync.state.zones import zone as zone_info
 from crewdeck.tui.time.roster import Timeline, wall_instant
 from crewdeck.tui.time.when import clock_now, clock_text, format_local, hour_mark, parse_utc, zone_abbrev, zone_label
@@ -77,13 +78,6 @@ class Grid:
     members: tuple[Member, ...] = field(default=(), repr=False)
 
 
-def _offset_text(offset: dt.timedelta | None) -> str:
-    minutes = int((offset or dt.timedelta(0)).total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}:{rest:02d}"
-
-
 def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> tuple[GridColumn, ...]:
     """The slices of local ``day`` in ``tz``: as many as the day really has, each starting on a mark of its clock but
     the one a change of clocks by less than a column starts off it (01:30 on Lord Howe's, by the hour)."""
@@ -97,7 +91,7 @@ def columns_of(day: dt.date, tz: str, resolution: int, clock24: bool = True) -> 
         local = at.astimezone(local_zone)
         offset = local.utcoffset()
         label = hour_mark(local, clock24) if local.minute == 0 and local.hour % 3 == 0 else ""
-        transition = f"{_offset_text(previous)}→{_offset_text(offset)}" if previous is not None and offset != previous else ""
+        transition = f"{offset_text(previous)}→{offset_text(offset)}" if previous is not None and offset != previous else ""
         clock = clock_text(local, clock24)
         out.append(GridColumn(at, label, f"{local:%a %m-%d} {clock} {zone_label(at, tz)}", transition))
         previous = offset
@@ -138,7 +132,7 @@ def _cells(
         weekdays.append("" if local.date() == day else f"{local:%a}")
         offset = local.utcoffset()
         if previous is not None and offset != previous:
-            transitions.append((i, f"{_offset_text(previous)}→{_offset_text(offset)}"))
+            transitions.append((i, f"{offset_text(previous)}→{offset_text(offset)}"))
         previous = offset
     return "".join(cells), tuple(local_times), tuple(weekdays), tuple(transitions)
 
@@ -253,7 +247,7 @@ def build_grid(
     rows = []
     for member in members:
         cells, local, days, transitions = _cells(member, day, columns, ends, end, clock24)
-        group = f"{member.tz}  {zone_abbrev(noon, member.tz)}  UTC{_offset_text(noon.astimezone(zone_info(member.tz)).utcoffset())}"
+        group = f"{member.tz}  {zone_abbrev(noon, member.tz)}  UTC{offset_text(noon.astimezone(zone_info(member.tz)).utcoffset())}"
         rows.append(
             GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, days, transitions, tuple(markers.get(member.id, ())))
         )
@@ -262,9 +256,7 @@ def build_grid(
     hours = round((end - start).total_seconds() / 900) / 4
     length = "" if hours == 24 else f" ({hours:g} h day)"
     # The day's length before its offset: where the pane cuts the title, the zone's header lines say the offset again.
-    title = (
-        f"{day:%a %Y-%m-%d} in {zone}{length}  {zone_abbrev(noon, zone)} UTC{_offset_text(noon.astimezone(zone_info(zone)).utcoffset())}"
-    )
+    title = f"{day:%a %Y-%m-%d} in {zone}{length}  {zone_abbrev(noon, zone)} UTC{offset_text(noon.astimezone(zone_info(zone)).utcoffset())}"
     return Grid(title, zone, day, columns, tuple(rows), 60 // resolution, now_column, tuple(members))
 
 

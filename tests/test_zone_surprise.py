@@ -1,0 +1,51 @@
+"""A valid zone that is likely not the one meant (EST, Etc/GMT+5) is taken, and said where it is given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crewdeck.sync.state.zones import surprise
+
+from .conftest import NOW, Cli
+
+EST = "EST is UTC-05:00 all year, with no daylight saving: for New York's clocks use America/New_York"
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("EST", EST),
+        (
+            "MST",
+            "MST is UTC-07:00 all year, with no daylight saving: for Denver's clocks use America/Denver, for Phoenix's America/Phoenix",
+        ),
+        ("HST", "HST is UTC-10:00 all year, with no daylight saving: for Hawaii's clocks use Pacific/Honolulu"),
+        ("Etc/GMT+5", "Etc/GMT+5 is UTC-05:00 (an Etc/GMT zone's sign is the inverse of the offset): for UTC+05:00 use Etc/GMT-5"),
+        ("Etc/GMT-3", "Etc/GMT-3 is UTC+03:00 (an Etc/GMT zone's sign is the inverse of the offset): for UTC-03:00 use Etc/GMT+3"),
+        ("Etc/GMT-14", "Etc/GMT-14 is UTC+14:00 (an Etc/GMT zone's sign is the inverse of the offset)"),  # no Etc/GMT+14
+        ("Etc/GMT+0", None),
+        ("EST5EDT", None),  # New York's rules, summer time included
+        ("America/Phoenix", None),
+        ("UTC", None),
+    ],
+)
+def test_a_zone_likely_not_the_one_meant_is_said_with_the_one_meant(name: str, said: str | None) -> None:
+    assert surprise(name, NOW) == said
+
+
+def test_each_command_that_takes_a_zone_takes_est_and_says_it_keeps_no_daylight_saving(cli: Cli, tmp_path: Path) -> None:
+    # `member set ana --tz EST` for someone in New York was taken without a word: every summer her working hours, her
+    # end of day and the meetings booked on her clock were an hour off.
+    for argv, flag in (
+        (["member", "set", "ana", "--tz", "EST"], "--tz"),
+        (["member", "add", "noor", "--name", "Noor", "--tz", "EST"], "--tz"),
+        (["campaign", "add", "Fall Drop", "--audience-tz", "EST"], "--audience-tz"),
+        (["overlap", "ana", "raj", "--zone", "EST", "--limit", "1"], "--zone"),
+        (["init", str(tmp_path / "new.db"), "--member", "ana", "--name", "Ana", "--tz", "EST"], "--tz"),
+    ):
+        result = cli(*argv)
+        assert result.code == 0, (argv, result.err)
+        assert [line for line in result.err.splitlines() if "EST" in line] == [f"note: {flag}: {EST}"], (argv, result.err)
+    assert cli("member", "set", "raj", "--tz", "America/New_York").err == ""  # a zone that changes its clocks: no note
