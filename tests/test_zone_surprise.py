@@ -49,3 +49,14 @@ def test_each_command_that_takes_a_zone_takes_est_and_says_it_keeps_no_daylight_
         assert result.code == 0, (argv, result.err)
         assert [line for line in result.err.splitlines() if "EST" in line] == [f"note: {flag}: {EST}"], (argv, result.err)
     assert cli("member", "set", "raj", "--tz", "America/New_York").err == ""  # a zone that changes its clocks: no note
+
+
+def test_a_zone_typed_after_a_time_in_quick_add_or_set_is_said_as_a_clock_change_is(cli: Cli) -> None:
+    # `every:mon 10:00 EST` for a New York call was taken quietly: from March to November the series met at 11:00 there.
+    added = cli("add", "Weekly call every:mon 10:00 EST")
+    assert added.code == 0 and added.err == f"note: every: {EST}\n", added.err
+    task = added.out.strip()
+    moved = cli("set", task, "every=none", "due=fri 17:00 Etc/GMT+5")
+    assert moved.code == 0, moved.err
+    assert "note: due: Etc/GMT+5 is UTC-05:00 (an Etc/GMT zone's sign is the inverse of the offset)" in moved.err, moved.err
+    assert cli("add", "Review due:fri 17:00 America/New_York").err == ""

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from crewdeck.sync.state.records import FIRST_DAY, LAST_DAY
-from crewdeck.sync.state.zones import UnknownZoneError, abbreviation_zones, is_zone_in_other_case, looks_like_offset, suggest_zones, zone
+from crewdeck.sync.state.zones import (
+    UnknownZoneError,
+    abbreviation_zones,
+    is_zone_in_other_case,
+    looks_like_offset,
+    suggest_zones,
+    surprise,
+    zone,
+)
 from crewdeck.tui.workspace.environment import variable
 
 UTC = dt.UTC
@@ -892,9 +900,12 @@ def clock_change_note(words: Sequence[str], value: Mapping[str, str] | None, now
     """What to tell when the day or time typed in ``words`` (read at ``now``) is one the zone skips, or a
     time it repeats that day, ``value`` (a stored instant and its zone) holding the time the gap moved it
     to, or the first of the two (see ``localize``); ``None`` when the date stands as typed, once.  Times on
-    the reader's clock (``clock24``, else 12-hour: "2:30am does not exist …: 3:30am EDT instead")."""
+    the reader's clock (``clock24``, else 12-hour: "2:30am does not exist …: 3:30am EDT instead").  A zone typed in
+    ``words`` that is likely not the one meant (``EST``: no daylight saving) is said too: it has no gap nor fold."""
     if not value:
         return None
+    if value["tz"] in words and (said := surprise(value["tz"], now)) is not None:
+        return said
     asked = typed_clock(words)
     instant = parse_utc(value["utc"])
     local = in_zone(instant, value["tz"])
