@@ -80,6 +80,24 @@ def test_init_says_which_unix_user_its_first_member_is(tmp_path: Path) -> None:
     assert "Unix user" not in c("init", str(tmp_path / "empty.db"), as_member=None).err  # no member, nobody mapped
 
 
+def test_init_with_no_member_says_how_to_restore_into_it_or_be_its_first_member(tmp_path: Path) -> None:
+    # `crewdeck init team.db` said "created workspace team.db" alone; the next command asked "who are you?" of a file
+    # nobody was in, with no word of restoring into it or of adding oneself.
+    from crewdeck.tui.workspace.workspace import os_user
+
+    path = tmp_path / "team.db"
+    c = Cli(path)
+    made = c("init", str(path), as_member=None)
+    add = f"crewdeck -w {path} member add HANDLE --name NAME --tz ZONE --unix-user {os_user()}"
+    assert made.out == f"created workspace {path}\n"
+    assert (
+        f"note: nobody is in it yet: restore an export into it (crewdeck -w {path} import FILE), or be its first member "
+        f"and manager: {add}" in made.err.splitlines()
+    ), made.err
+    c.ok(*add.replace("HANDLE", "ana").replace("NAME", "Ana").replace("ZONE", "Europe/Berlin").split()[3:], as_member=None)
+    assert c.ok("add", "Draft reel", as_member=None).strip()  # the one who ran init is @ana now, its manager
+
+
 def test_init_takes_its_first_member_with_an_at_sign_as_member_add_does(tmp_path: Path) -> None:
     # The README writes every handle @ana, and `member add @noor` takes one so: `init --member @ana` was refused
     # ("member.handle: '@ana' is not a handle").

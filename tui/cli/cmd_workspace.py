@@ -100,6 +100,18 @@ def cmd_init(ctx: Context) -> int:
             ),
             file=sys.stderr,
         )
+    if not a.member:
+        # Empty for a restore, as the README has it; whoever left out --member to start a team met "who are you?" at
+        # their first command, and no word of how to be someone.
+        where = shlex.quote(str(path))
+        mapped = f" --unix-user {shlex.quote(unix_user)}" if unix_user else ""
+        print(
+            visible(
+                f"note: nobody is in it yet: restore an export into it (crewdeck -w {where} import FILE), or be its first "
+                f"member and manager: crewdeck -w {where} member add HANDLE --name NAME --tz ZONE{mapped}"
+            ),
+            file=sys.stderr,
+        )
     problem = directory_problem(path)
     if problem:
         print(visible(f"note: to share this file with other members, {problem}"), file=sys.stderr)
