@@ -247,7 +247,7 @@ def build_grid(
     rows = []
     for member in members:
         cells, local, days, transitions = _cells(member, day, columns, ends, end, clock24)
-        group = f"{member.tz}  {zone_abbrev(noon, member.tz)}  UTC{offset_text(noon.astimezone(zone_info(member.tz)).utcoffset())}"
+        group = f"{member.tz}  {_clock_name(noon, member.tz, '  ')}"
         rows.append(
             GridRow(member.id, visible(f"@{member.handle}"), group, cells, local, days, transitions, tuple(markers.get(member.id, ())))
         )
@@ -256,8 +256,16 @@ def build_grid(
     hours = round((end - start).total_seconds() / 900) / 4
     length = "" if hours == 24 else f" ({hours:g} h day)"
     # The day's length before its offset: where the pane cuts the title, the zone's header lines say the offset again.
-    title = f"{day:%a %Y-%m-%d} in {zone}{length}  {zone_abbrev(noon, zone)} UTC{offset_text(noon.astimezone(zone_info(zone)).utcoffset())}"
+    title = f"{day:%a %Y-%m-%d} in {zone}{length}  {_clock_name(noon, zone, ' ')}"
     return Grid(title, zone, day, columns, tuple(rows), 60 // resolution, now_column, tuple(members))
+
+
+def _clock_name(instant: dt.datetime, tz: str, gap: str) -> str:
+    """``CET UTC+01:00``, or the offset alone where the zone's abbreviation is no more than it: ``UTC+05:45``, where
+    Kathmandu's read ``+0545  UTC+05:45`` and UTC's ``UTC UTC+00:00``."""
+    offset = f"UTC{offset_text(instant.astimezone(zone_info(tz)).utcoffset())}"
+    abbrev = zone_abbrev(instant, tz)
+    return offset if abbrev[:1] in "+-" or abbrev == "UTC" else f"{abbrev}{gap}{offset}"
 
 
 @dataclass(frozen=True)
