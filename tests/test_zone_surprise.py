@@ -44,6 +44,7 @@ def test_each_command_that_takes_a_zone_takes_est_and_says_it_keeps_no_daylight_
         (["campaign", "add", "Fall Drop", "--audience-tz", "EST"], "--audience-tz"),
         (["overlap", "ana", "raj", "--zone", "EST", "--limit", "1"], "--zone"),
         (["init", str(tmp_path / "new.db"), "--member", "ana", "--name", "Ana", "--tz", "EST"], "--tz"),
+        (["workspace", "set", "tz", "EST"], "tz"),
     ):
         result = cli(*argv)
         assert result.code == 0, (argv, result.err)

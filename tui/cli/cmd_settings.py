@@ -20,6 +20,7 @@ from crewdeck.sync.state.postround import steps_of
 from crewdeck.sync.state.records import WORKSPACE, WORKSPACE_ROW, ValidationError
 from crewdeck.sync.state.rules import refuse_write
 from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.zones import surprise
 from crewdeck.tui.cli.common import Context, print_json
 from crewdeck.tui.time.when import DateError, parse_time
 from crewdeck.tui.workspace.errors import UserError
@@ -146,6 +147,8 @@ def cmd_workspace_set(ctx: Context) -> int:
         # As campaign set says of a campaign's: the posts in no campaign would wait on such a step for ever.
         for note in chain_notes(ctx.ws, ""):
             print(visible(f"note: {note}"), file=sys.stderr)
+    if field == "tz" and isinstance(new, str) and (said := surprise(new, ctx.now)) is not None:
+        print(visible(f"note: tz: {said}"), file=sys.stderr)  # as member set --tz says it
     return 0
 
 
