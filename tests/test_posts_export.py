@@ -54,6 +54,14 @@ def test_the_hootsuite_csv_matches_the_documented_format(team: Cli) -> None:
     assert "left out: 1 idea, 1 in review, 1 less than 10 minutes ahead, 1 the same message as another post" in summary
 
 
+def test_a_zone_with_no_daylight_saving_is_taken_and_said(team: Cli) -> None:
+    # `--zone EST` for a New York scheduler was taken quietly: every post from March to November went out an hour late.
+    result = team("post", "export", "--format", "hootsuite", "--zone", "EST")
+    assert result.code == 0, result.err
+    note = "note: --zone: EST is UTC-05:00 all year, with no daylight saving: for New York's clocks use America/New_York"
+    assert result.err.splitlines()[0] == note, result.err
+
+
 def test_the_date_order_and_zone_are_the_ones_asked_for(team: Cli) -> None:
     rows = list(
         csv.reader(io.StringIO(team.ok("post", "export", "--format", "hootsuite", "--zone", "America/New_York", "--date-order", "dmy")))

@@ -589,14 +589,15 @@ def cmd_post_export(ctx: Context) -> int:
 
     from crewdeck.sync.state.zones import UnknownZoneError, check_zone, zone
     from crewdeck.tui.cli.common import write_output
+    from crewdeck.tui.cli.zone_given import given_zone
     from crewdeck.tui.posts import export
     from crewdeck.tui.time.when import localize
 
     a = ctx.args
     try:
-        tz = check_zone(a.zone or settings(ctx.ws.conn).zone or ctx.viewer_tz)
+        tz = given_zone(a.zone, "--zone", ctx.now) if a.zone else check_zone(settings(ctx.ws.conn).zone or ctx.viewer_tz)
     except UnknownZoneError as exc:
-        raise UserError(f"--zone: {exc}" if a.zone else str(exc)) from None
+        raise UserError(str(exc)) from None
     today = ctx.now.astimezone(zone(tz)).date()
     try:
         first = dt.date.fromisoformat(a.start) if a.start else today
