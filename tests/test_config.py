@@ -210,6 +210,9 @@ def test_the_app_refuses_an_unknown_theme_or_key_id_before_it_starts(cli: Cli, t
     bad_theme = write(tmp_path / "t.toml", 'theme = "neon"\n')
     result = cli("--config", str(bad_theme))
     assert result.code == 2 and "theme: 'neon' is not a theme" in result.err and result.err.count("\n") == 1
+    # A misspelt theme is named as a misspelt key id is: it was listed among twenty with none picked out.
+    misspelt = cli("--config", str(tmp_path / "c.toml"), "config", "set", "theme", "nrod")
+    assert misspelt.code == 2 and "theme: 'nrod' is not a theme (did you mean nord? themes: " in misspelt.err, misspelt.err
     bad_key = write(tmp_path / "k.toml", '[keymap]\ntriage.dnoe = "o"\n')
     result = cli("--config", str(bad_key))
     assert result.code == 2 and "keymap.triage.dnoe: no key binding has this id (did you mean triage.done?)" in result.err

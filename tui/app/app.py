@@ -271,7 +271,10 @@ def config_problems(config: Config) -> Iterator[ConfigError]:
     """Each theme or keymap entry the app refuses (``check_config``), in the order it judges them."""
     where = config.path or Path("config")
     if config.theme not in BUILTIN_THEMES:
-        yield ConfigError(where, "theme", f"{config.theme!r} is not a theme (themes: {', '.join(theme_names())})")
+        # A misspelt one named as a key id is (`nrod`): the list alone left the reader to find it among twenty.
+        close = difflib.get_close_matches(config.theme, theme_names(), n=1)
+        meant = f"did you mean {close[0]}? " if close else ""
+        yield ConfigError(where, "theme", f"{config.theme!r} is not a theme ({meant}themes: {', '.join(theme_names())})")
     known = binding_ids() if config.keymap else set()
     unknown = [action for action in config.keymap if action not in known]
     for action in unknown:
