@@ -173,11 +173,11 @@ def _check_first_member(ctx: Context, path: Path) -> None:
     """Refuse (``UserError``) a handle named by ``--as`` or ``CREWDECK_MEMBER`` that the first run's one member, made
     from the Unix user, will not have: the workspace is not made for it."""
     handle, named_by = ctx.named_member
-    first = handle_for(os_user())
-    if handle is None or handle.strip().lstrip("@").lower() == first:
+    wanted, first = (handle or "").strip().lstrip("@").lower(), handle_for(os_user())
+    if handle is None or wanted == first:
         return
     raise UserError(
-        f"{named_by} @{handle.strip().lstrip('@').lower()}: no member with that handle: the local workspace the app makes on "
+        f"{named_by} @{wanted}: no member with that handle: the local workspace the app makes on "
         f"its first start ({typed_name(path)}) has one member, @{first}, you (run crewdeck without {named_by}, or name "
         f"a team's workspace with --workspace)"
     )
