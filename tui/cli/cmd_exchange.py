@@ -84,7 +84,7 @@ def _import(ctx: Context) -> int:
         if refusal is not None:
             raise Refused(refusal)
     runs_of = _pulled_first(ctx)
-    default_tz = given_zone(ctx.args.default_tz, "--default-tz", ctx.now) if ctx.args.default_tz else None
+    default_tz = given_zone(ctx.args.default_tz, "--default-tz", ctx) if ctx.args.default_tz else None
     # A file refused whole says "nothing imported: FILE: ..." from every import, as Trello's, Asana's and Linear's said it.
     with bad_rows_listed(source_name(source)):
         other = _another_format(source, ctx.args.source)

@@ -595,7 +595,7 @@ def cmd_post_export(ctx: Context) -> int:
 
     a = ctx.args
     try:
-        tz = given_zone(a.zone, "--zone", ctx.now) if a.zone else check_zone(settings(ctx.ws.conn).zone or ctx.viewer_tz)
+        tz = given_zone(a.zone, "--zone", ctx, of_a_write=False) if a.zone else check_zone(settings(ctx.ws.conn).zone or ctx.viewer_tz)
     except UnknownZoneError as exc:
         raise UserError(str(exc)) from None
     today = ctx.now.astimezone(zone(tz)).date()

@@ -148,7 +148,7 @@ def cmd_workspace_set(ctx: Context) -> int:
         for note in chain_notes(ctx.ws, ""):
             print(visible(f"note: {note}"), file=sys.stderr)
     if field == "tz" and isinstance(new, str) and (said := surprise(new, ctx.now)) is not None:
-        print(visible(f"note: tz: {said}"), file=sys.stderr)  # as member set --tz says it
+        ctx.note(f"tz: {said}", of_a_write=True)  # as member set --tz says it
     return 0
 
 

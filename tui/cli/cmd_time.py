@@ -28,7 +28,7 @@ def _members(ctx: Context, handles: list[str]) -> list[Member]:
 
 def cmd_overlap(ctx: Context) -> int:
     a = ctx.args
-    tz = given_zone(a.zone, "--zone", ctx.now) if a.zone else ctx.viewer_tz
+    tz = given_zone(a.zone, "--zone", ctx, of_a_write=False) if a.zone else ctx.viewer_tz
     if a.limit < 1:
         raise UserError(f"--limit: {a.limit} must be at least 1")
     if a.pick is not None and a.book is None:

@@ -69,7 +69,7 @@ def cmd_init(ctx: Context) -> int:
     given = [a.member, a.name, a.tz]
     if any(given) and not all(given):
         raise UserError("init: --member, --name and --tz go together (the first member of the workspace)")
-    tz = given_zone(a.tz, "--tz", ctx.now) if a.tz else None
+    tz = given_zone(a.tz, "--tz", ctx) if a.tz else None
     hours = parse_hours(a.hours)
     _printable_at_init(a.title or path.stem, "--title" if a.title else None, a.name)
     # Refused before the file exists: once another member has opened it, it
@@ -165,13 +165,13 @@ def cmd_demo(ctx: Context) -> int:
 # ---------------------------------------------------------------- members
 
 
-def _member_values(ctx: Context, creating: bool, *, noted: bool = True) -> dict[str, Any]:
+def _member_values(ctx: Context, creating: bool) -> dict[str, Any]:
     a = ctx.args
     values: dict[str, Any] = {}
     if a.name is not None:
         values["name"] = a.name
     if a.tz is not None:
-        values["tz"] = given_zone(a.tz, "--tz", ctx.now, noted=noted)
+        values["tz"] = given_zone(a.tz, "--tz", ctx)
     if a.hours is not None:
         values["hours"] = parse_hours(a.hours)
     if a.role is not None:
@@ -348,7 +348,7 @@ def _own_fields_to_change(ctx: Context, handle: str, fields: Sequence[str]) -> l
     if handle.lstrip("@").lower() != me.handle:
         return list(fields)
     try:
-        values = _member_values(ctx, creating=False, noted=False)  # the command's own read says a zone's note
+        values = _member_values(ctx, creating=False)
     except UserError:
         return list(fields)  # a value that does not read: the rules judge every field first, as for another's row
     if ctx.args.new_handle:
@@ -584,7 +584,7 @@ def _campaign_values(ctx: Context, creating: bool) -> dict[str, Any]:
     if a.platforms is not None:
         values["platforms"] = [p.strip().lower() for p in a.platforms.split(",") if p.strip()]
     if a.audience_tz is not None:
-        values["audience_tz"] = given_zone(a.audience_tz, "--audience-tz", ctx.now)
+        values["audience_tz"] = given_zone(a.audience_tz, "--audience-tz", ctx)
     if a.start is not None:
         values["start"] = _date(a.start, ctx.now)
     if a.end is not None:

@@ -112,6 +112,8 @@ class Context:
         self._commits: list[tuple[Op, Op]] = []
         #: What the command changed outside the workspace's log (a workspace file made, a setting saved), said with it.
         self._made_outside: list[str] = []
+        #: Notes on values given (``note``), each once, with whether it is of a value the command writes.
+        self._notes: dict[str, bool] = {}
 
     @cached_property
     def config(self) -> Config:
@@ -265,6 +267,22 @@ class Context:
         """The command changed what its log does not hold (``words``: "workspace team.db created"): said with what
         ``changes_made`` reads there, where running it again would not do the same (init: "already exists")."""
         self._made_outside.append(words)
+
+    def note(self, line: str, *, of_a_write: bool) -> None:
+        """``line`` (``--tz: EST is UTC-05:00 all year …``) to be said as a note once the command has run (``say_notes``):
+        said as the option was read, it came before a refusal, of a value never written.  ``of_a_write``: of a value the
+        command writes, said only where it wrote (not after "nothing written")."""
+        self._notes.setdefault(line, of_a_write)
+
+    def say_notes(self, code: int) -> None:
+        """The ``note`` lines, on standard error after the command's output, where it ran to its end (``code`` 0, or
+        ``NOTHING_LISTED``)."""
+        if code not in (0, NOTHING_LISTED):
+            return
+        wrote = bool(self._commits or self._made_outside)
+        for line, of_a_write in self._notes.items():
+            if wrote or not of_a_write:
+                print(visible(f"note: {line}"), file=sys.stderr)
 
     def changes_made(self) -> str | None:
         """What the command changed (``made``) and what its commits that stayed in the workspace changed

@@ -565,6 +565,7 @@ def run_inside(ctx: Context, func: Callable[[Context], int]) -> int:
     try:
         code = func(ctx)
         sys.stdout.flush()
+        ctx.say_notes(code)
     except OSError as exc:
         if exc.filename != STANDARD_OUTPUT:
             raise  # another file's, said as a command run here says it
@@ -607,7 +608,10 @@ def _run(argv: Sequence[str] | None) -> int:
         code = func(ctx)
         # Written here, while what the command changed can still be read, to be said if its output cannot be.
         failed = _flush_stdout(said=code in (EXIT_USAGE, EXIT_TRY_LATER), ctx=ctx)
-        return code if failed is None else failed
+        if failed is not None:
+            return failed
+        ctx.say_notes(code)
+        return code
     except Ambiguous as exc:
         return error(str(exc), exc.candidates)
     except try_later_errors() as exc:
