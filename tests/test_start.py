@@ -120,12 +120,21 @@ def test_a_handle_named_at_the_first_start_that_its_member_will_not_have_makes_n
     assert not local.exists()
 
 
-def test_config_show_names_the_workspace_crewdeck_opens_when_none_is_set(tmp_path: Path) -> None:
+def test_config_show_names_the_workspace_crewdeck_opens_when_none_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # It printed "workspace": null, where the README's table gives the default: which file `crewdeck` opens was
     # nowhere in the command that prints every setting.
     named = tmp_path / "config.toml"
     named.write_text('theme = "nord"\n')
-    shown = run("--config", str(named), "config", "show")
-    assert shown.code == 0 and json.loads(shown.out)["workspace"] == str(config_module.default_workspace_path()), shown.out
+
+    def shown(*argv: str) -> str:
+        result = run("--config", str(named), *argv, "config", "show")
+        assert result.code == 0, result.err
+        return str(json.loads(result.out)["workspace"])
+
+    assert shown() == str(config_module.default_workspace_path())
     named.write_text('workspace = "team.db"\n')  # one set keeps its own, read from the config file's directory
-    assert json.loads(run("--config", str(named), "config", "show").out)["workspace"] == str(tmp_path / "team.db")
+    assert shown() == str(tmp_path / "team.db")
+    # The file the option or the environment names, which crewdeck opens then: the setting's was shown as that file.
+    assert shown("-w", str(tmp_path / "other.db")) == str(tmp_path / "other.db")
+    monkeypatch.setenv("CREWDECK_WORKSPACE", str(tmp_path / "env.db"))
+    assert shown() == str(tmp_path / "env.db")

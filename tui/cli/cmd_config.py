@@ -26,8 +26,9 @@ def cmd_config_show(ctx: Context) -> int:
     app refuses to open with (a theme it lacks, a misspelt binding id), and exit 1: ``config set`` refuses them too."""
     config = ctx.config
     values = as_data(config)
-    # The file `crewdeck` opens when nothing names one, where "workspace": null left the reader to guess which it is.
-    values["workspace"] = config.workspace or typed_name(config_module.default_workspace_path())
+    # The file `crewdeck` opens with these options and this environment, as the app finds it (``launch``): the setting
+    # alone was wrong where --workspace or CREWDECK_WORKSPACE names another, and null where nothing names one.
+    values["workspace"] = typed_name(ctx.workspace_path(required=False) or config_module.default_workspace_path())
     values["path"] = str(config.path)
     print_json(values)
     from crewdeck.tui.app.app import config_problems
