@@ -120,6 +120,13 @@ def test_a_handle_named_at_the_first_start_that_its_member_will_not_have_makes_n
     assert not local.exists()
 
 
+def test_a_blank_handle_named_at_the_first_start_is_said_blank_and_makes_no_workspace() -> None:
+    # `crewdeck --as '  '` said "--as @: no member with that handle: …", where any other command says the handle is blank.
+    result = run("--as", "  ")
+    assert (result.code, result.err) == (2, "crewdeck: error: --as: '  ' is no member's handle (write one, e.g. --as @ana)\n")
+    assert not config_module.default_workspace_path().exists()
+
+
 def test_config_show_names_the_workspace_crewdeck_opens_when_none_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # It printed "workspace": null, where the README's table gives the default: which file `crewdeck` opens was
     # nowhere in the command that prints every setting.

@@ -26,7 +26,7 @@ from crewdeck.tui.session.session import Session
 from crewdeck.tui.tasks.views import find
 from crewdeck.tui.workspace import config as config_module
 from crewdeck.tui.workspace.errors import UserError
-from crewdeck.tui.workspace.workspace import os_user
+from crewdeck.tui.workspace.workspace import handle_named, os_user
 
 if TYPE_CHECKING:
     import sqlite3
@@ -173,8 +173,10 @@ def _check_first_member(ctx: Context, path: Path) -> None:
     """Refuse (``UserError``) a handle named by ``--as`` or ``CREWDECK_MEMBER`` that the first run's one member, made
     from the Unix user, will not have: the workspace is not made for it."""
     handle, named_by = ctx.named_member
-    wanted, first = (handle or "").strip().lstrip("@").lower(), handle_for(os_user())
-    if handle is None or wanted == first:
+    if handle is None:
+        return
+    wanted, first = handle_named(handle, named_by), handle_for(os_user())
+    if wanted == first:
         return
     raise UserError(
         f"{named_by} @{wanted}: no member with that handle: the local workspace the app makes on "

@@ -44,6 +44,15 @@ if TYPE_CHECKING:
 DEFAULT_BASE_CURRENCY = "EUR"
 
 
+def handle_named(handle: str, named_by: str) -> str:
+    """The handle ``handle`` names (``@Ana`` is ``ana``), given by ``named_by`` (``--as``, ``CREWDECK_MEMBER``);
+    ``UserError`` for one that names none (blank, ``@``)."""
+    wanted = handle.strip().lstrip("@").lower()
+    if not wanted:
+        raise UserError(f"{named_by}: {handle!r} is no member's handle (write one, e.g. --as @ana)")
+    return wanted
+
+
 def os_user() -> str:
     """The Unix account this process runs as, by its user id ("" when the id has no name): who a person is on a shared
     host.  Not ``getpass.getuser()``, which reads LOGNAME and USER first: anyone may set those to another member's
@@ -496,9 +505,7 @@ class Workspace:
         raise Unidentified(f"{copy}: no member is mapped to the Unix user {user!r}; {ways_in}")
 
     def _named(self, handle: str, named_by: str) -> Member:
-        wanted = handle.strip().lstrip("@").lower()
-        if not wanted:
-            raise UserError(f"{named_by}: {handle!r} is no member's handle (write one, e.g. --as @ana)")
+        wanted = handle_named(handle, named_by)
         found = self.member_with_handle(wanted)
         if found is None:
             said = f"{named_by} @{wanted}: no member with that handle in {typed_name(self.store.path)}{self._handle_hint(wanted)}"
