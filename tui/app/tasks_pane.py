@@ -36,7 +36,6 @@ from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.states import MOVES, VERDICTS, being
 from crewdeck.tui.session.reading import TaskRowNames
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
-from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.deadlines import due_outside_hours
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
@@ -153,7 +152,7 @@ class TasksPane(Pane):
     def __init__(self, services: Services, *, active: bool = False) -> None:
         super().__init__(services, active=active)
         #: The triage keys act on the marked tasks, else on the one under the cursor.
-        self.triage = Triage(self, services, self.targets, self.after_write, self._title_of)
+        self.triage = Triage(self, services, self.targets, services.written, self._title_of, self._unmark)
         self.previews = TaskPreviews(self)
         self.view: View | None = None
         #: The view shown last: ``escape`` goes back to it from a filter.
@@ -637,11 +636,14 @@ class TasksPane(Pane):
         row: TaskRow | None = self.table.cursor_record
         return row.title if row is not None and row.id == task_id else None
 
-    def after_write(self, message: str, written: Written | None) -> None:
-        if self.marked:
-            self.marked.clear()
-            self.table.set_marked(frozenset())
-        self.services.written(message, written)
+    def _unmark(self, ids: list[str]) -> None:
+        """A key's change to ``ids`` is written: their marks go, and only theirs.  Marks made while it waited for the
+        file stay, where every mark went, and the next key acted on the task under the cursor alone."""
+        if self.marked & set(ids):
+            self.marked.difference_update(ids)
+            self.table.set_marked(frozenset(self.marked))
+            self._update_info()
+            self.refresh_bindings()
 
     def action_mark(self) -> None:
         key = self.table.cursor_key

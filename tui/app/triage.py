@@ -81,13 +81,16 @@ class Triage:
         targets: Callable[[], list[str]],
         after_write: Callable[[str, Written | None], None],
         title_of: Callable[[str], str | None] = lambda task_id: None,
+        acted_on: Callable[[list[str]], None] = lambda ids: None,
     ) -> None:
-        """``title_of``: a task's title as the owner shows it, ``None`` where it shows none (a draft names its tasks)."""
+        """``title_of``: a task's title as the owner shows it, ``None`` where it shows none (a draft names its tasks);
+        ``acted_on``: called with the tasks a key's change was for, once it is written (the task list drops their marks)."""
         self._owner = owner
         self._services = services
         self._targets = targets
         self._after_write = after_write
         self._title_of = title_of
+        self._acted_on = acted_on
         #: For a post, ``s`` and ``d`` are its moves.
         self.posts = PostKeys(owner, services, targets)
 
@@ -119,7 +122,12 @@ class Triage:
         said += voided_said(self._services, written.ops) if said else ""
         # Nothing written: every task held what was given already (a value is written only where it changes).
         held = f"{label}: nothing written ({'the task is' if n == 1 else f'the {n} tasks are'} as given already)"
-        self._owner.app.call_from_thread(self._after_write, said or held, written)
+
+        def done() -> None:
+            self._acted_on(ids)
+            self._after_write(said or held, written)
+
+        self._owner.app.call_from_thread(done)
 
     def _ask(
         self, ask: Callable[[Submit], PromptScreen | PickerScreen | TaskPickerScreen], then: Callable[[list[str], str], Written], label: str
