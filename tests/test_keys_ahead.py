@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line
 from crewdeck.tui.app.typed_after import TypedAfter
 from crewdeck.tui.session.session import Session
+from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.windowed_table import StillWaiting
 
@@ -319,3 +322,27 @@ def test_a_hold_of_keys_for_a_field_is_numbered_so_an_ended_holds_time_limit_nev
     assert typed_after.hold(second) == 2
     assert typed_after.hold(key("c")) == 2  # the same hold, one time limit
     assert typed_after.hold_number == 2
+
+
+async def test_keys_typed_before_the_first_list_is_read_wait_for_it_and_act_on_it(tmp_path: Path) -> None:
+    """`j`, `x`, `j` and `j` typed as the app starts, before its task list was read (a slow disk, a campaign's view as
+    the one it opens on): `x` said "no task is listed here", and the `j`s moved nothing."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    go_on = threading.Event()
+    compile_list = app.session.reads.compile
+
+    def read_slowly(text: str, now: dt.datetime) -> Filter:
+        assert go_on.wait(timeout=20), "the list was never let go on"
+        return compile_list(text, now)
+
+    app.session.reads.compile = read_slowly  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 48)) as pilot:
+        pane = app.tasks_pane
+        await pilot.press("j", "x", "j", "j")
+        assert not pane.loaded_once and not pane.marked  # typed before the list is there
+        go_on.set()
+        await settle(pilot)
+        rows = [row.key for _, row in pane.table.loaded_rows()]
+        assert pane.marked == {rows[1]}
+        assert pane.table.cursor == 4  # x moves on too
+        assert not [n for n in app._notifications if "no task is listed here" in str(n.message)]

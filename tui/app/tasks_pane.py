@@ -177,6 +177,8 @@ class TasksPane(Pane):
         self._verdict_kept: tuple[str, str, HeldRead] | None = None
         #: The questions of which verdicts are mine: one asked for before a change to the workspace (my approval) is dropped.
         self._verdict_reads = Latest(self, group="post-verdicts")
+        #: The keys typed before the first list is on the screen, held for it (``start``).
+        self._held_for_first_list: HeldRead | None = None
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -208,6 +210,11 @@ class TasksPane(Pane):
             self.show_view(view)
         else:  # a campaign's view: its name is in the store
             self._start_on_campaign(default_view)
+        app = self.app
+        if not self.loaded_once and isinstance(app, HoldsKeys):
+            # Typed before the list is read (a slow disk, a campaign's view), the list's keys said "no task is listed
+            # here" and its moves moved nothing: they wait for it, and act on it.
+            self._held_for_first_list = app.keys_wait_for("the task list was read")
 
     # Not in the list's reads' group: a reload (a change read as the app starts) would cancel it before it ran.
     @background(group="tasks-start")
@@ -262,8 +269,8 @@ class TasksPane(Pane):
         try:
             self._query(text, cursor_key, cursor, generation, height, keep_cursor)
         except Exception:
-            if not self.loaded_once:  # the app need not wait for a list that failed
-                self.app.call_from_thread(self.services.first_screen_ready)
+            if not self.loaded_once:  # the app need not wait for a list that failed, nor the keys typed meanwhile
+                self.app.call_from_thread(self._first_list_failed)
             raise
 
     def _query(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int, keep_cursor: bool) -> None:
@@ -326,9 +333,19 @@ class TasksPane(Pane):
             self._check_first_steps(self.generation)
         if not self.loaded_once:
             self.loaded_once = True
+            self._send_on_keys_typed_first()
             # Every task is scored once the three panes are on the screen:
             # scoring would otherwise share the GIL with their first paint.
             self.call_after_refresh(self.services.first_screen_ready)
+
+    def _first_list_failed(self) -> None:
+        self.services.first_screen_ready()
+        self._send_on_keys_typed_first()  # to say where they act, as on an empty list
+
+    def _send_on_keys_typed_first(self) -> None:
+        held, self._held_for_first_list = self._held_for_first_list, None
+        if held is not None:
+            held.send_on()
 
     def on_tasks_pane_counted(self, message: Counted) -> None:
         self.previews.counted(message.filter, message.count)
