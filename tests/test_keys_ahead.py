@@ -324,10 +324,8 @@ def test_a_hold_of_keys_for_a_field_is_numbered_so_an_ended_holds_time_limit_nev
     assert typed_after.hold_number == 2
 
 
-async def test_keys_typed_before_the_first_list_is_read_wait_for_it_and_act_on_it(tmp_path: Path) -> None:
-    """`j`, `x`, `j` and `j` typed as the app starts, before its task list was read (a slow disk, a campaign's view as
-    the one it opens on): `x` said "no task is listed here", and the `j`s moved nothing."""
-    app = make_app(demo_workspace(tmp_path / "demo.db"))
+def lists_read_slowly(app: CrewdeckApp) -> threading.Event:
+    """The task lists' reads wait while the event returned is clear (a slow disk): set it to let them go on."""
     go_on = threading.Event()
     compile_list = app.session.reads.compile
 
@@ -336,6 +334,14 @@ async def test_keys_typed_before_the_first_list_is_read_wait_for_it_and_act_on_i
         return compile_list(text, now)
 
     app.session.reads.compile = read_slowly  # type: ignore[method-assign]
+    return go_on
+
+
+async def test_keys_typed_before_the_first_list_is_read_wait_for_it_and_act_on_it(tmp_path: Path) -> None:
+    """`j`, `x`, `j` and `j` typed as the app starts, before its task list was read (a slow disk, a campaign's view as
+    the one it opens on): `x` said "no task is listed here", and the `j`s moved nothing."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    go_on = lists_read_slowly(app)
     async with app.run_test(size=(160, 48)) as pilot:
         pane = app.tasks_pane
         await pilot.press("j", "x", "j", "j")
@@ -346,3 +352,27 @@ async def test_keys_typed_before_the_first_list_is_read_wait_for_it_and_act_on_i
         assert pane.marked == {rows[1]}
         assert pane.table.cursor == 4  # x moves on too
         assert not [n for n in app._notifications if "no task is listed here" in str(n.message)]
+
+
+async def test_keys_typed_after_a_view_is_picked_wait_for_its_list_and_act_on_it(tmp_path: Path) -> None:
+    """`v`, `t` and `d` typed while Today's list was read: `d` marked done the task under the cursor in the Inbox, the
+    list still shown."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    app = make_app(workspace)
+    go_on = lists_read_slowly(app)
+    go_on.set()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        inbox_first = pane.table.cursor_key
+        today = app.session.reads.compile("due:today", app.services.now())
+        today_first = app.session.ranked.window(today, 0, 1)[0].id
+        assert inbox_first != today_first
+        go_on.clear()
+        await pilot.press("v", "t", "d")
+        go_on.set()
+        await settle(pilot)
+        assert pane.list_title == "Today"
+    with Store(workspace) as store:
+        statuses = {task_id: str(task["status"]) for task_id, task in store.records("task")}
+    assert statuses[today_first] == "done" and statuses[inbox_first] != "done"

@@ -177,8 +177,8 @@ class TasksPane(Pane):
         self._verdict_kept: tuple[str, str, HeldRead] | None = None
         #: The questions of which verdicts are mine: one asked for before a change to the workspace (my approval) is dropped.
         self._verdict_reads = Latest(self, group="post-verdicts")
-        #: The keys typed before the first list is on the screen, held for it (``start``).
-        self._held_for_first_list: HeldRead | None = None
+        #: The keys typed while another list than the one shown is read (the first, a view picked), held for it.
+        self._held_for_list: HeldRead | None = None
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -210,11 +210,8 @@ class TasksPane(Pane):
             self.show_view(view)
         else:  # a campaign's view: its name is in the store
             self._start_on_campaign(default_view)
-        app = self.app
-        if not self.loaded_once and isinstance(app, HoldsKeys):
-            # Typed before the list is read (a slow disk, a campaign's view), the list's keys said "no task is listed
-            # here" and its moves moved nothing: they wait for it, and act on it.
-            self._held_for_first_list = app.keys_wait_for("the task list was read")
+        if not self.loaded_once:  # a campaign's view: read before its list is
+            self._hold_keys_for_list()
 
     # Not in the list's reads' group: a reload (a change read as the app starts) would cancel it before it ran.
     @background(group="tasks-start")
@@ -255,6 +252,7 @@ class TasksPane(Pane):
             if first is not None:
                 self._show(TaskListPage.of_first_page(first))
                 return
+            self._hold_keys_for_list()
         self._load(
             self.query_text,
             table.cursor_key if keep_cursor else None,
@@ -269,8 +267,8 @@ class TasksPane(Pane):
         try:
             self._query(text, cursor_key, cursor, generation, height, keep_cursor)
         except Exception:
-            if not self.loaded_once:  # the app need not wait for a list that failed, nor the keys typed meanwhile
-                self.app.call_from_thread(self._first_list_failed)
+            # The app need not wait for a list that failed, nor the keys typed meanwhile.
+            self.app.call_from_thread(self._list_failed, generation)
             raise
 
     def _query(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int, keep_cursor: bool) -> None:
@@ -331,21 +329,31 @@ class TasksPane(Pane):
             self._show_first_steps(False)
         else:
             self._check_first_steps(self.generation)
+        self._send_on_keys_for_list()
         if not self.loaded_once:
             self.loaded_once = True
-            self._send_on_keys_typed_first()
             # Every task is scored once the three panes are on the screen:
             # scoring would otherwise share the GIL with their first paint.
             self.call_after_refresh(self.services.first_screen_ready)
 
-    def _first_list_failed(self) -> None:
-        self.services.first_screen_ready()
-        self._send_on_keys_typed_first()  # to say where they act, as on an empty list
+    def _hold_keys_for_list(self) -> None:
+        """The keys typed from now wait for the list being read, and act on it: typed before the app's first list
+        (a slow disk, a campaign's view), the list's keys said "no task is listed here" and its moves moved nothing;
+        typed after a view was picked (`v`, `t`, `d`), `d` marked done the task under the cursor in the list before."""
+        app = self.app
+        if self._held_for_list is None and isinstance(app, HoldsKeys):
+            self._held_for_list = app.keys_wait_for("the task list was read")
 
-    def _send_on_keys_typed_first(self) -> None:
-        held, self._held_for_first_list = self._held_for_first_list, None
+    def _send_on_keys_for_list(self) -> None:
+        held, self._held_for_list = self._held_for_list, None
         if held is not None:
             held.send_on()
+
+    def _list_failed(self, generation: int) -> None:
+        if not self.loaded_once:
+            self.services.first_screen_ready()
+        if generation == self.generation:
+            self._send_on_keys_for_list()  # to say where they act, as on the list shown
 
     def on_tasks_pane_counted(self, message: Counted) -> None:
         self.previews.counted(message.filter, message.count)
