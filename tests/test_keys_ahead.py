@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.dom import DOMNode
+from textual.timer import Timer
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app import keys_ahead
@@ -376,3 +380,107 @@ async def test_keys_typed_after_a_view_is_picked_wait_for_its_list_and_act_on_it
     with Store(workspace) as store:
         statuses = {task_id: str(task["status"]) for task_id, task in store.records("task")}
     assert statuses[today_first] == "done" and statuses[inbox_first] != "done"
+
+
+def list_read_fails(app: CrewdeckApp) -> threading.Event:
+    """The next task list's read waits while the event returned is clear, then fails (a disk's error); those after it
+    read as before."""
+    go_on = threading.Event()
+    compile_list = app.session.reads.compile
+
+    def read_and_fail(text: str, now: dt.datetime) -> Filter:
+        assert go_on.wait(timeout=20), "the list was never let go on"
+        app.session.reads.compile = compile_list  # type: ignore[method-assign]
+        raise OSError("disk I/O error")
+
+    app.session.reads.compile = read_and_fail  # type: ignore[method-assign]
+    return go_on
+
+
+def said(app: CrewdeckApp, words: str) -> bool:
+    return any(words in str(n.message) for n in app._notifications)
+
+
+async def test_keys_typed_for_a_view_whose_list_fails_to_read_are_dropped_and_said(tmp_path: Path) -> None:
+    """`v`, `t` and `d`, Today's read failing: `d` marked done the Inbox's task under the cursor, the list still shown."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        inbox_first = pane.table.cursor_key
+        fail = list_read_fails(app)
+        await pilot.press("v", "t", "d")
+        fail.set()
+        await settle(pilot)
+        assert said(app, "1 key (d) typed while the task list was read was dropped: the list could not be read")
+    with Store(workspace) as store:
+        assert str((store.record("task", inbox_first) or {})["status"]) != "done"
+
+
+async def test_a_teammates_change_while_a_views_list_is_read_leaves_its_keys_on_its_first_row(tmp_path: Path) -> None:
+    """`v`, `t`, a teammate's change read, then `d`, the Inbox's cursor on Today's second task: Today's list was read
+    again keeping the Inbox's cursor, and `d` marked that task done, not Today's first."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    app = make_app(workspace)
+    go_on = lists_read_slowly(app)
+    go_on.set()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        today = app.session.reads.compile("due:today", app.services.now())
+        today_first, today_second = (row.id for row in app.session.ranked.window(today, 0, 2))
+        await pilot.press(*["j"] * [row.key for _, row in pane.table.loaded_rows()].index(today_second))
+        assert pane.table.cursor_key == today_second
+        go_on.clear()
+        await pilot.press("v", "t")
+        pane.store_changed([], False)
+        await pilot.press("d")
+        go_on.set()
+        await settle(pilot)
+        assert pane.list_title == "Today"
+    with Store(workspace) as store:
+        statuses = {task_id: str(task["status"]) for task_id, task in store.records("task")}
+    assert statuses[today_first] == "done" and statuses[today_second] != "done"
+
+
+async def test_after_keys_held_for_a_list_are_dropped_the_next_view_picked_holds_its_own(tmp_path: Path) -> None:
+    """`v`, `t`, `d` dropped as Today's read took too long, then `v`, `i`, `d`: that `d` marked done the task under the
+    cursor in the list shown, Today's, the Inbox's still read."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    app = make_app(workspace)
+    go_on = lists_read_slowly(app)
+    go_on.set()
+    waits: list[Callable[[], object]] = []
+    set_timer = app.set_timer
+
+    def note_waits(delay: float, callback: Callable[[], object] | None = None, **options: Any) -> Timer:
+        if isinstance(callback, partial) and callback.func == app._read_waited:
+            waits.append(callback)  # called below, as the time the keys may wait is up
+        return set_timer(delay, callback, **options)
+
+    app.set_timer = note_waits  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        go_on.clear()
+        waits.clear()
+        await pilot.press("v", "t", "d")
+        for wait in waits:
+            wait()
+        await pilot.pause()
+        assert said(app, "1 key (d) typed while the task list was read was dropped")
+        go_on.set()
+        await settle(pilot)
+        assert pane.list_title == "Today"
+        today_first = pane.table.cursor_key
+        inbox = app.session.reads.compile("inbox", app.services.now())
+        inbox_first = app.session.ranked.window(inbox, 0, 1)[0].id
+        assert inbox_first != today_first
+        go_on.clear()
+        await pilot.press("v", "i", "d")
+        go_on.set()
+        await settle(pilot)
+    with Store(workspace) as store:
+        statuses = {task_id: str(task["status"]) for task_id, task in store.records("task")}
+    assert statuses[inbox_first] == "done" and statuses[today_first] != "done"

@@ -52,6 +52,8 @@ from crewdeck.widgets.windowed_table import StillWaiting
 
 #: The triage keys that on a post are its moves (``PostKeys``): ``s`` its moves, ``d`` publish.
 POST_STATUS_KEYS = frozenset({"cycle_status", "done"})
+#: Why the keys typed while a list was read are dropped when the read failed (its own notice says how).
+LIST_FAILED = "the list could not be read"
 #: Per cell of ``taskrows.CELLS``; when space is short the highest ``drop`` goes first.  The mark column (one
 #: cell: a marked row's ✓, else ⚠) goes after WHO: in the three panes at 120 columns it fits once WHO is gone.
 COLUMNS = {
@@ -179,6 +181,8 @@ class TasksPane(Pane):
         self._verdict_reads = Latest(self, group="post-verdicts")
         #: The keys typed while another list than the one shown is read (the first, a view picked), held for it.
         self._held_for_list: HeldRead | None = None
+        #: Another list than the one shown (a view picked) is read, its cursor on its first row.
+        self._fresh_read = False
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -245,7 +249,11 @@ class TasksPane(Pane):
         if self.filtering:  # the box's preview is of the list as it was
             self.previews.request(self.filter_box.text)
         table = self.table
-        if not keep_cursor:
+        if self._fresh_read:
+            # Another list is still read, the one shown is not it: a teammate's change meanwhile kept the shown list's
+            # cursor for it, and the keys held for it acted on another row than a fresh view's first.
+            keep_cursor = False
+        elif not keep_cursor:
             # At start-up the first page is usually ready by now: shown at
             # once, it is in the first paint instead of a later one.
             first = self.services.session.warm_up.first_page(self.query_text, table.size.height, wait=False)
@@ -253,6 +261,8 @@ class TasksPane(Pane):
                 self._show(TaskListPage.of_first_page(first))
                 return
             self._hold_keys_for_list()
+        if not keep_cursor:
+            self._fresh_read = True
         self._load(
             self.query_text,
             table.cursor_key if keep_cursor else None,
@@ -329,6 +339,7 @@ class TasksPane(Pane):
             self._show_first_steps(False)
         else:
             self._check_first_steps(self.generation)
+        self._fresh_read = False
         self._send_on_keys_for_list()
         if not self.loaded_once:
             self.loaded_once = True
@@ -342,7 +353,12 @@ class TasksPane(Pane):
         typed after a view was picked (`v`, `t`, `d`), `d` marked done the task under the cursor in the list before."""
         app = self.app
         if self._held_for_list is None and isinstance(app, HoldsKeys):
-            self._held_for_list = app.keys_wait_for("the task list was read")
+            self._held_for_list = app.keys_wait_for("the task list was read", self._keys_for_list_dropped)
+
+    def _keys_for_list_dropped(self) -> None:
+        """The held keys waited as long as they may and were dropped: the next list picked holds its own, where they
+        went to the list still shown (`v`, `w`, `d` marked done the Inbox's task as This week's list was read)."""
+        self._held_for_list = None
 
     def _send_on_keys_for_list(self) -> None:
         held, self._held_for_list = self._held_for_list, None
@@ -352,8 +368,13 @@ class TasksPane(Pane):
     def _list_failed(self, generation: int) -> None:
         if not self.loaded_once:
             self.services.first_screen_ready()
-        if generation == self.generation:
-            self._send_on_keys_for_list()  # to say where they act, as on the list shown
+        if generation != self.generation:
+            return
+        self._fresh_read = False
+        held, self._held_for_list = self._held_for_list, None
+        if held is not None:
+            # Sent on, they acted on the list still shown, another than the one they were typed for.
+            held.drop(LIST_FAILED, ())
 
     def on_tasks_pane_counted(self, message: Counted) -> None:
         self.previews.counted(message.filter, message.count)
