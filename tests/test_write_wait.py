@@ -144,3 +144,24 @@ async def test_marks_made_while_a_key_s_change_waits_for_the_file_stay_once_it_i
         assert (store.record("task", done) or {}).get("status") == "done"
         assert pane.marked == {marked}
         assert "1 marked" in pane.query_one(PaneBar).info
+
+
+async def test_a_mark_made_while_a_key_s_change_waits_on_the_task_it_acts_on_stays_once_it_is_written(tmp_path: Path) -> None:
+    """`d`, then `x` on the same task while its change waited for the file: the change, once written, dropped the mark
+    made after it, as it drops those it acted on."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    store = WaitingAdd(app).store
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        done = pane.table.cursor_key
+        with another_process_writing(store.path) as let_go:
+            await pilot.press("d")
+            await until(pilot, lambda: app.session.waiting_write() is not None)
+            await pilot.press("x")
+            assert pane.marked == {done}
+            let_go()
+            await until(pilot, lambda: app.session.waiting_write() is None)
+            await settle(pilot)
+        assert (store.record("task", done) or {}).get("status") == "done"
+        assert pane.marked == {done}

@@ -154,7 +154,7 @@ class TasksPane(Pane):
     def __init__(self, services: Services, *, active: bool = False) -> None:
         super().__init__(services, active=active)
         #: The triage keys act on the marked tasks, else on the one under the cursor.
-        self.triage = Triage(self, services, self.targets, services.written, self._title_of, self._unmark)
+        self.triage = Triage(self, services, self.targets, services.written, self._title_of, self._unmark_once_written)
         self.previews = TaskPreviews(self)
         self.view: View | None = None
         #: The view shown last: ``escape`` goes back to it from a filter.
@@ -183,6 +183,9 @@ class TasksPane(Pane):
         self._held_for_list: HeldRead | None = None
         #: Another list than the one shown (a view picked) is read, its cursor on its first row.
         self._fresh_read = False
+        #: When each task was marked, by ``_marks_made``: a key's write drops only marks made before it was pressed.
+        self._marked_at: dict[str, int] = {}
+        self._marks_made = 0
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -682,20 +685,31 @@ class TasksPane(Pane):
         row: TaskRow | None = self.table.cursor_record
         return row.title if row is not None and row.id == task_id else None
 
-    def _unmark(self, ids: list[str]) -> None:
-        """A key's change to ``ids`` is written: their marks go, and only theirs.  Marks made while it waited for the
-        file stay, where every mark went, and the next key acted on the task under the cursor alone."""
-        if self.marked & set(ids):
-            self.marked.difference_update(ids)
-            self.table.set_marked(frozenset(self.marked))
-            self._update_info()
-            self.refresh_bindings()
+    def _unmark_once_written(self, ids: list[str]) -> Callable[[], None]:
+        """What drops the marks of ``ids`` made before now, a key acting on them, once its change is written: only
+        theirs, where every mark went, and the next key acted on the task under the cursor alone; and not one made
+        while it waited for the file (`d`, then `x` on the same task), by task alone."""
+        pressed = self._marks_made
+
+        def unmark() -> None:
+            if gone := {task_id for task_id in ids if task_id in self.marked and self._marked_at[task_id] <= pressed}:
+                self.marked -= gone
+                self.table.set_marked(frozenset(self.marked))
+                self._update_info()
+                self.refresh_bindings()
+
+        return unmark
 
     def action_mark(self) -> None:
         key = self.table.cursor_key
         if key is None:
             return
-        self.marked.symmetric_difference_update({key})
+        self._marks_made += 1
+        if key in self.marked:
+            self.marked.discard(key)
+        else:
+            self.marked.add(key)
+            self._marked_at[key] = self._marks_made
         self.table.set_marked(frozenset(self.marked))
         self.table.action_cursor_down()
         self._update_info()
