@@ -484,3 +484,36 @@ async def test_after_keys_held_for_a_list_are_dropped_the_next_view_picked_holds
     with Store(workspace) as store:
         statuses = {task_id: str(task["status"]) for task_id, task in store.records("task")}
     assert statuses[inbox_first] == "done" and statuses[today_first] != "done"
+
+
+async def test_keys_typed_with_a_pickers_answer_wait_for_it_to_close_and_go_to_the_list(tmp_path: Path) -> None:
+    """`A`, `enter`, `j` and `x` in one burst: the assignment was written, and `j` and `x`, back at the picker before it
+    took the choice, were lost there without a word."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        rows = [row.key for _, row in pane.table.loaded_rows()]
+        burst(app, "A", "\r", "j", "x")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert pane.marked == {rows[1]}
+
+
+async def test_keys_held_for_a_views_list_with_a_pickers_answer_act_on_it_once_the_picker_closes(tmp_path: Path) -> None:
+    """`v`, `t`, `A`, `enter`, `j`, `x` typed while Today's list was read: sent on as one burst once it was, the
+    assignment landed and `j` and `x` were lost."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    go_on = lists_read_slowly(app)
+    go_on.set()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        today = app.session.reads.compile("due:today", app.services.now())
+        today_second = app.session.ranked.window(today, 0, 2)[1].id
+        go_on.clear()
+        await pilot.press("v", "t", "A", "enter", "j", "x")
+        go_on.set()
+        await settle(pilot)
+        assert pane.list_title == "Today" and app.screen is app.main_screen
+        assert pane.marked == {today_second}
