@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.dom import DOMNode
+from textual.pilot import Pilot
 from textual.timer import Timer
 
 from crewdeck.sync.state.store import Store
@@ -341,6 +343,35 @@ def lists_read_slowly(app: CrewdeckApp) -> threading.Event:
     return go_on
 
 
+@contextlib.asynccontextmanager
+async def app_reading_slowly(workspace: Path) -> AsyncIterator[tuple[CrewdeckApp, Pilot[object], threading.Event]]:
+    """The app on ``workspace``, its first list shown, its lists' reads waiting from then while the event is clear."""
+    app = make_app(workspace)
+    go_on = lists_read_slowly(app)
+    go_on.set()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        yield app, pilot, go_on
+
+
+def firsts(app: CrewdeckApp, query: str, n: int = 1) -> list[str]:
+    """The ids of the first ``n`` tasks of ``query``'s list, as it ranks them."""
+    return [row.id for row in app.session.ranked.window(app.session.reads.compile(query, app.services.now()), 0, n)]
+
+
+def statuses(workspace: Path) -> dict[str, str]:
+    with Store(workspace) as store:
+        return {task_id: str(task["status"]) for task_id, task in store.records("task")}
+
+
+async def press_while_read(pilot: Pilot[object], go_on: threading.Event, *keys: str) -> None:
+    """Press ``keys`` while the lists' reads wait, then let them go on and settle."""
+    go_on.clear()
+    await pilot.press(*keys)
+    go_on.set()
+    await settle(pilot)
+
+
 async def test_keys_typed_before_the_first_list_is_read_wait_for_it_and_act_on_it(tmp_path: Path) -> None:
     """`j`, `x`, `j` and `j` typed as the app starts, before its task list was read (a slow disk, a campaign's view as
     the one it opens on): `x` said "no task is listed here", and the `j`s moved nothing."""
@@ -362,24 +393,15 @@ async def test_keys_typed_after_a_view_is_picked_wait_for_its_list_and_act_on_it
     """`v`, `t` and `d` typed while Today's list was read: `d` marked done the task under the cursor in the Inbox, the
     list still shown."""
     workspace = demo_workspace(tmp_path / "demo.db")
-    app = make_app(workspace)
-    go_on = lists_read_slowly(app)
-    go_on.set()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with app_reading_slowly(workspace) as (app, pilot, go_on):
         pane = app.tasks_pane
         inbox_first = pane.table.cursor_key
-        today = app.session.reads.compile("due:today", app.services.now())
-        today_first = app.session.ranked.window(today, 0, 1)[0].id
+        [today_first] = firsts(app, "due:today")
         assert inbox_first != today_first
-        go_on.clear()
-        await pilot.press("v", "t", "d")
-        go_on.set()
-        await settle(pilot)
+        await press_while_read(pilot, go_on, "v", "t", "d")
         assert pane.list_title == "Today"
-    with Store(workspace) as store:
-        statuses = {task_id: str(task["status"]) for task_id, task in store.records("task")}
-    assert statuses[today_first] == "done" and statuses[inbox_first] != "done"
+    done = statuses(workspace)
+    assert done[today_first] == "done" and done[inbox_first] != "done"
 
 
 def list_read_fails(app: CrewdeckApp) -> threading.Event:
@@ -422,14 +444,9 @@ async def test_a_teammates_change_while_a_views_list_is_read_leaves_its_keys_on_
     """`v`, `t`, a teammate's change read, then `d`, the Inbox's cursor on Today's second task: Today's list was read
     again keeping the Inbox's cursor, and `d` marked that task done, not Today's first."""
     workspace = demo_workspace(tmp_path / "demo.db")
-    app = make_app(workspace)
-    go_on = lists_read_slowly(app)
-    go_on.set()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with app_reading_slowly(workspace) as (app, pilot, go_on):
         pane = app.tasks_pane
-        today = app.session.reads.compile("due:today", app.services.now())
-        today_first, today_second = (row.id for row in app.session.ranked.window(today, 0, 2))
+        today_first, today_second = firsts(app, "due:today", 2)
         await pilot.press(*["j"] * [row.key for _, row in pane.table.loaded_rows()].index(today_second))
         assert pane.table.cursor_key == today_second
         go_on.clear()
@@ -439,9 +456,8 @@ async def test_a_teammates_change_while_a_views_list_is_read_leaves_its_keys_on_
         go_on.set()
         await settle(pilot)
         assert pane.list_title == "Today"
-    with Store(workspace) as store:
-        statuses = {task_id: str(task["status"]) for task_id, task in store.records("task")}
-    assert statuses[today_first] == "done" and statuses[today_second] != "done"
+    done = statuses(workspace)
+    assert done[today_first] == "done" and done[today_second] != "done"
 
 
 async def test_after_keys_held_for_a_list_are_dropped_the_next_view_picked_holds_its_own(tmp_path: Path) -> None:
@@ -474,16 +490,11 @@ async def test_after_keys_held_for_a_list_are_dropped_the_next_view_picked_holds
         await settle(pilot)
         assert pane.list_title == "Today"
         today_first = pane.table.cursor_key
-        inbox = app.session.reads.compile("inbox", app.services.now())
-        inbox_first = app.session.ranked.window(inbox, 0, 1)[0].id
+        [inbox_first] = firsts(app, "inbox")
         assert inbox_first != today_first
-        go_on.clear()
-        await pilot.press("v", "i", "d")
-        go_on.set()
-        await settle(pilot)
-    with Store(workspace) as store:
-        statuses = {task_id: str(task["status"]) for task_id, task in store.records("task")}
-    assert statuses[inbox_first] == "done" and statuses[today_first] != "done"
+        await press_while_read(pilot, go_on, "v", "i", "d")
+    done = statuses(workspace)
+    assert done[inbox_first] == "done" and done[today_first] != "done"
 
 
 async def test_keys_typed_with_a_pickers_answer_wait_for_it_to_close_and_go_to_the_list(tmp_path: Path) -> None:
@@ -503,17 +514,9 @@ async def test_keys_typed_with_a_pickers_answer_wait_for_it_to_close_and_go_to_t
 async def test_keys_held_for_a_views_list_with_a_pickers_answer_act_on_it_once_the_picker_closes(tmp_path: Path) -> None:
     """`v`, `t`, `A`, `enter`, `j`, `x` typed while Today's list was read: sent on as one burst once it was, the
     assignment landed and `j` and `x` were lost."""
-    app = make_app(demo_workspace(tmp_path / "demo.db"))
-    go_on = lists_read_slowly(app)
-    go_on.set()
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with app_reading_slowly(demo_workspace(tmp_path / "demo.db")) as (app, pilot, go_on):
         pane = app.tasks_pane
-        today = app.session.reads.compile("due:today", app.services.now())
-        today_second = app.session.ranked.window(today, 0, 2)[1].id
-        go_on.clear()
-        await pilot.press("v", "t", "A", "enter", "j", "x")
-        go_on.set()
-        await settle(pilot)
+        _, today_second = firsts(app, "due:today", 2)
+        await press_while_read(pilot, go_on, "v", "t", "A", "enter", "j", "x")
         assert pane.list_title == "Today" and app.screen is app.main_screen
         assert pane.marked == {today_second}
