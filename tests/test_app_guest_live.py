@@ -152,3 +152,16 @@ async def test_a_post_moved_out_of_the_guests_campaigns_is_read_no_more_in_its_o
         assert "no longer a post of your campaigns" in shown, shown
         told = [str(n.message) for n in app._notifications]
         assert any("no longer a post of your campaigns" in line for line in told), told
+
+
+async def test_a_guest_of_no_campaign_is_told_why_nothing_waits_for_them(tmp_path: Path) -> None:
+    """A client given no campaign yet read "Nothing waits for review.", as if their posts were all reviewed."""
+    path, _, cli = _client_reviews(tmp_path, 1)
+    cli.ok("member", "set", "gus", "--campaigns", "none")
+    app = make_app(path, "gus")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ApprovalsScreen)
+        said = str(screen.query_one("#approvals-copy").render())
+        assert said == "Nothing waits for review: you are a guest of no campaign yet (a manager names yours)."

@@ -127,6 +127,19 @@ def test_a_guest_lists_the_posts_of_their_campaigns_alone(shared: tuple[Cli, dic
     assert "Autumn teaser" in cli.ok("post", "list", as_member="raj")
 
 
+def test_a_guest_with_no_post_listed_is_told_so_and_never_to_add_one(shared: tuple[Cli, dict[str, str]]) -> None:
+    """A guest's empty `post list` said "no posts yet: crewdeck post add TEXT adds one", a command the rules refuse them."""
+    cli, _ = shared
+    cli.ok("campaign", "add", "Winter", "--platforms", "instagram", "--audience-tz", "Europe/Berlin")
+    cli.ok("member", "set", "gus", "--campaigns", "winter")
+    said = cli("post", "list", as_member="gus")
+    assert (said.code, said.out, said.err) == (0, "", "no posts of your campaigns yet\n")
+    cli.ok("member", "set", "gus", "--campaigns", "none")
+    said = cli("post", "list", as_member="gus")
+    assert (said.code, said.out) == (0, "")
+    assert said.err == "no posts: you are a guest of no campaign yet (a manager names yours: crewdeck member set gus --campaigns NAMES)\n"
+
+
 def test_a_guest_shows_a_post_of_theirs_as_the_app_does_and_nothing_else(shared: tuple[Cli, dict[str, str]]) -> None:
     cli, ids = shared
     shown = cli.ok("show", ids["theirs"][:8], as_member="gus")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import threading
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.dom import DOMNode
+from textual.pilot import Pilot
+from textual.timer import Timer
 
 from crewdeck.sync.state.store import Store
 from crewdeck.tui.app import keys_ahead
@@ -15,6 +23,7 @@ from crewdeck.tui.app.app import CrewdeckApp
 from crewdeck.tui.app.keys_ahead import KeysAhead, dropped_line
 from crewdeck.tui.app.typed_after import TypedAfter
 from crewdeck.tui.session.session import Session
+from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.workspace.config import Config
 from crewdeck.widgets.windowed_table import StillWaiting
 
@@ -319,3 +328,195 @@ def test_a_hold_of_keys_for_a_field_is_numbered_so_an_ended_holds_time_limit_nev
     assert typed_after.hold(second) == 2
     assert typed_after.hold(key("c")) == 2  # the same hold, one time limit
     assert typed_after.hold_number == 2
+
+
+def lists_read_slowly(app: CrewdeckApp) -> threading.Event:
+    """The task lists' reads wait while the event returned is clear (a slow disk): set it to let them go on."""
+    go_on = threading.Event()
+    compile_list = app.session.reads.compile
+
+    def read_slowly(text: str, now: dt.datetime) -> Filter:
+        assert go_on.wait(timeout=20), "the list was never let go on"
+        return compile_list(text, now)
+
+    app.session.reads.compile = read_slowly  # type: ignore[method-assign]
+    return go_on
+
+
+@contextlib.asynccontextmanager
+async def app_reading_slowly(workspace: Path) -> AsyncIterator[tuple[CrewdeckApp, Pilot[object], threading.Event]]:
+    """The app on ``workspace``, its first list shown, its lists' reads waiting from then while the event is clear."""
+    app = make_app(workspace)
+    go_on = lists_read_slowly(app)
+    go_on.set()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        yield app, pilot, go_on
+
+
+def firsts(app: CrewdeckApp, query: str, n: int = 1) -> list[str]:
+    """The ids of the first ``n`` tasks of ``query``'s list, as it ranks them."""
+    return [row.id for row in app.session.ranked.window(app.session.reads.compile(query, app.services.now()), 0, n)]
+
+
+def statuses(workspace: Path) -> dict[str, str]:
+    with Store(workspace) as store:
+        return {task_id: str(task["status"]) for task_id, task in store.records("task")}
+
+
+async def press_while_read(pilot: Pilot[object], go_on: threading.Event, *keys: str) -> None:
+    """Press ``keys`` while the lists' reads wait, then let them go on and settle."""
+    go_on.clear()
+    await pilot.press(*keys)
+    go_on.set()
+    await settle(pilot)
+
+
+async def test_keys_typed_before_the_first_list_is_read_wait_for_it_and_act_on_it(tmp_path: Path) -> None:
+    """`j`, `x`, `j` and `j` typed as the app starts, before its task list was read (a slow disk, a campaign's view as
+    the one it opens on): `x` said "no task is listed here", and the `j`s moved nothing."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    go_on = lists_read_slowly(app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        pane = app.tasks_pane
+        await pilot.press("j", "x", "j", "j")
+        assert not pane.loaded_once and not pane.marked  # typed before the list is there
+        go_on.set()
+        await settle(pilot)
+        rows = [row.key for _, row in pane.table.loaded_rows()]
+        assert pane.marked == {rows[1]}
+        assert pane.table.cursor == 4  # x moves on too
+        assert not [n for n in app._notifications if "no task is listed here" in str(n.message)]
+
+
+async def test_keys_typed_after_a_view_is_picked_wait_for_its_list_and_act_on_it(tmp_path: Path) -> None:
+    """`v`, `t` and `d` typed while Today's list was read: `d` marked done the task under the cursor in the Inbox, the
+    list still shown."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    async with app_reading_slowly(workspace) as (app, pilot, go_on):
+        pane = app.tasks_pane
+        inbox_first = pane.table.cursor_key
+        [today_first] = firsts(app, "due:today")
+        assert inbox_first != today_first
+        await press_while_read(pilot, go_on, "v", "t", "d")
+        assert pane.list_title == "Today"
+    done = statuses(workspace)
+    assert done[today_first] == "done" and done[inbox_first] != "done"
+
+
+def list_read_fails(app: CrewdeckApp) -> threading.Event:
+    """The next task list's read waits while the event returned is clear, then fails (a disk's error); those after it
+    read as before."""
+    go_on = threading.Event()
+    compile_list = app.session.reads.compile
+
+    def read_and_fail(text: str, now: dt.datetime) -> Filter:
+        assert go_on.wait(timeout=20), "the list was never let go on"
+        app.session.reads.compile = compile_list  # type: ignore[method-assign]
+        raise OSError("disk I/O error")
+
+    app.session.reads.compile = read_and_fail  # type: ignore[method-assign]
+    return go_on
+
+
+def said(app: CrewdeckApp, words: str) -> bool:
+    return any(words in str(n.message) for n in app._notifications)
+
+
+async def test_keys_typed_for_a_view_whose_list_fails_to_read_are_dropped_and_said(tmp_path: Path) -> None:
+    """`v`, `t` and `d`, Today's read failing: `d` marked done the Inbox's task under the cursor, the list still shown."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    app = make_app(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        inbox_first = pane.table.cursor_key
+        fail = list_read_fails(app)
+        await pilot.press("v", "t", "d")
+        fail.set()
+        await settle(pilot)
+        assert said(app, "1 key (d) typed while the task list was read was dropped: the list could not be read")
+    with Store(workspace) as store:
+        assert str((store.record("task", inbox_first) or {})["status"]) != "done"
+
+
+async def test_a_teammates_change_while_a_views_list_is_read_leaves_its_keys_on_its_first_row(tmp_path: Path) -> None:
+    """`v`, `t`, a teammate's change read, then `d`, the Inbox's cursor on Today's second task: Today's list was read
+    again keeping the Inbox's cursor, and `d` marked that task done, not Today's first."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    async with app_reading_slowly(workspace) as (app, pilot, go_on):
+        pane = app.tasks_pane
+        today_first, today_second = firsts(app, "due:today", 2)
+        await pilot.press(*["j"] * [row.key for _, row in pane.table.loaded_rows()].index(today_second))
+        assert pane.table.cursor_key == today_second
+        go_on.clear()
+        await pilot.press("v", "t")
+        pane.store_changed([], False)
+        await pilot.press("d")
+        go_on.set()
+        await settle(pilot)
+        assert pane.list_title == "Today"
+    done = statuses(workspace)
+    assert done[today_first] == "done" and done[today_second] != "done"
+
+
+async def test_after_keys_held_for_a_list_are_dropped_the_next_view_picked_holds_its_own(tmp_path: Path) -> None:
+    """`v`, `t`, `d` dropped as Today's read took too long, then `v`, `i`, `d`: that `d` marked done the task under the
+    cursor in the list shown, Today's, the Inbox's still read."""
+    workspace = demo_workspace(tmp_path / "demo.db")
+    app = make_app(workspace)
+    go_on = lists_read_slowly(app)
+    go_on.set()
+    waits: list[Callable[[], object]] = []
+    set_timer = app.set_timer
+
+    def note_waits(delay: float, callback: Callable[[], object] | None = None, **options: Any) -> Timer:
+        if isinstance(callback, partial) and callback.func == app._read_waited:
+            waits.append(callback)  # called below, as the time the keys may wait is up
+        return set_timer(delay, callback, **options)
+
+    app.set_timer = note_waits  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        go_on.clear()
+        waits.clear()
+        await pilot.press("v", "t", "d")
+        for wait in waits:
+            wait()
+        await pilot.pause()
+        assert said(app, "1 key (d) typed while the task list was read was dropped")
+        go_on.set()
+        await settle(pilot)
+        assert pane.list_title == "Today"
+        today_first = pane.table.cursor_key
+        [inbox_first] = firsts(app, "inbox")
+        assert inbox_first != today_first
+        await press_while_read(pilot, go_on, "v", "i", "d")
+    done = statuses(workspace)
+    assert done[inbox_first] == "done" and done[today_first] != "done"
+
+
+async def test_keys_typed_with_a_pickers_answer_wait_for_it_to_close_and_go_to_the_list(tmp_path: Path) -> None:
+    """`A`, `enter`, `j` and `x` in one burst: the assignment was written, and `j` and `x`, back at the picker before it
+    took the choice, were lost there without a word."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        rows = [row.key for _, row in pane.table.loaded_rows()]
+        burst(app, "A", "\r", "j", "x")
+        await settle(pilot)
+        assert app.screen is app.main_screen
+        assert pane.marked == {rows[1]}
+
+
+async def test_keys_held_for_a_views_list_with_a_pickers_answer_act_on_it_once_the_picker_closes(tmp_path: Path) -> None:
+    """`v`, `t`, `A`, `enter`, `j`, `x` typed while Today's list was read: sent on as one burst once it was, the
+    assignment landed and `j` and `x` were lost."""
+    async with app_reading_slowly(demo_workspace(tmp_path / "demo.db")) as (app, pilot, go_on):
+        pane = app.tasks_pane
+        _, today_second = firsts(app, "due:today", 2)
+        await press_while_read(pilot, go_on, "v", "t", "A", "enter", "j", "x")
+        assert pane.list_title == "Today" and app.screen is app.main_screen
+        assert pane.marked == {today_second}

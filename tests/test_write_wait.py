@@ -14,6 +14,7 @@ from crewdeck.tui.app.screens.help import HelpScreen
 from crewdeck.tui.app.workers import in_background
 from crewdeck.tui.app.write_wait import HEADER_LINE, TITLE, waiting_line
 from crewdeck.tui.workspace.workspace import Workspace
+from crewdeck.widgets.pane_bar import PaneBar
 from crewdeck.widgets.workspace_header import WorkspaceHeader
 
 from .apphelp import demo_workspace, make_app, settle
@@ -121,3 +122,46 @@ def test_the_wait_names_the_writer_another_writer_as_it_may_be_this_app_s_own_sy
     assert HEADER_LINE == "waiting for the file (another writer)"
     for line in (waiting_line(1), waiting_line(3)):
         assert line.startswith("another writer has the file (an import, a backup, a sync): ") and "process" not in line
+
+
+async def test_marks_made_while_a_key_s_change_waits_for_the_file_stay_once_it_is_written(tmp_path: Path) -> None:
+    """`d`, then `j` and `x` while its change waited for the file: the change, once written, cleared every mark, the
+    one made after it too, and the next `A` assigned the task under the cursor alone."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    store = WaitingAdd(app).store
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        done, marked = (row.key for _, row in pane.table.loaded_rows()[:2])
+        with another_process_writing(store.path) as let_go:
+            await pilot.press("d")
+            await until(pilot, lambda: app.session.waiting_write() is not None)
+            await pilot.press("j", "x")
+            assert pane.marked == {marked}
+            let_go()
+            await until(pilot, lambda: app.session.waiting_write() is None)
+            await settle(pilot)
+        assert (store.record("task", done) or {}).get("status") == "done"
+        assert pane.marked == {marked}
+        assert "1 marked" in pane.query_one(PaneBar).info
+
+
+async def test_a_mark_made_while_a_key_s_change_waits_on_the_task_it_acts_on_stays_once_it_is_written(tmp_path: Path) -> None:
+    """`d`, then `x` on the same task while its change waited for the file: the change, once written, dropped the mark
+    made after it, as it drops those it acted on."""
+    app = make_app(demo_workspace(tmp_path / "demo.db"))
+    store = WaitingAdd(app).store
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        pane = app.tasks_pane
+        done = pane.table.cursor_key
+        with another_process_writing(store.path) as let_go:
+            await pilot.press("d")
+            await until(pilot, lambda: app.session.waiting_write() is not None)
+            await pilot.press("x")
+            assert pane.marked == {done}
+            let_go()
+            await until(pilot, lambda: app.session.waiting_write() is None)
+            await settle(pilot)
+        assert (store.record("task", done) or {}).get("status") == "done"
+        assert pane.marked == {done}

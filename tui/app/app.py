@@ -822,14 +822,27 @@ class CrewdeckApp(App[int]):
             # A field that keeps the focus (its text refused), or an enter that never comes back (a priority
             # binding took it, the field went): the keys wait no longer than this, then go where the focus is.
             self.set_timer(HOLD_AT_MOST, partial(self._release_held, key, waited=True))
+        elif isinstance(screen := self.screen, ClosesOnceWritten) and screen.answered_by(key) and not isinstance(focus, Input):
+            # A picker's answer: the keys typed with it wait for it to close, as those after a field's escape wait.
+            self.keys_ahead.escape_in_field(key, focus)
+            self.set_timer(HOLD_AT_MOST, partial(self._release_held, key, waited=True))
 
     def _release_held(self, enter: events.Key, *, waited: bool = False) -> None:
         """Send on the keys typed after ``enter`` (a text field's) if it is done with: see ``KeysAhead.hold``."""
         if not self.screen_stack:
             return  # the app has closed (its last screen popped): nowhere for them to go
-        answering = isinstance(self.screen, TypedAheadScreen) and self.screen.answering
-        for key in self.keys_ahead.release(enter, self.focused or self.screen, answering=answering, waited=waited):
+        screen = self.screen
+        written = isinstance(screen, ClosesOnceWritten) and screen.writing
+        answering = written or (isinstance(screen, TypedAheadScreen) and screen.answering)
+        # A picker's answer refused, the picker left open: the keys typed with it go to it, and those typed since.
+        picker = screen if isinstance(screen, ClosesOnceWritten) and screen.answered_by(enter) else None
+        waited = waited or (picker is not None and picker.answer_refused)
+        for key in self.keys_ahead.release(enter, self.focused or screen, answering=answering, waited=waited):
             self.post_message(key)
+        if waited and written and picker is not None and self.keys_ahead.enter is enter:
+            # A picker's choice still written (up to 30 s behind another writer): looked at again, to go to the picker
+            # if it is refused and stays open, as typed then.
+            self.set_timer(HOLD_AT_MOST, partial(self._release_held, enter, waited=True))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._release_if_done()

@@ -36,7 +36,6 @@ from crewdeck.tui.posts.named import named_post
 from crewdeck.tui.posts.states import MOVES, VERDICTS, being
 from crewdeck.tui.session.reading import TaskRowNames
 from crewdeck.tui.session.task_page import TaskListPage, read_task_page
-from crewdeck.tui.session.writing import Written
 from crewdeck.tui.tasks.deadlines import due_outside_hours
 from crewdeck.tui.tasks.index import Filter
 from crewdeck.tui.tasks.listing import TaskRow
@@ -53,6 +52,8 @@ from crewdeck.widgets.windowed_table import StillWaiting
 
 #: The triage keys that on a post are its moves (``PostKeys``): ``s`` its moves, ``d`` publish.
 POST_STATUS_KEYS = frozenset({"cycle_status", "done"})
+#: Why the keys typed while a list was read are dropped when the read failed (its own notice says how).
+LIST_FAILED = "the list could not be read"
 #: Per cell of ``taskrows.CELLS``; when space is short the highest ``drop`` goes first.  The mark column (one
 #: cell: a marked row's ✓, else ⚠) goes after WHO: in the three panes at 120 columns it fits once WHO is gone.
 COLUMNS = {
@@ -153,7 +154,7 @@ class TasksPane(Pane):
     def __init__(self, services: Services, *, active: bool = False) -> None:
         super().__init__(services, active=active)
         #: The triage keys act on the marked tasks, else on the one under the cursor.
-        self.triage = Triage(self, services, self.targets, self.after_write, self._title_of)
+        self.triage = Triage(self, services, self.targets, services.written, self._title_of, self._unmark_once_written)
         self.previews = TaskPreviews(self)
         self.view: View | None = None
         #: The view shown last: ``escape`` goes back to it from a filter.
@@ -178,6 +179,13 @@ class TasksPane(Pane):
         self._verdict_kept: tuple[str, str, HeldRead] | None = None
         #: The questions of which verdicts are mine: one asked for before a change to the workspace (my approval) is dropped.
         self._verdict_reads = Latest(self, group="post-verdicts")
+        #: The keys typed while another list than the one shown is read (the first, a view picked), held for it.
+        self._held_for_list: HeldRead | None = None
+        #: Another list than the one shown (a view picked) is read, its cursor on its first row.
+        self._fresh_read = False
+        #: When each task was marked, by ``_marks_made``: a key's write drops only marks made before it was pressed.
+        self._marked_at: dict[str, int] = {}
+        self._marks_made = 0
 
     def compose(self) -> ComposeResult:
         yield PaneBar(id="tasks-bar")
@@ -209,6 +217,8 @@ class TasksPane(Pane):
             self.show_view(view)
         else:  # a campaign's view: its name is in the store
             self._start_on_campaign(default_view)
+        if not self.loaded_once:  # a campaign's view: read before its list is
+            self._hold_keys_for_list()
 
     # Not in the list's reads' group: a reload (a change read as the app starts) would cancel it before it ran.
     @background(group="tasks-start")
@@ -242,13 +252,20 @@ class TasksPane(Pane):
         if self.filtering:  # the box's preview is of the list as it was
             self.previews.request(self.filter_box.text)
         table = self.table
-        if not keep_cursor:
+        if self._fresh_read:
+            # Another list is still read, the one shown is not it: a teammate's change meanwhile kept the shown list's
+            # cursor for it, and the keys held for it acted on another row than a fresh view's first.
+            keep_cursor = False
+        elif not keep_cursor:
             # At start-up the first page is usually ready by now: shown at
             # once, it is in the first paint instead of a later one.
             first = self.services.session.warm_up.first_page(self.query_text, table.size.height, wait=False)
             if first is not None:
                 self._show(TaskListPage.of_first_page(first))
                 return
+            self._hold_keys_for_list()
+        if not keep_cursor:
+            self._fresh_read = True
         self._load(
             self.query_text,
             table.cursor_key if keep_cursor else None,
@@ -263,8 +280,8 @@ class TasksPane(Pane):
         try:
             self._query(text, cursor_key, cursor, generation, height, keep_cursor)
         except Exception:
-            if not self.loaded_once:  # the app need not wait for a list that failed
-                self.app.call_from_thread(self.services.first_screen_ready)
+            # The app need not wait for a list that failed, nor the keys typed meanwhile.
+            self.app.call_from_thread(self._list_failed, generation)
             raise
 
     def _query(self, text: str, cursor_key: str | None, cursor: int, generation: int, height: int, keep_cursor: bool) -> None:
@@ -325,11 +342,42 @@ class TasksPane(Pane):
             self._show_first_steps(False)
         else:
             self._check_first_steps(self.generation)
+        self._fresh_read = False
+        self._send_on_keys_for_list()
         if not self.loaded_once:
             self.loaded_once = True
             # Every task is scored once the three panes are on the screen:
             # scoring would otherwise share the GIL with their first paint.
             self.call_after_refresh(self.services.first_screen_ready)
+
+    def _hold_keys_for_list(self) -> None:
+        """The keys typed from now wait for the list being read, and act on it: typed before the app's first list
+        (a slow disk, a campaign's view), the list's keys said "no task is listed here" and its moves moved nothing;
+        typed after a view was picked (`v`, `t`, `d`), `d` marked done the task under the cursor in the list before."""
+        app = self.app
+        if self._held_for_list is None and isinstance(app, HoldsKeys):
+            self._held_for_list = app.keys_wait_for("the task list was read", self._keys_for_list_dropped)
+
+    def _keys_for_list_dropped(self) -> None:
+        """The held keys waited as long as they may and were dropped: the next list picked holds its own, where they
+        went to the list still shown (`v`, `w`, `d` marked done the Inbox's task as This week's list was read)."""
+        self._held_for_list = None
+
+    def _send_on_keys_for_list(self) -> None:
+        held, self._held_for_list = self._held_for_list, None
+        if held is not None:
+            held.send_on()
+
+    def _list_failed(self, generation: int) -> None:
+        if not self.loaded_once:
+            self.services.first_screen_ready()
+        if generation != self.generation:
+            return
+        self._fresh_read = False
+        held, self._held_for_list = self._held_for_list, None
+        if held is not None:
+            # Sent on, they acted on the list still shown, another than the one they were typed for.
+            held.drop(LIST_FAILED, ())
 
     def on_tasks_pane_counted(self, message: Counted) -> None:
         self.previews.counted(message.filter, message.count)
@@ -637,17 +685,31 @@ class TasksPane(Pane):
         row: TaskRow | None = self.table.cursor_record
         return row.title if row is not None and row.id == task_id else None
 
-    def after_write(self, message: str, written: Written | None) -> None:
-        if self.marked:
-            self.marked.clear()
-            self.table.set_marked(frozenset())
-        self.services.written(message, written)
+    def _unmark_once_written(self, ids: list[str]) -> Callable[[], None]:
+        """What drops the marks of ``ids`` made before now, a key acting on them, once its change is written: only
+        theirs, where every mark went, and the next key acted on the task under the cursor alone; and not one made
+        while it waited for the file (`d`, then `x` on the same task), by task alone."""
+        pressed = self._marks_made
+
+        def unmark() -> None:
+            if gone := {task_id for task_id in ids if task_id in self.marked and self._marked_at[task_id] <= pressed}:
+                self.marked -= gone
+                self.table.set_marked(frozenset(self.marked))
+                self._update_info()
+                self.refresh_bindings()
+
+        return unmark
 
     def action_mark(self) -> None:
         key = self.table.cursor_key
         if key is None:
             return
-        self.marked.symmetric_difference_update({key})
+        self._marks_made += 1
+        if key in self.marked:
+            self.marked.discard(key)
+        else:
+            self.marked.add(key)
+            self._marked_at[key] = self._marks_made
         self.table.set_marked(frozenset(self.marked))
         self.table.action_cursor_down()
         self._update_info()

@@ -81,13 +81,17 @@ class Triage:
         targets: Callable[[], list[str]],
         after_write: Callable[[str, Written | None], None],
         title_of: Callable[[str], str | None] = lambda task_id: None,
+        acted_on: Callable[[list[str]], Callable[[], None]] = lambda ids: lambda: None,
     ) -> None:
-        """``title_of``: a task's title as the owner shows it, ``None`` where it shows none (a draft names its tasks)."""
+        """``title_of``: a task's title as the owner shows it, ``None`` where it shows none (a draft names its tasks);
+        ``acted_on``: called with the tasks a key acts on as it is pressed, it returns what to call once its change is
+        written (the task list drops the marks they had then)."""
         self._owner = owner
         self._services = services
         self._targets = targets
         self._after_write = after_write
         self._title_of = title_of
+        self._acted_on = acted_on
         #: For a post, ``s`` and ``d`` are its moves.
         self.posts = PostKeys(owner, services, targets)
 
@@ -106,10 +110,13 @@ class Triage:
 
     def run_write(self, label: str, ids: list[str], action: Callable[[list[str]], Written]) -> None:
         """``action(ids)`` in a worker, then ``after_write`` with what it wrote."""
-        in_background(self._owner, lambda: self.write(label, ids, action), name="run_write", group="write")
+        written = self._acted_on(ids)
+        in_background(self._owner, lambda: self.write(label, ids, action, written), name="run_write", group="write")
 
-    def write(self, label: str, ids: list[str], action: Callable[[list[str]], Written]) -> None:
-        """In a worker: ``action(ids)``, then ``after_write`` with what it wrote."""
+    def write(
+        self, label: str, ids: list[str], action: Callable[[list[str]], Written], written_for: Callable[[], None] = lambda: None
+    ) -> None:
+        """In a worker: ``action(ids)``, then ``written_for()`` and ``after_write`` with what it wrote."""
         written = action(ids)
         n = len(ids)
         # Said as the log says it ("marked “Brief” done", "assigned “Brief” to @kenji, and 2 more"): a count
@@ -119,7 +126,12 @@ class Triage:
         said += voided_said(self._services, written.ops) if said else ""
         # Nothing written: every task held what was given already (a value is written only where it changes).
         held = f"{label}: nothing written ({'the task is' if n == 1 else f'the {n} tasks are'} as given already)"
-        self._owner.app.call_from_thread(self._after_write, said or held, written)
+
+        def done() -> None:
+            written_for()
+            self._after_write(said or held, written)
+
+        self._owner.app.call_from_thread(done)
 
     def _ask(
         self, ask: Callable[[Submit], PromptScreen | PickerScreen | TaskPickerScreen], then: Callable[[list[str], str], Written], label: str
@@ -130,7 +142,8 @@ class Triage:
         if not ids:
             self._owner.app.bell()
             return
-        self._owner.app.push_screen(ask(lambda answer: self.write(label, ids, lambda targets: then(targets, answer))))
+        written_for = self._acted_on(ids)
+        self._owner.app.push_screen(ask(lambda answer: self.write(label, ids, lambda targets: then(targets, answer), written_for)))
 
     def _draft_for(self, kind: str, what: str) -> DraftFor:
         """What a prompt's answer for the tasks the keys act on is for: ``kind`` and their ids name it in the drafts

@@ -529,6 +529,17 @@ def _campaign_read(ctx: Context, name: str) -> str:
         raise UserError(f"+{name.lstrip('+')}: no campaign of yours ({', '.join('+' + s for s in slugs) or 'none'})") from None
 
 
+def _no_posts_yet(ctx: Context) -> str:
+    """What a list with no filter and no post says: how to add one, or to a guest, who may add none (they were offered
+    ``post add``, which the rules refuse them), whose posts they would see."""
+    scope = ctx.scope
+    if not scope.guest:
+        return "no posts yet: crewdeck post add TEXT adds one"
+    if scope.campaigns:
+        return "no posts of your campaigns yet"
+    return f"no posts: you are a guest of no campaign yet (a manager names yours: crewdeck member set {ctx.me.handle} --campaigns NAMES)"
+
+
 def cmd_post_list(ctx: Context) -> int:
     from crewdeck.tui.time.when import format_local
 
@@ -541,7 +552,7 @@ def cmd_post_list(ctx: Context) -> int:
         asked = "".join(ctx.args.query).strip()
         # With no filter every post is listed: none is a workspace with no post yet, said as `tasks` says it ("no posts
         # match" named no filter).
-        print("no posts match" if asked else "no posts yet: crewdeck post add TEXT adds one", file=sys.stderr)
+        print("no posts match" if asked else _no_posts_yet(ctx), file=sys.stderr)
         note_expired(ctx)
         return NOTHING_LISTED if asked else 0  # as `tasks`: a filter that matched nothing
     names = ctx.ws.campaign_names()

@@ -97,7 +97,9 @@ class ApprovalsScreen(Screen[None]):
     """
 
     class Read(Message):
-        def __init__(self, mine: list[PostView], others: list[PostView], done: bool, generation: int, names: Mapping[str, str]) -> None:
+        def __init__(
+            self, mine: list[PostView], others: list[PostView], done: bool, generation: int, names: Mapping[str, str], of_none: bool = False
+        ) -> None:
             super().__init__()
             self.mine = mine
             self.others = others
@@ -106,6 +108,8 @@ class ApprovalsScreen(Screen[None]):
             #: Member id -> handle as shown ("ex-@raj" for a removed member), for whom each post waits (read with the posts:
             #: a guest's app reads no members else).
             self.names = names
+            #: A guest of no campaign, for whom nothing will wait here.
+            self.of_none = of_none
 
     def __init__(self, services: Services, first: Read | None = None, crises: list[OpenCrisis] | None = None) -> None:
         """``first``: the first window, read before the screen was made (``open_approvals``); ``crises``: the banner's."""
@@ -213,7 +217,9 @@ class ApprovalsScreen(Screen[None]):
             *((f"{mine_approved:,} approved by you, not out yet",) if mine_approved else ()),
         )
         if not rows:
-            self.query_one("#approvals-copy", Static).update("Nothing waits for review.")
+            # A client given no campaign yet read it as if their posts were all reviewed.
+            why = ": you are a guest of no campaign yet (a manager names yours)." if message.of_none else "."
+            self.query_one("#approvals-copy", Static).update(f"Nothing waits for review{why}")
         if not message.done:  # once this screen is drawn, not competing with it for the GIL
             self.call_after_refresh(self.call_after_refresh, self._read_rest, message.generation, message.mine, message.others, names)
 
@@ -486,9 +492,14 @@ def by_slot(posts: list[PostView]) -> list[PostView]:
 
 def first_window(services: Services, generation: int = 1) -> ApprovalsScreen.Read:
     """The first screenful of the view (call from a worker)."""
-    ids, names = services.session.access.read(lambda ws: (waiting_ids(ws.conn, 0, FIRST + 1), ws.shown_handles()))
+    me = services.session.me
+
+    def read(ws: Workspace) -> tuple[list[str], Mapping[str, str], bool]:
+        return waiting_ids(ws.conn, 0, FIRST + 1), ws.shown_handles(), read_scope(ws.conn, me).campaigns == frozenset()
+
+    ids, names, of_none = services.session.access.read(read)
     mine, others = window_of(services, ids[:FIRST])
-    return ApprovalsScreen.Read(mine, others, len(ids) <= FIRST, generation, names)
+    return ApprovalsScreen.Read(mine, others, len(ids) <= FIRST, generation, names, of_none)
 
 
 def open_approvals(node: DOMNode, services: Services) -> None:

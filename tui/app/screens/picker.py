@@ -176,6 +176,14 @@ class PickerScreen(ClosesOnceWritten, ModalScreen[str | None]):
                 options.highlighted = i
         options.focus()
 
+    def answered_by(self, key: events.Key) -> bool:
+        # `A`, `enter`, `j`, `x` in one burst: the `j` and `x` came back to the picker before its choice was taken,
+        # and were lost (it takes neither); they wait for it to close, to go to the list.  A key typed before a
+        # question asked ahead was up answers nothing (``on_key``).
+        if self.asked_ahead and (self._up_at is None or key.time < self._up_at):
+            return False
+        return key.key == "enter" or any(choice.key == key.key for choice in self.choices)
+
     def action_choose(self, index: int) -> None:
         self._chosen(self.choices[index].value)
 
@@ -187,7 +195,7 @@ class PickerScreen(ClosesOnceWritten, ModalScreen[str | None]):
         if self.submit is None:
             self.dismiss(value)
         elif not self.submitting:
-            self.submitting = True
+            self.submitting, self.answer_refused = True, False
             self.writing_began()
             self._submit(value)
 
@@ -197,7 +205,7 @@ class PickerScreen(ClosesOnceWritten, ModalScreen[str | None]):
         submit_or_refuse(self.app, self.submit, value, self._refused, self.dismiss)
 
     def _refused(self, why: str) -> None:
-        self.submitting = False
+        self.submitting, self.answer_refused = False, True
         self.refresh_bindings()
         refused = self.query_one("#picker-refused", Static)
         refused.update(plain(why))

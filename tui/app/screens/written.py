@@ -16,6 +16,7 @@ import math
 from abc import abstractmethod
 from typing import ClassVar
 
+from textual import events
 from textual._time import get_time  # the clock Textual stamps each key's ``time`` with
 from textual.screen import Screen
 
@@ -53,6 +54,15 @@ class ClosesOnceWritten:
         opposed to one typed ahead with the key that answered (``enter`` and ``jj`` in one burst): those go where the
         focus goes once the dialog closes (``KeysAhead``)."""
         return self.writing and time >= self._writing_since
+
+    #: The last answer was refused, the dialog left open saying why: the keys typed with it go to it now.
+    answer_refused: bool = False
+
+    def answered_by(self, key: events.Key) -> bool:
+        """Whether ``key``, sent to the dialog's focus, answers it with no text field to take it (a picker's ``enter``
+        or a choice's key): the keys typed with it wait for the dialog to close (``KeysAhead.escape_in_field``), or
+        for its answer to be refused (``answer_refused``)."""
+        return False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "cancel" and self.writing)
