@@ -7,13 +7,14 @@ import codecs
 import datetime as dt
 import json
 import os
+import sqlite3
 import stat
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.pathnames import system_name, typed_name
@@ -28,6 +29,20 @@ from crewdeck.tui.workspace.config import Config, load
 from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import Unidentified, UserError, home_path, not_utf8, nothing_imported, source_name, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
+
+if TYPE_CHECKING:
+    from crewdeck.sync.state.damaged import DamagedCell
+
+#: The record table a command reads most, by command, where it is not tasks: a damaged cell there is said first.
+_READS_FIRST = {
+    "ledger": "ledger_entry",
+    "budget": "ledger_entry",
+    "kpi": "result",
+    "member": "member",
+    "zones": "member",
+    "overlap": "member",
+    "campaign": "campaign",
+}
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
 ENV_MEMBER = "CREWDECK_MEMBER"
@@ -151,6 +166,18 @@ class Context:
                 # A handle no member has is said before the command says anything (it never reads as nobody).
                 self.me_or_none()
         return self._ws
+
+    def damaged_cell(self) -> DamagedCell | None:
+        """After a command failed: the first cell of the workspace's record tables that crewdeck never writes, where
+        the command opened the workspace and it holds one (the failure's likely cause, said in its place)."""
+        if self._ws is None:
+            return None
+        from crewdeck.sync.state.damaged import first_damaged_cell
+
+        try:
+            return first_damaged_cell(self._ws.conn, _READS_FIRST.get(getattr(self.args, "command", None) or ""))
+        except sqlite3.DatabaseError:  # a file too damaged to search: the failure is said as it is
+            return None
 
     @property
     def named_member(self) -> tuple[str | None, str]:

@@ -619,7 +619,7 @@ def _run(argv: Sequence[str] | None) -> int:
         if gave_up_waiting(exc):  # a read another process's lock held past the wait
             error(f"the workspace stayed locked by another process ({exc}); try again")
             return EXIT_TRY_LATER
-        return error(f"the workspace file cannot be used: {exc}")
+        return error(f"the workspace file cannot be used: {ctx.damaged_cell() or exc}")
     except BrokenPipeError as exc:
         if exc.filename == STANDARD_OUTPUT or (exc.filename is None and not _is_named(sys.stdout)):
             # The reader of its output went away (`crewdeck tasks | head`); that is not an error.
@@ -634,6 +634,13 @@ def _run(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         return 130
+    except Exception:
+        # A reader failed on a cell crewdeck never writes (raw SQL, a damaged disk): said where it is, where a
+        # check before every read would cost the listings a scan of their tables.
+        damaged = ctx.damaged_cell()
+        if damaged is None:
+            raise
+        return error(f"the workspace file cannot be used: {damaged}")
     finally:
         ctx.close()
 
