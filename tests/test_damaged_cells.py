@@ -19,7 +19,9 @@ import pytest
 from crewdeck.sync.state.damaged import READ_TABLES
 from crewdeck.sync.state.records import ENTITIES
 from crewdeck.sync.state.schema import columns
+from crewdeck.tui.app.damaged_notice import DAMAGED_TITLE
 
+from .apphelp import make_app, settle
 from .conftest import Cli, copy_of_workspace, team_file
 
 #: A NULL, a real, a BLOB and a text no column of its kind holds.
@@ -115,3 +117,22 @@ def test_the_issues_two_cells_are_said_in_one_line(cli: Cli) -> None:
 
 def test_a_clean_file_has_no_damaged_cell(records_file: Path) -> None:
     assert "every record is complete and valid" in Cli(records_file).ok("doctor")
+
+
+async def test_the_app_draws_the_damaged_row_marked_and_says_where_in_a_notice(cli: Cli) -> None:
+    """The app closed on the ValueError of a due date's spelling, drawing the task's row."""
+    cli.ok("add", "Brief the agency", "pri:high")
+    with sqlite3.connect(cli.workspace) as conn:
+        (task,) = conn.execute("SELECT id FROM task").fetchone()
+        conn.execute("UPDATE task SET due_utc = 'soon'")
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert [row.cells[1:3] for _, row in app.tasks_pane.table.loaded_rows()] == [(task[:8], DAMAGED_TITLE)]
+        said = [n.message for n in app._notifications if n.severity == "error"]
+        assert said == [
+            f"table task, record {task}, column due_utc holds the text 'soon', which crewdeck never writes; crewdeck doctor lists every such cell"
+        ]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running

@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.damaged_notice import DAMAGED_TITLE
 from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.hidden_keys import VERDICTS_READ
 from crewdeck.tui.app.keys_ahead import HeldRead, HoldsKeys
@@ -400,7 +401,12 @@ class TasksPane(Pane):
         services = self.services
         names = self.names
         off_hours = due_outside_hours(names.members.get(row.assignee or ""), row.due_utc)
-        text = row_text(row, names.handles, names.campaigns, services.viewer_tz, services.now(), services.config.clock24, off_hours)
+        try:
+            text = row_text(row, names.handles, names.campaigns, services.viewer_tz, services.now(), services.config.clock24, off_hours)
+        except Exception:  # a cell crewdeck never writes (raw SQL, a damaged disk): the row is drawn marked, a notice says where
+            services.damaged.say()
+            cells = tuple(visible(row.short_id) if key == "id" else DAMAGED_TITLE if key == "title" else "" for key in CELLS)
+            return Row(str(row.id), cells, tuple("danger" if key == "title" else "" for key in CELLS))
         return Row(row.id, text.cells, text.hints, text.tone)
 
     @property

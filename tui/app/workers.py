@@ -15,6 +15,7 @@ from textual.app import App
 from textual.dom import DOMNode
 
 from crewdeck.sync.state.lockwait import was_interrupted
+from crewdeck.tui.app.damaged_notice import DamagedNotice
 from crewdeck.tui.workspace.errors import one_line_errors
 
 Node = TypeVar("Node", bound=DOMNode)
@@ -29,6 +30,11 @@ def report_error(app: App[object], error: Exception) -> None:
     else:
         app.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=10)
         app.log.error(error)
+    if not isinstance(error, one_line_errors()):
+        # Not a refusal of what was asked (a ValueError may be a stored cell's): a damaged cell behind it is said where.
+        notice = getattr(getattr(app, "services", None), "damaged", None)
+        if isinstance(notice, DamagedNotice):
+            notice.say()
 
 
 def refusal(error: Exception) -> str | None:
