@@ -148,13 +148,15 @@ def test_the_issues_two_cells_are_said_in_one_line(cli: Cli) -> None:
 
 
 async def test_the_app_draws_the_damaged_row_marked_and_says_where_in_a_notice(cli: Cli) -> None:
-    """The app closed on the ValueError of a due date's spelling, drawing the task's row."""
-    cli.ok("add", "Brief the agency", "pri:high")
+    """The app closed on the ValueError of a due date's spelling, drawing the task's row (its assignee's hours read it)."""
+    cli.ok("add", "Brief the agency", "@raj", "pri:high")
     with sqlite3.connect(cli.workspace) as conn:
         (task,) = conn.execute("SELECT id FROM task").fetchone()
         conn.execute("UPDATE task SET due_utc = 'soon'")
     app = make_app(cli.workspace)
     async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a")  # All open
         await settle(pilot)
         assert [row.cells[1:3] for _, row in app.tasks_pane.table.loaded_rows()] == [(task[:8], DAMAGED_TITLE)]
         said = [n.message for n in app._notifications if n.severity == "error"]

@@ -400,8 +400,8 @@ class TasksPane(Pane):
     def _row(self, row: TaskRow) -> Row:
         services = self.services
         names = self.names
-        off_hours = due_outside_hours(names.members.get(row.assignee or ""), row.due_utc)
         try:
+            off_hours = due_outside_hours(names.members.get(row.assignee or ""), row.due_utc)
             text = row_text(row, names.handles, names.campaigns, services.viewer_tz, services.now(), services.config.clock24, off_hours)
         except Exception:  # a cell crewdeck never writes (raw SQL, a damaged disk): the row is drawn marked, a notice says where
             services.damaged.say()
