@@ -117,7 +117,7 @@ def test_every_reader_names_the_damaged_cell_or_reads_on(table: str, records_fil
                 continue
             # Or a refusal of the value itself, in one line ("unknown currency 'bogus'"): see the module's note.
             assert run.err.startswith("crewdeck: error: ") and run.err.count("\n") == 1, f"{case}\n{run.err}"
-            said = re.search(r"cannot be used: table (\w+), record (\S+), column (\w+) holds", run.err)
+            said = re.search(r"cannot be used: .*table (\w+), record (\S+), column (\w+) holds", run.err)
             if said:
                 assert said[1] == table and (said[2], said[3]) in found, f"{case}\n{run.err}"
             else:
@@ -166,3 +166,96 @@ async def test_the_app_draws_the_damaged_row_marked_and_says_where_in_a_notice(c
         await pilot.press("enter")
         await settle(pilot)
         assert app.is_running
+
+
+def _spend_of_a_real_amount(cli: Cli) -> str:
+    """A ledger entry whose amount is a real, which no task listing reads: its id."""
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "120.50 EUR", "--payee", "Meta")
+    with sqlite3.connect(cli.workspace) as conn:
+        conn.execute("UPDATE ledger_entry SET amount = 12.5")
+        (entry,) = conn.execute("SELECT id FROM ledger_entry").fetchone()
+    return str(entry)
+
+
+def test_a_database_error_keeps_its_own_words_beside_a_damaged_cell(cli: Cli) -> None:
+    """Over index pages that cannot be read, `tasks` said the unrelated ledger cell in the place of SQLite's words."""
+    cli.ok("add", "Brief the agency pri:high due:tomorrow")
+    entry = _spend_of_a_real_amount(cli)
+    with closing(sqlite3.connect(cli.workspace)) as conn:
+        (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        roots = [root for (root,) in conn.execute("SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'task'")]
+    with cli.workspace.open("r+b") as file:
+        for root in roots:
+            file.seek((root - 1) * page_size)
+            file.write(b"\xff" * page_size)
+    listed = cli("tasks")
+    assert (listed.code, listed.err) == (
+        2,
+        "crewdeck: error: the workspace file cannot be used: database disk image is malformed; it also holds a damaged "
+        f"cell, table ledger_entry, record {entry}, column amount holds a real number, 12.5, which crewdeck never "
+        "writes; crewdeck doctor lists every such cell\n",
+    )
+
+
+def test_a_well_spelled_day_that_is_none_is_a_damaged_cell(cli: Cli) -> None:
+    """A due date of month 13 passed the search's spelling check: `tasks` ended in a traceback, and beside a damaged
+    ledger cell it named that cell, which `tasks` never reads."""
+    cli.ok("add", "Brief the agency pri:high due:tomorrow")
+    entry = _spend_of_a_real_amount(cli)
+    with sqlite3.connect(cli.workspace) as conn:
+        (task,) = conn.execute("SELECT id FROM task").fetchone()
+        conn.execute("UPDATE task SET due_utc = '2026-13-45T00:00:00Z'")
+    listed = cli("tasks")
+    assert (listed.code, listed.err) == (
+        2,
+        f"crewdeck: error: the workspace file cannot be used: table task, record {task}, column due_utc holds the text "
+        "'2026-13-45T00:00:00Z', which crewdeck never writes\n",
+    )
+    # SQLite reads a 30 February or a 24:00 as the day after, Python neither; a year 0 neither.
+    for day in ("2026-02-30T00:00:00Z", "2026-01-01T24:00:00Z", "0000-01-01T00:00:00Z", "2026-01-01T00:00:00Z"):
+        with closing(sqlite3.connect(cli.workspace)) as conn, conn:
+            conn.execute("UPDATE task SET due_utc = ?", (day,))
+            found = [(cell.row_id, cell.column) for cell in damaged_cells(conn)]
+        assert found == [(task, "due_utc")] * (day != "2026-01-01T00:00:00Z") + [(entry, "amount")], day
+
+
+def test_a_bug_is_said_in_its_own_words_beside_a_cell_it_never_read(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug of `tasks` (a listing that fails as code, not as data) on a file with a damaged ledger cell was said as
+    that cell alone; on a file with none it is a traceback, as any bug."""
+
+    def broken(*args: object, **kwargs: object) -> list[str]:
+        raise RuntimeError("a bug\non two lines")
+
+    monkeypatch.setattr("crewdeck.tui.cli.cmd_tasks.task_lines", broken)
+    cli.ok("add", "Brief the agency", "pri:high")
+    with pytest.raises(RuntimeError):
+        cli("tasks")
+    entry = _spend_of_a_real_amount(cli)
+    listed = cli("tasks")
+    assert (listed.code, listed.err) == (
+        2,
+        "crewdeck: error: the workspace file cannot be used: RuntimeError: a bug^Jon two lines; it also holds a damaged "
+        f"cell, table ledger_entry, record {entry}, column amount holds a real number, 12.5, which crewdeck never "
+        "writes; crewdeck doctor lists every such cell\n",
+    )
+
+
+def test_doctor_lists_a_record_whose_id_and_another_cell_are_damaged(cli: Cli) -> None:
+    """`doctor` stopped (exit 2) reading such a record's other fields: it skipped records by a name no id has."""
+    cli.ok("add", "Brief the agency due:tomorrow")
+    cli.ok("add", "Book the studio")
+    with sqlite3.connect(cli.workspace) as conn:
+        conn.execute("UPDATE task SET id = NULL, due_utc = 'soon' WHERE title = 'Brief the agency'")
+        conn.execute("UPDATE task SET priority = x'00' WHERE title = 'Book the studio'")
+        (rowid,) = conn.execute("SELECT rowid FROM task WHERE id IS NULL").fetchone()
+        (task,) = conn.execute("SELECT id FROM task WHERE id IS NOT NULL").fetchone()
+    doctor = cli("doctor")
+    assert doctor.code == 1, doctor.err
+    problems = [line.split("  written outside")[0].rstrip() for line in doctor.out.splitlines()[1:]]
+    # Its field's name, as the doctor's other problems say it, and one byte.
+    assert problems == [
+        f"task    at rowid {rowid}  id        holds NULL, which crewdeck never writes",
+        f"task    at rowid {rowid}  due       holds the text 'soon', which crewdeck never writes",
+        f"task    {task[:8]}    priority  holds a BLOB of 1 byte, which crewdeck never writes",
+    ]

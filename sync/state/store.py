@@ -608,7 +608,7 @@ class Store:
         return {row[0]: _decode(spec, row[1:]) for row in rows}
 
     def records(
-        self, entity_name: str, *, include_deleted: bool = False, but: Collection[str] = ()
+        self, entity_name: str, *, include_deleted: bool = False, but: Collection[object] = ()
     ) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(id, field values)`` of every record of an entity but those of ``but``, by id."""
         spec = ENTITIES[entity_name]

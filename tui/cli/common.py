@@ -14,8 +14,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
+from crewdeck.sync.state.damaged import READ_TABLES, first_damaged_cell
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.pathnames import system_name, typed_name
 from crewdeck.sync.state.visible import json_visible, visible, visible_cells
@@ -30,18 +31,17 @@ from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import Unidentified, UserError, home_path, not_utf8, nothing_imported, source_name, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
 
-if TYPE_CHECKING:
-    from crewdeck.sync.state.damaged import DamagedCell
-
-#: The record table a command reads most, by command, where it is not tasks: a damaged cell there is said first.
-_READS_FIRST = {
-    "ledger": "ledger_entry",
-    "budget": "ledger_entry",
-    "kpi": "result",
-    "member": "member",
-    "zones": "member",
-    "overlap": "member",
-    "campaign": "campaign",
+#: The record tables a command reads, by command, those it reads most first: a damaged cell of one of them is named
+#: as what failed it; one elsewhere (or of a command not here) is said beside the failure's own words.
+_TASK_READS = ("task", "member", "campaign")
+_READS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("tasks", "show", "add", "set", "done", "rm", "annotate", "post"), _TASK_READS),
+    "ledger": ("ledger_entry", "campaign"),
+    "budget": ("ledger_entry", "campaign"),
+    "kpi": ("result", "task", "campaign"),
+    **dict.fromkeys(("member", "zones", "overlap"), ("member",)),
+    "campaign": ("campaign",),
+    **dict.fromkeys(("export", "doctor"), READ_TABLES),
 }
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
@@ -167,17 +167,22 @@ class Context:
                 self.me_or_none()
         return self._ws
 
-    def damaged_cell(self) -> DamagedCell | None:
-        """After a command failed: the first cell of the workspace's record tables that crewdeck never writes, where
-        the command opened the workspace and it holds one (the failure's likely cause, said in its place)."""
+    def damaged_line(self, failed: str, *, may_be_the_cause: bool) -> str | None:
+        """After the command failed with ``failed`` (its error's one line): the line that says so, where it opened a
+        workspace that holds a cell crewdeck never writes; ``None`` where it holds none.  The cell alone, where it is
+        of a table the command reads and ``may_be_the_cause``; else beside ``failed``, never in its place."""
         if self._ws is None:
             return None
-        from crewdeck.sync.state.damaged import first_damaged_cell
-
+        reads = _READS.get(getattr(self.args, "command", None) or "", ())
         try:
-            return first_damaged_cell(self._ws.conn, _READS_FIRST.get(getattr(self.args, "command", None) or ""))
+            cell = first_damaged_cell(self._ws.conn, reads)
         except sqlite3.DatabaseError:  # a file too damaged to search: the failure is said as it is
             return None
+        if cell is None:
+            return None
+        if may_be_the_cause and cell.table in reads:
+            return f"the workspace file cannot be used: {cell}"
+        return f"the workspace file cannot be used: {failed}; it also holds a damaged cell, {cell}; crewdeck doctor lists every such cell"
 
     @property
     def named_member(self) -> tuple[str | None, str]:

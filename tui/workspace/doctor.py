@@ -72,12 +72,14 @@ def scan(ws: Workspace, entities: Iterable[str] = ENTITY_ORDER, *, shown_as_is: 
     """Every problem of every live record of ``entities``; without ``shown_as_is``, only those of records readers show
     with placeholders (a handle the filters read as a word is shown as it is)."""
     entities = tuple(entities)
+    cells = list(damaged_cells(ws.conn, entities))
     found = [
-        Problem(cell.table, cell.row_id, cell.column, f"holds {cell.holds}, which crewdeck never writes", advice=_DAMAGED_ADVICE)
-        for cell in damaged_cells(ws.conn, entities)
+        Problem(cell.table, cell.row_id, cell.field, f"holds {cell.holds}, which crewdeck never writes", advice=_DAMAGED_ADVICE)
+        for cell in cells
     ]
     # A damaged record's other fields are not read: its cell would fail their reading as it fails every reader's.
-    damaged = {(p.entity, p.row_id) for p in found}
+    # By its id as stored, which a damaged id is too (NULL, a BLOB), as the records read give it.
+    damaged = {(cell.table, cell.stored_id) for cell in cells}
     for name in entities:
         spec = ENTITIES[name]
         required = set(required_fields(name))
