@@ -10,6 +10,7 @@ A currency no code names is refused as a typed one is, in one line that says the
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -24,6 +25,7 @@ from crewdeck.sync.state.ids import new_id
 from crewdeck.sync.state.records import ENTITIES
 from crewdeck.sync.state.schema import columns
 from crewdeck.tui.app.damaged_notice import DAMAGED_TITLE
+from crewdeck.tui.app.workers import refusal
 
 from .apphelp import make_app, settle
 from .conftest import Cli, copy_of_workspace, team_file
@@ -259,3 +261,46 @@ def test_doctor_lists_a_record_whose_id_and_another_cell_are_damaged(cli: Cli) -
         f"task    at rowid {rowid}  due       holds the text 'soon', which crewdeck never writes",
         f"task    {task[:8]}    priority  holds a BLOB of 1 byte, which crewdeck never writes",
     ]
+
+
+async def test_a_row_that_fails_on_a_clean_record_is_a_bug_not_a_damaged_one(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row read as a damaged record, with no notice, where drawing rows failed as code on a file crewdeck wrote."""
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug")
+
+    cli.ok("add", "Brief the agency")
+    monkeypatch.setattr("crewdeck.tui.app.tasks_pane.row_text", broken)
+    app = make_app(cli.workspace)
+    with pytest.raises(RuntimeError, match="a bug"):
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+
+
+def test_a_json_text_that_cannot_be_read_is_no_refusal() -> None:
+    """A damaged JSON cell's error was shown as a refusal of what was typed ("Expecting value: line 1 column 1")."""
+    assert refusal(json.JSONDecodeError("Expecting value", "soon", 0)) is None
+    assert refusal(ValueError("no such day")) == "no such day"
+
+
+async def test_the_app_searches_a_file_once_until_it_changes(cli: Cli) -> None:
+    """Every failed read searched the whole file again, however often it failed on a file no one changed."""
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "120.50 EUR", "--payee", "Meta")
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        notice = app.services.damaged
+        notice.say()
+        assert notice._searching
+        await settle(pilot)
+        notice.say()
+        assert not notice._searching
+        with sqlite3.connect(cli.workspace) as conn:
+            conn.execute("UPDATE ledger_entry SET amount = 12.5")
+            (entry,) = conn.execute("SELECT id FROM ledger_entry").fetchone()
+        notice.say()
+        await settle(pilot)
+        said = [n.message for n in app._notifications if n.severity == "error"]
+        assert said == [
+            f"table ledger_entry, record {entry}, column amount holds a real number, 12.5, which crewdeck never writes; crewdeck doctor lists every such cell"
+        ]

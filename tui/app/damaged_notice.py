@@ -1,23 +1,30 @@
 """The app's notice of a cell crewdeck never writes (``crewdeck.sync.state.damaged``): said once, where it is.
 
-A read that failed, or a row that could not be drawn (drawn marked instead),
-asks for it: a worker searches the record tables, which only a failure pays
-for, and a notice names the table, record and column.  A failure with no
-such cell behind it is a bug, said by its own notice alone.
+A row that could not be drawn asks for its own record's cells, a search by
+its id: a row whose record has one is drawn marked, and the notice names
+the cell; any other row's failure is a bug, and goes on as one.  A read that
+failed asks for a search of the record tables, in a worker, once per state
+of the file (a failure that recurs on a file no one changed pays nothing
+more); a notice names what it finds.  A failure with no such cell behind
+it is a bug, said by its own notice alone.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from textual.dom import DOMNode
 
-from crewdeck.sync.state.damaged import DamagedCell, first_damaged_cell
+from crewdeck.sync.state.damaged import DamagedCell, damaged_cells, first_damaged_cell
 
 #: What a row drawn from a damaged record shows in place of its title.
 DAMAGED_TITLE = "(a damaged record: crewdeck doctor says where)"
+
+#: The file's and its write-ahead log's (size, time of change): a search found nothing in the file while it stays so.
+FileState = tuple[tuple[int, int] | None, ...]
 
 
 class DamagedNotice:
@@ -29,24 +36,65 @@ class DamagedNotice:
         self._path = path
         self._said = False
         self._searching = False
+        #: The file as it was when a search found no damaged cell in it.
+        self._clean: FileState | None = None
+        #: Each record's first damaged cell (or ``None``), by table and id: a row is drawn again and again.
+        self._records: dict[tuple[str, str], DamagedCell | None] = {}
 
-    def say(self) -> None:
-        """Search in a worker unless one searches already or the notice was said; say what it finds."""
-        if self._said or self._searching:
+    def of_record(self, table: str, record: str) -> DamagedCell | None:
+        """The first damaged cell of ``table``'s record ``record`` (its id as stored), searched once per app."""
+        key = (table, record)
+        if key not in self._records:
+            try:
+                with self._connection() as conn:
+                    self._records[key] = next(damaged_cells(conn, (table,), records=(record,)), None)
+            except sqlite3.Error:  # a file too damaged to search: the row's failure is said as it is
+                self._records[key] = None
+        return self._records[key]
+
+    def say(self, cell: DamagedCell | None = None) -> None:
+        """Say ``cell``; without one, search in a worker for the first, unless one searches already, the notice was
+        said, or the file is as it was when a search found none."""
+        if cell is not None:
+            self._found(cell)
+            return
+        if self._said or self._searching or self._clean == self._state():
             return
         self._searching = True
         self._node.run_worker(self._find, name="find the damaged cell", thread=True, exit_on_error=False)
 
+    def _state(self) -> FileState:
+        def of(path: Path) -> tuple[int, int] | None:
+            try:
+                status = path.stat()
+            except OSError:
+                return None
+            return status.st_size, status.st_mtime_ns
+
+        return of(self._path), of(self._path.with_name(self._path.name + "-wal"))
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            yield conn
+
     def _find(self) -> None:
+        state = self._state()
         try:
-            with closing(sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            with self._connection() as conn:
                 cell = first_damaged_cell(conn)
         except sqlite3.Error:  # a file too damaged to search: the failure's own notice is all there is to say
             cell = None
-        self._node.app.call_from_thread(self._found, cell)
+        self._node.app.call_from_thread(self._searched, cell, state)
 
-    def _found(self, cell: DamagedCell | None) -> None:
+    def _searched(self, cell: DamagedCell | None, state: FileState) -> None:
         self._searching = False
-        if cell is not None:
+        if cell is None:
+            self._clean = state
+        else:
+            self._found(cell)
+
+    def _found(self, cell: DamagedCell) -> None:
+        if not self._said:
             self._said = True
             self._node.app.notify(f"{cell}; crewdeck doctor lists every such cell", severity="error", timeout=15)

@@ -403,8 +403,13 @@ class TasksPane(Pane):
         try:
             off_hours = due_outside_hours(names.members.get(row.assignee or ""), row.due_utc)
             text = row_text(row, names.handles, names.campaigns, services.viewer_tz, services.now(), services.config.clock24, off_hours)
-        except Exception:  # a cell crewdeck never writes (raw SQL, a damaged disk): the row is drawn marked, a notice says where
-            services.damaged.say()
+        except Exception:
+            # A cell of its record crewdeck never writes (raw SQL, a damaged disk): the row is drawn marked, a notice
+            # says where.  Any other failure is a bug.
+            cell = services.damaged.of_record("task", row.id)
+            if cell is None:
+                raise
+            services.damaged.say(cell)
             cells = tuple(visible(row.short_id) if key == "id" else DAMAGED_TITLE if key == "title" else "" for key in CELLS)
             return Row(str(row.id), cells, tuple("danger" if key == "title" else "" for key in CELLS))
         return Row(row.id, text.cells, text.hints, text.tone)

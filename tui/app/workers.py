@@ -8,6 +8,7 @@ in the worker, and shown by ``report_error``.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -31,7 +32,8 @@ def report_error(app: App[object], error: Exception) -> None:
         app.notify(f"{type(error).__name__}: {error}", title="unexpected error", severity="error", timeout=10)
         app.log.error(error)
     if not isinstance(error, one_line_errors()):
-        # Not a refusal of what was asked (a ValueError may be a stored cell's): a damaged cell behind it is said where.
+        # Not a refusal of what was asked (a ValueError may be a stored cell's): a damaged cell behind it is said
+        # where (a search once per state of the file, however often the error recurs).
         notice = getattr(getattr(app, "services", None), "damaged", None)
         if isinstance(notice, DamagedNotice):
             notice.say()
@@ -39,7 +41,9 @@ def report_error(app: App[object], error: Exception) -> None:
 
 def refusal(error: Exception) -> str | None:
     """The one line that says why input was refused (bad input, a rule, the workspace); ``None`` for a bug."""
-    return str(error) if isinstance(error, (ValueError, *one_line_errors())) else None
+    # A JSON text that cannot be read is a stored cell's (crewdeck writes JSON), never what was typed.
+    refused = isinstance(error, (ValueError, *one_line_errors())) and not isinstance(error, json.JSONDecodeError)
+    return str(error) if refused else None
 
 
 def submit_or_refuse(
