@@ -179,6 +179,15 @@ def _spend_of_a_real_amount(cli: Cli) -> str:
     return str(entry)
 
 
+def _beside_the_spend(failed: str, entry: str) -> str:
+    """The line of a failure said in its own words, with ``_spend_of_a_real_amount``'s cell beside them."""
+    return (
+        f"crewdeck: error: the workspace file cannot be used: {failed}; it also holds a damaged cell, table "
+        f"ledger_entry, record {entry}, column amount holds a real number, 12.5, which crewdeck never writes; "
+        "crewdeck doctor lists every such cell\n"
+    )
+
+
 def test_a_database_error_keeps_its_own_words_beside_a_damaged_cell(cli: Cli) -> None:
     """Over index pages that cannot be read, `tasks` said the unrelated ledger cell in the place of SQLite's words."""
     cli.ok("add", "Brief the agency pri:high due:tomorrow")
@@ -192,12 +201,7 @@ def test_a_database_error_keeps_its_own_words_beside_a_damaged_cell(cli: Cli) ->
             file.seek((root - 1) * page_size)
             file.write(b"\xff" * page_size)
     listed = cli("tasks")
-    assert (listed.code, listed.err) == (
-        2,
-        "crewdeck: error: the workspace file cannot be used: database disk image is malformed; it also holds a damaged "
-        f"cell, table ledger_entry, record {entry}, column amount holds a real number, 12.5, which crewdeck never "
-        "writes; crewdeck doctor lists every such cell\n",
-    )
+    assert (listed.code, listed.err) == (2, _beside_the_spend("database disk image is malformed", entry))
 
 
 def test_a_well_spelled_day_that_is_none_is_a_damaged_cell(cli: Cli) -> None:
@@ -235,12 +239,7 @@ def test_a_bug_is_said_in_its_own_words_beside_a_cell_it_never_read(cli: Cli, mo
         cli("tasks")
     entry = _spend_of_a_real_amount(cli)
     listed = cli("tasks")
-    assert (listed.code, listed.err) == (
-        2,
-        "crewdeck: error: the workspace file cannot be used: RuntimeError: a bug^Jon two lines; it also holds a damaged "
-        f"cell, table ledger_entry, record {entry}, column amount holds a real number, 12.5, which crewdeck never "
-        "writes; crewdeck doctor lists every such cell\n",
-    )
+    assert (listed.code, listed.err) == (2, _beside_the_spend("RuntimeError: a bug^Jon two lines", entry))
 
 
 def test_doctor_lists_a_record_whose_id_and_another_cell_are_damaged(cli: Cli) -> None:

@@ -16,7 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from crewdeck.sync.state.damaged import READ_TABLES, first_damaged_cell
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.pathnames import system_name, typed_name
 from crewdeck.sync.state.visible import json_visible, visible, visible_cells
@@ -41,8 +40,9 @@ _READS: dict[str, tuple[str, ...]] = {
     "kpi": ("result", "task", "campaign"),
     **dict.fromkeys(("member", "zones", "overlap"), ("member",)),
     "campaign": ("campaign",),
-    **dict.fromkeys(("export", "doctor"), READ_TABLES),
 }
+#: The commands that read every record table.
+_READ_ALL = ("export", "doctor")
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
 ENV_MEMBER = "CREWDECK_MEMBER"
@@ -173,7 +173,11 @@ class Context:
         of a table the command reads and ``may_be_the_cause``; else beside ``failed``, never in its place."""
         if self._ws is None:
             return None
-        reads = _READS.get(getattr(self.args, "command", None) or "", ())
+        # Imported when a command failed, as the listings pay nothing for the search.
+        from crewdeck.sync.state.damaged import READ_TABLES, first_damaged_cell
+
+        command = getattr(self.args, "command", None) or ""
+        reads = READ_TABLES if command in _READ_ALL else _READS.get(command, ())
         try:
             cell = first_damaged_cell(self._ws.conn, reads)
         except sqlite3.DatabaseError:  # a file too damaged to search: the failure is said as it is
