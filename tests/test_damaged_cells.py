@@ -303,3 +303,22 @@ async def test_the_app_searches_a_file_once_until_it_changes(cli: Cli) -> None:
         assert said == [
             f"table ledger_entry, record {entry}, column amount holds a real number, 12.5, which crewdeck never writes; crewdeck doctor lists every such cell"
         ]
+
+
+async def test_a_failed_read_has_its_tables_searched_first(cli: Cli) -> None:
+    """The app's read of its members and campaigns failed on a campaign's platforms that are not JSON; the notice named
+    the first damaged cell of the file, a closed task's that nothing had read."""
+    cli.ok("ledger", "add", "--campaign", "spring-launch", "--category", "ads", "--amount", "120.50 EUR", "--payee", "Meta")
+    cli.ok("done", cli.ok("add", "Brief the agency").strip())
+    with sqlite3.connect(cli.workspace) as conn:
+        conn.execute("UPDATE task SET estimate = 'long'")
+        conn.execute("UPDATE campaign SET platforms = 'soon'")
+        (campaign,) = conn.execute("SELECT id FROM campaign").fetchone()
+    app = make_app(cli.workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications if n.severity == "error" and n.title != "unexpected error"]
+        assert said == [
+            f"table campaign, record {campaign}, column platforms holds the text 'soon', which crewdeck never writes; "
+            "crewdeck doctor lists every such cell"
+        ]

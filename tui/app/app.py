@@ -486,7 +486,7 @@ class CrewdeckApp(App[int]):
         #: The panes whose first content is on the screen (or failed to load).
         self._drawn: set[str] = set()
         #: The reads of the members, the campaigns and the workspace's name.
-        self._people = Latest(self, group="people", exclusive=False)
+        self._people = Latest(self, group="people", exclusive=False, reads=("member", "campaign"))
         #: Whether to watch the file for others' changes (tests that need no watcher turn it off).
         self._watch_changes = watch
         self.panes = tuple(name for name, _ in PANES)

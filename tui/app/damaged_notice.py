@@ -12,8 +12,9 @@ it is a bug, said by its own notice alone.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
+from functools import partial
 from pathlib import Path
 
 from textual.dom import DOMNode
@@ -52,16 +53,17 @@ class DamagedNotice:
                 self._records[key] = None
         return self._records[key]
 
-    def say(self, cell: DamagedCell | None = None) -> None:
-        """Say ``cell``; without one, search in a worker for the first, unless one searches already, the notice was
-        said, or the file is as it was when a search found none."""
+    def say(self, cell: DamagedCell | None = None, *, reads: Sequence[str] = ()) -> None:
+        """Say ``cell``; without one, search in a worker for the first, of the tables of ``reads`` first (those a
+        failed read read), unless one searches already, the notice was said, or the file is as it was when a
+        search found none."""
         if cell is not None:
             self._found(cell)
             return
         if self._said or self._searching or self._clean == self._state():
             return
         self._searching = True
-        self._node.run_worker(self._find, name="find the damaged cell", thread=True, exit_on_error=False)
+        self._node.run_worker(partial(self._find, reads), name="find the damaged cell", thread=True, exit_on_error=False)
 
     def _state(self) -> FileState:
         def of(path: Path) -> tuple[int, int] | None:
@@ -78,11 +80,11 @@ class DamagedNotice:
         with closing(sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
             yield conn
 
-    def _find(self) -> None:
+    def _find(self, reads: Sequence[str]) -> None:
         state = self._state()
         try:
             with self._connection() as conn:
-                cell = first_damaged_cell(conn)
+                cell = first_damaged_cell(conn, reads)
         except sqlite3.Error:  # a file too damaged to search: the failure's own notice is all there is to say
             cell = None
         self._node.app.call_from_thread(self._searched, cell, state)

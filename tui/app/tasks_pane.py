@@ -89,6 +89,7 @@ class TasksPane(Pane):
     """
 
     pane_name = "tasks"
+    record_tables = ("task", "member", "campaign")
     pane_title = "Tasks"
 
     SCREEN_SECTIONS = frozenset({"Task detail"})
