@@ -21,7 +21,7 @@ import sqlite3
 import stat
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from itertools import count, repeat
@@ -607,11 +607,14 @@ class Store:
         )
         return {row[0]: _decode(spec, row[1:]) for row in rows}
 
-    def records(self, entity_name: str, *, include_deleted: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
-        """``(id, field values)`` of every record of an entity, by id."""
+    def records(
+        self, entity_name: str, *, include_deleted: bool = False, but: Collection[object] = ()
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(id, field values)`` of every record of an entity but those of ``but``, by id."""
         spec = ENTITIES[entity_name]
         for row in self.conn.execute(_records_sql(spec, include_deleted)):
-            yield row[0], _decode(spec, row[1:])
+            if row[0] not in but:
+                yield row[0], _decode(spec, row[1:])
 
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -47,6 +47,7 @@ from crewdeck.sync.state.visible import visible
 from crewdeck.tui.app import hidden_keys, textual_memos
 from crewdeck.tui.app.collector import IdleCollector
 from crewdeck.tui.app.crisis_banner import CrisisBanner
+from crewdeck.tui.app.damaged_notice import DamagedNotice
 from crewdeck.tui.app.drafts import keep_drafts
 from crewdeck.tui.app.grid_pane import GridPane
 from crewdeck.tui.app.keys_ahead import TOO_LONG, HeldRead, KeysAhead, dropped_line, escape_and_key, unfold_escape_and_digit
@@ -482,12 +483,13 @@ class CrewdeckApp(App[int]):
             first_screen_ready=self.first_screen_ready,
             pane_drawn=self.pane_drawn,
             pane_focused=self.pane_focused,
+            damaged=DamagedNotice(self, session.path),
             opening=opening,
         )
         #: The panes whose first content is on the screen (or failed to load).
         self._drawn: set[str] = set()
         #: The reads of the members, the campaigns and the workspace's name.
-        self._people = Latest(self, group="people", exclusive=False)
+        self._people = Latest(self, group="people", exclusive=False, reads=("member", "campaign"))
         #: Whether to watch the file for others' changes (tests that need no watcher turn it off).
         self._watch_changes = watch
         self.panes = tuple(name for name, _ in PANES)

@@ -57,6 +57,7 @@ class GridPane(Pane):
     """
 
     pane_name = "grid"
+    record_tables = ("task", "member")
     pane_title = "Deadlines"
 
     @classmethod

@@ -90,6 +90,7 @@ class LedgerPane(Pane):
     """
 
     pane_name = "ledger"
+    record_tables = ("ledger_entry", "campaign")
     pane_title = "Budget"
 
     @classmethod

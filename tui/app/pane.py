@@ -25,6 +25,8 @@ class Pane(Vertical):
     pane_name: ClassVar[str]
     #: The border title and the tab label, after the pane's number.
     pane_title: ClassVar[str]
+    #: The record tables the pane reads, those it reads most first: searched first for a damaged cell where a read failed.
+    record_tables: ClassVar[tuple[str, ...]] = ()
     #: The sections of ``help_extra`` that are screens of their own (the pane's keys do not work there).
     SCREEN_SECTIONS: ClassVar[frozenset[str]] = frozenset()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from crewdeck.tui.app.damaged_notice import DamagedNotice
 from crewdeck.tui.app.opening import Opening
 from crewdeck.tui.session.session import Session
 from crewdeck.tui.session.writing import Written
@@ -28,6 +29,7 @@ class Services:
         first_screen_ready: Callable[[], None],
         pane_drawn: Callable[[str], None],
         pane_focused: Callable[[str], None],
+        damaged: DamagedNotice,
         opening: Opening | None = None,
     ) -> None:
         self.session = session
@@ -46,6 +48,8 @@ class Services:
         self.opening = opening
         #: The focus moved into the pane of this name (by a key or a click): it is the active one.
         self.pane_focused = pane_focused
+        #: Says where a cell crewdeck never writes is, after a read or a row failed on one.
+        self.damaged = damaged
 
     def now(self) -> dt.datetime:
         return current_time()

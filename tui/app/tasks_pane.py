@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from crewdeck.sync.state.oplog import Op
 from crewdeck.sync.state.visible import visible
+from crewdeck.tui.app.damaged_notice import DAMAGED_TITLE
 from crewdeck.tui.app.drafts import DraftFor
 from crewdeck.tui.app.hidden_keys import VERDICTS_READ
 from crewdeck.tui.app.keys_ahead import HeldRead, HoldsKeys
@@ -89,6 +90,7 @@ class TasksPane(Pane):
     """
 
     pane_name = "tasks"
+    record_tables = ("task", "member", "campaign")
     pane_title = "Tasks"
 
     SCREEN_SECTIONS = frozenset({"Task detail"})
@@ -447,8 +449,18 @@ class TasksPane(Pane):
     def _row(self, row: TaskRow) -> Row:
         services = self.services
         names = self.names
-        off_hours = due_outside_hours(names.members.get(row.assignee or ""), row.due_utc)
-        text = row_text(row, names.handles, names.campaigns, services.viewer_tz, services.now(), services.config.clock24, off_hours)
+        try:
+            off_hours = due_outside_hours(names.members.get(row.assignee or ""), row.due_utc)
+            text = row_text(row, names.handles, names.campaigns, services.viewer_tz, services.now(), services.config.clock24, off_hours)
+        except Exception:
+            # A cell of its record crewdeck never writes (raw SQL, a damaged disk): the row is drawn marked, a notice
+            # says where.  Any other failure is a bug.
+            cell = services.damaged.of_record("task", row.id)
+            if cell is None:
+                raise
+            services.damaged.say(cell)
+            cells = tuple(visible(row.short_id) if key == "id" else DAMAGED_TITLE if key == "title" else "" for key in CELLS)
+            return Row(str(row.id), cells, tuple("danger" if key == "title" else "" for key in CELLS))
         return Row(row.id, text.cells, text.hints, text.tone)
 
     @property

@@ -7,6 +7,7 @@ import codecs
 import datetime as dt
 import json
 import os
+import sqlite3
 import stat
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -28,6 +29,20 @@ from crewdeck.tui.workspace.config import Config, load
 from crewdeck.tui.workspace.environment import variable
 from crewdeck.tui.workspace.errors import Unidentified, UserError, home_path, not_utf8, nothing_imported, source_name, undecodable
 from crewdeck.tui.workspace.workspace import Member, Workspace
+
+#: The record tables a command reads, by command, those it reads most first: a damaged cell of one of them is named
+#: as what failed it; one elsewhere (or of a command not here) is said beside the failure's own words.
+_TASK_READS = ("task", "member", "campaign")
+_READS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("tasks", "show", "add", "set", "done", "rm", "annotate", "post"), _TASK_READS),
+    "ledger": ("ledger_entry", "campaign"),
+    "budget": ("ledger_entry", "campaign"),
+    "kpi": ("result", "task", "campaign"),
+    **dict.fromkeys(("member", "zones", "overlap"), ("member",)),
+    "campaign": ("campaign",),
+}
+#: The commands that read every record table.
+_READ_ALL = ("export", "doctor")
 
 ENV_WORKSPACE = "CREWDECK_WORKSPACE"
 ENV_MEMBER = "CREWDECK_MEMBER"
@@ -153,6 +168,27 @@ class Context:
                 # A handle no member has is said before the command says anything (it never reads as nobody).
                 self.me_or_none()
         return self._ws
+
+    def damaged_line(self, failed: str, *, may_be_the_cause: bool) -> str | None:
+        """After the command failed with ``failed`` (its error's one line): the line that says so, where it opened a
+        workspace that holds a cell crewdeck never writes; ``None`` where it holds none.  The cell alone, where it is
+        of a table the command reads and ``may_be_the_cause``; else beside ``failed``, never in its place."""
+        if self._ws is None:
+            return None
+        # Imported when a command failed, as the listings pay nothing for the search.
+        from crewdeck.sync.state.damaged import READ_TABLES, first_damaged_cell
+
+        command = getattr(self.args, "command", None) or ""
+        reads = READ_TABLES if command in _READ_ALL else _READS.get(command, ())
+        try:
+            cell = first_damaged_cell(self._ws.conn, reads)
+        except sqlite3.DatabaseError:  # a file too damaged to search: the failure is said as it is
+            return None
+        if cell is None:
+            return None
+        if may_be_the_cause and cell.table in reads:
+            return f"the workspace file cannot be used: {cell}"
+        return f"the workspace file cannot be used: {failed}; it also holds a damaged cell, {cell}; crewdeck doctor lists every such cell"
 
     @property
     def named_member(self) -> tuple[str | None, str]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from crewdeck.sync.state.ids import SHORT_LEN
 from crewdeck.sync.state.lockwait import gave_up_waiting
 from crewdeck.sync.state.pathnames import read_by_the_locale
-from crewdeck.sync.state.visible import visible
+from crewdeck.sync.state.visible import cut, visible
 from crewdeck.tui.cli.changes_made import EXIT_CHANGE_MADE, output_lost
 from crewdeck.tui.cli.common import ENV_MEMBER, ENV_WORKSPACE, Context
 from crewdeck.tui.cli.exit_status import exit_status_help
@@ -623,7 +623,8 @@ def _run(argv: Sequence[str] | None) -> int:
         if gave_up_waiting(exc):  # a read another process's lock held past the wait
             error(f"the workspace stayed locked by another process ({exc}); try again")
             return EXIT_TRY_LATER
-        return error(f"the workspace file cannot be used: {exc}")
+        # Its own words, as a damaged cell elsewhere (beside them) may not be what failed.
+        return error(ctx.damaged_line(str(exc), may_be_the_cause=False) or f"the workspace file cannot be used: {exc}")
     except BrokenPipeError as exc:
         if exc.filename == STANDARD_OUTPUT or (exc.filename is None and not _is_named(sys.stdout)):
             # The reader of its output went away (`crewdeck tasks | head`); that is not an error.
@@ -638,6 +639,13 @@ def _run(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         return 130
+    except Exception as exc:
+        # A reader failed on a cell crewdeck never writes (raw SQL, a damaged disk): said where it is, where a
+        # check before every read would cost the listings a scan of their tables.  With none, a bug: its traceback.
+        line = ctx.damaged_line(f"{type(exc).__name__}: {cut(str(exc))}", may_be_the_cause=True)
+        if line is None:
+            raise
+        return error(line)
     finally:
         ctx.close()
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from crewdeck.sync.state.damaged import damaged_cells
 from crewdeck.sync.state.ids import short
 from crewdeck.sync.state.oplog import required_fields
 from crewdeck.sync.state.records import ENTITIES, FILTER_WORDS, RESULT, RESULT_COUNTS, Entity, ValidationError, result_key
@@ -39,6 +40,8 @@ from crewdeck.tui.workspace.workspace import DEFAULT_BASE_CURRENCY, Workspace
 _RECORD_ID = re.compile(r"[0-9a-f]{32}")
 #: The entities the doctor looks at, in the order it lists them.
 ENTITY_ORDER = ("workspace", "member", "campaign", "task", "budget", "rate", "ledger_entry", "approval", "result")
+#: What to do about a cell crewdeck never writes (``crewdeck.sync.state.damaged``): nothing of crewdeck's can set it back.
+_DAMAGED_ADVICE = "written outside crewdeck (raw SQL, a damaged disk): restore the file from a backup, or set the cell back with sqlite3"
 #: What to do about a result the doctor cannot repair: its numbers are re-entered under the right key.
 _RESULT_ADVICE = "the id says what a result counts: add the day's numbers again (crewdeck kpi add or kpi import)"
 
@@ -68,11 +71,20 @@ class Problem:
 def scan(ws: Workspace, entities: Iterable[str] = ENTITY_ORDER, *, shown_as_is: bool = True) -> list[Problem]:
     """Every problem of every live record of ``entities``; without ``shown_as_is``, only those of records readers show
     with placeholders (a handle the filters read as a word is shown as it is)."""
-    found: list[Problem] = []
+    entities = tuple(entities)
+    cells = list(damaged_cells(ws.conn, entities))
+    found = [
+        Problem(cell.table, cell.row_id, cell.field, f"holds {cell.holds}, which crewdeck never writes", advice=_DAMAGED_ADVICE)
+        for cell in cells
+    ]
+    # A damaged record's other fields are not read: its cell would fail their reading as it fails every reader's.
+    # By its id as stored, which a damaged id is too (NULL, a BLOB), as the records read give it.
+    damaged = {(cell.table, cell.stored_id) for cell in cells}
     for name in entities:
         spec = ENTITIES[name]
         required = set(required_fields(name))
-        for row_id, values in ws.store.records(name):
+        but = {row_id for entity, row_id in damaged if entity == name}
+        for row_id, values in ws.store.records(name, but=but):
             found.extend(_record_problems(ws, spec, required, row_id, values))
             if name == "result":
                 found.extend(_result_problems(row_id, values, required))
